@@ -1,0 +1,57 @@
+/**
+ * A diagnostic is one problem found in the user's input, with where it is. Problems are
+ * collected and reported together; codes are stable and tests assert them (not wording).
+ */
+export type DiagnosticCode =
+  | 'manifest-not-found'
+  | 'manifest-unreadable'
+  | 'yaml-syntax'
+  | 'yaml-duplicate-field'
+  | 'type'
+  | 'enum'
+  | 'format'
+  | 'pattern'
+  | 'required'
+  | 'unknown-field'
+  | 'out-of-range'
+  | 'schema'
+  | 'undefined-variable'
+  | 'bad-variable'
+  | 'secret-not-variable'
+  | 'glob-empty'
+  | 'file-missing'
+  | 'file-unreadable'
+  | 'not-a-file'
+  | 'symlink-loop'
+  | 'duplicate-key'
+  | 'key-too-long'
+  | 'key-invalid'
+  | 'source-outside-root'
+  | 'checksum-pin-mismatch'
+
+/** 1-based, end exclusive. */
+export interface SourceRange {
+  line: number
+  col: number
+  endLine: number
+  endCol: number
+}
+
+export interface RelatedLocation {
+  message: string
+  file: string
+  range: SourceRange
+}
+
+export interface Diagnostic {
+  code: DiagnosticCode
+  /** One line: what is wrong. */
+  summary: string
+  /** What was expected, or how to fix it. */
+  detail?: string
+  file?: string
+  range?: SourceRange
+  /** The object key concerned, when the problem is about an object. */
+  key?: string
+  related?: RelatedLocation[]
+}

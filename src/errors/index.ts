@@ -1,0 +1,3 @@
+export type { Diagnostic, DiagnosticCode, SourceRange, RelatedLocation } from './diagnostic.js'
+export { PutplanError, ManifestInvalidError, UsageError, type ErrorCode } from './errors.js'
+export { ExitCode } from './exit-codes.js'

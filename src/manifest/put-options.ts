@@ -1,0 +1,60 @@
+/**
+ * The PutObject options a manifest can declare, named after the PutObject members in
+ * camelCase (the AWS CLI `put-object` page is the reference). One list feeds the
+ * schema test, the header mapping and the diff, so they cannot drift apart.
+ */
+export const CHECKSUM_ALGORITHMS = ['CRC32', 'CRC32C', 'SHA1', 'SHA256', 'CRC64NVME'] as const
+export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number]
+
+/** Checksum pins: a declared value the file must match, keyed by algorithm. */
+export const CHECKSUM_PIN_FIELDS = {
+  checksumCRC32: 'CRC32',
+  checksumCRC32C: 'CRC32C',
+  checksumSHA1: 'SHA1',
+  checksumSHA256: 'SHA256',
+  checksumCRC64NVME: 'CRC64NVME',
+} as const satisfies Record<string, ChecksumAlgorithm>
+export type ChecksumPinField = keyof typeof CHECKSUM_PIN_FIELDS
+
+export interface PutOptions {
+  acl?: string
+  grantFullControl?: string
+  grantRead?: string
+  grantReadACP?: string
+  grantWriteACP?: string
+  cacheControl?: string
+  contentDisposition?: string
+  contentEncoding?: string
+  contentLanguage?: string
+  contentType?: string
+  /** RFC 3339 / ISO 8601 date-time, as written in the manifest. */
+  expires?: string
+  websiteRedirectLocation?: string
+  metadata?: Record<string, string>
+  tagging?: Record<string, string>
+  storageClass?: string
+  serverSideEncryption?: string
+  ssekmsKeyId?: string
+  ssekmsEncryptionContext?: Record<string, string>
+  bucketKeyEnabled?: boolean
+  sseCustomerAlgorithm?: string
+  /** Secret: accepted only through `${...}`; never printed, logged or saved. */
+  sseCustomerKey?: string
+  objectLockMode?: string
+  objectLockRetainUntilDate?: string
+  objectLockLegalHoldStatus?: string
+  ifNoneMatch?: '*'
+  checksumAlgorithm?: ChecksumAlgorithm
+  checksumCRC32?: string
+  checksumCRC32C?: string
+  checksumSHA1?: string
+  checksumSHA256?: string
+  checksumCRC64NVME?: string
+  expectedBucketOwner?: string
+  requestPayer?: string
+}
+
+export type PutOptionName = keyof PutOptions
+
+/** Options whose values must never leave the process in any output. */
+export const SECRET_OPTIONS: readonly PutOptionName[] = ['sseCustomerKey']

@@ -1,0 +1,24 @@
+/**
+ * What reading a file once tells about its bytes. Produced by `local/`, consumed by the
+ * diff. Digests are in S3's own encodings so they compare with headers directly.
+ */
+export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'SHA1' | 'SHA256' | 'CRC64NVME'
+
+export interface LocalDigest {
+  size: number
+  /** Hex MD5 of the whole file: the ETag of a single-part, unencrypted or SSE-S3 upload. */
+  md5: string
+  /** Full-object checksums, base64 as in `x-amz-checksum-*`. */
+  checksums: Partial<Record<ChecksumAlgorithm, string>>
+  /** Present when the file is uploaded in parts: what a multipart upload of it yields. */
+  multipart?: MultipartDigest
+}
+
+export interface MultipartDigest {
+  partSize: number
+  partCount: number
+  /** `"<hex md5 of the part md5s>-<partCount>"`, without quotes. */
+  etag: string
+  /** Composite checksums (`<base64>-<partCount>`), for SHA1/SHA256 which S3 cannot combine. */
+  compositeChecksums: Partial<Record<ChecksumAlgorithm, string>>
+}
