@@ -3,8 +3,7 @@
  * camelCase (the AWS CLI `put-object` page is the reference). One list feeds the
  * schema test, the header mapping and the diff, so they cannot drift apart.
  */
-export const CHECKSUM_ALGORITHMS = ['CRC32', 'CRC32C', 'SHA1', 'SHA256', 'CRC64NVME'] as const
-export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number]
+import type { ChecksumAlgorithm } from '../plan/local-digest.js'
 
 /** Checksum pins: a declared value the file must match, keyed by algorithm. */
 export const CHECKSUM_PIN_FIELDS = {

@@ -2,7 +2,8 @@
  * What reading a file once tells about its bytes. Produced by `local/`, consumed by the
  * diff. Digests are in S3's own encodings so they compare with headers directly.
  */
-export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'SHA1' | 'SHA256' | 'CRC64NVME'
+export const CHECKSUM_ALGORITHMS = ['CRC32', 'CRC32C', 'SHA1', 'SHA256', 'CRC64NVME'] as const
+export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number]
 
 export interface LocalDigest {
   size: number
