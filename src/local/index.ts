@@ -1,0 +1,14 @@
+export { hashFile, recomputeMultipartEtag, type HashFileOptions } from './hash-file.js'
+export { hashFiles, DEFAULT_HASH_CONCURRENCY, type HashFilesOptions, type HashProgress } from './hash-files.js'
+export {
+  DEFAULT_MULTIPART_POLICY,
+  S3_MAX_PARTS,
+  S3_MAX_PART_SIZE,
+  S3_MIN_PART_SIZE,
+  isMultipart,
+  partCountFor,
+  partSizeFor,
+  type MultipartPolicy,
+} from './part-size.js'
+export { FileChangedError } from './file-changed-error.js'
+export { createChecksumHasher, createMd5Hasher, type Hasher } from './hasher.js'

@@ -1,0 +1,65 @@
+import { open } from 'node:fs/promises'
+import { FileChangedError } from './file-changed-error.js'
+
+export interface ReadOnceOptions {
+  /** Bytes per read; the memory a read holds is twice this (two alternating buffers). */
+  chunkSize?: number
+  signal?: AbortSignal
+  /** Called before the first chunk with the size the file has at open. */
+  onOpen?: (size: number) => void
+}
+
+export const DEFAULT_CHUNK_SIZE = 1024 * 1024
+
+/**
+ * Reads a file from start to end exactly once, handing every chunk to `onChunk`, which
+ * must consume it synchronously: the buffer is reused. The next read is already under
+ * way while `onChunk` runs, so disk and hashing overlap.
+ *
+ * Throws FileChangedError when the bytes read differ from the size at open, or when size
+ * or modification time differ after the read: digests of a moving file are worthless.
+ */
+export async function readOnce(
+  path: string,
+  onChunk: (chunk: Uint8Array) => void,
+  options: ReadOnceOptions = {},
+): Promise<number> {
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE
+  const handle = await open(path, 'r')
+  let pending: Promise<unknown> | undefined
+  try {
+    const before = await handle.stat({ bigint: true })
+    const expected = Number(before.size)
+    options.onOpen?.(expected)
+    let current = Buffer.allocUnsafe(chunkSize)
+    let spare = Buffer.allocUnsafe(chunkSize)
+    let position = 0
+    let read = handle.read(current, 0, chunkSize, 0)
+    pending = read
+    for (;;) {
+      const { bytesRead } = await read
+      if (bytesRead === 0) break
+      position += bytesRead
+      // A file that keeps growing would otherwise be read forever.
+      if (position > expected) break
+      const chunk = current.subarray(0, bytesRead)
+      ;[current, spare] = [spare, current]
+      read = handle.read(current, 0, chunkSize, position)
+      pending = read
+      options.signal?.throwIfAborted()
+      onChunk(chunk)
+    }
+    const after = await handle.stat({ bigint: true })
+    if (position !== expected) {
+      throw new FileChangedError(path, expected, position, `${expected} bytes at open, ${position} read`)
+    }
+    if (after.size !== before.size || after.mtimeNs !== before.mtimeNs) {
+      throw new FileChangedError(path, expected, position, 'modified during the read')
+    }
+    return position
+  } finally {
+    // A read may still be in flight when a chunk handler or the signal threw.
+    await pending?.catch(() => undefined)
+    await handle.close()
+  }
+}
