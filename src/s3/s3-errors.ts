@@ -1,0 +1,76 @@
+import { PutplanError } from '../errors/index.js'
+
+/** What the failing request was, so a message can name the object and the call. */
+export interface S3ErrorContext {
+  operation: string
+  key?: string
+}
+
+/**
+ * S3 answered with an error: an XML `<Error>` document, or only a status (HEAD has no
+ * body). `s3Code` is S3's code (`NoSuchKey`, `SlowDown`, ...), or one derived from the
+ * status when the body said nothing.
+ */
+export class S3ServiceError extends PutplanError {
+  readonly status: number
+  readonly s3Code: string
+  readonly s3Message: string
+  readonly requestId?: string
+  readonly key?: string
+  readonly operation: string
+  /** The bucket's region when S3 named it (wrong-region answers). */
+  readonly bucketRegion?: string
+  /** Seconds, from a `Retry-After` header. */
+  readonly retryAfterSeconds?: number
+
+  constructor(fields: {
+    status: number
+    s3Code: string
+    s3Message: string
+    requestId?: string
+    bucketRegion?: string
+    retryAfterSeconds?: number
+    context: S3ErrorContext
+  }) {
+    const where = fields.context.key === undefined ? '' : ` for "${fields.context.key}"`
+    const id = fields.requestId === undefined ? '' : ` (request id ${fields.requestId})`
+    super('s3', `${fields.context.operation}${where} failed: ${fields.status} ${fields.s3Code}: ${fields.s3Message}${id}`)
+    this.name = 'S3ServiceError'
+    this.status = fields.status
+    this.s3Code = fields.s3Code
+    this.s3Message = fields.s3Message
+    if (fields.requestId !== undefined) this.requestId = fields.requestId
+    if (fields.bucketRegion !== undefined) this.bucketRegion = fields.bucketRegion
+    if (fields.retryAfterSeconds !== undefined) this.retryAfterSeconds = fields.retryAfterSeconds
+    if (fields.context.key !== undefined) this.key = fields.context.key
+    this.operation = fields.context.operation
+  }
+}
+
+/** The request never got an HTTP answer: refused, reset, timed out, TLS failure. */
+export class NetworkError extends PutplanError {
+  /** The system or undici error code (`ECONNRESET`, `UND_ERR_HEADERS_TIMEOUT`, ...). */
+  readonly causeCode?: string
+  readonly key?: string
+  readonly operation: string
+
+  constructor(cause: unknown, context: S3ErrorContext) {
+    const causeCode = errorCode(cause)
+    const detail = cause instanceof Error ? cause.message : String(cause)
+    const where = context.key === undefined ? '' : ` for "${context.key}"`
+    super('network', `${context.operation}${where} failed: ${causeCode ?? 'network error'}: ${detail}`)
+    this.name = 'NetworkError'
+    this.cause = cause
+    if (causeCode !== undefined) this.causeCode = causeCode
+    if (context.key !== undefined) this.key = context.key
+    this.operation = context.operation
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined
+  const code = (error as { code?: unknown }).code
+  if (typeof code === 'string') return code
+  const cause = (error as { cause?: unknown }).cause
+  return cause === undefined ? undefined : errorCode(cause)
+}
