@@ -27,6 +27,7 @@ export type DiagnosticCode =
   | 'key-too-long'
   | 'key-invalid'
   | 'source-outside-root'
+  | 'conflicting-fields'
   | 'checksum-pin-mismatch'
 
 /** 1-based, end exclusive. */
@@ -54,4 +55,6 @@ export interface Diagnostic {
   /** The object key concerned, when the problem is about an object. */
   key?: string
   related?: RelatedLocation[]
+  /** The source line holds a secret: point at it, never print it. */
+  hideSource?: boolean
 }

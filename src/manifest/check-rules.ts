@@ -1,0 +1,66 @@
+import type { Scalar } from 'yaml'
+import type { Diagnostic } from '../errors/index.js'
+import type { RawEntry, RawManifest } from './manifest.js'
+import { keyNodeAt, nodeAt, nodeRange, type JsonPath, type YamlSource } from './yaml-source.js'
+import fg from 'fast-glob'
+
+const WHOLE_VARIABLE = /^(["']?)\$\{[A-Za-z_][A-Za-z0-9_]*\}\1$/
+
+/** Rules that need more than one field, or the manifest's text, to judge. */
+export function checkRules(source: YamlSource, manifest: RawManifest, interpolated: ReadonlySet<Scalar>): Diagnostic[] {
+  const diagnostics: Diagnostic[] = []
+  const secretPaths: JsonPath[] = [['defaults', 'sseCustomerKey']]
+  manifest.uploads.forEach((entry, index) => {
+    secretPaths.push(['uploads', index, 'sseCustomerKey'])
+    diagnostics.push(...checkEntry(source, entry, index))
+  })
+  for (const path of secretPaths) diagnostics.push(...checkSecret(source, path, interpolated))
+  return diagnostics
+}
+
+function checkEntry(source: YamlSource, entry: RawEntry, index: number): Diagnostic[] {
+  if (entry.key === undefined) return []
+  const sources = Array.isArray(entry.source) ? entry.source : [entry.source]
+  const problems: Diagnostic[] = []
+  const conflict = (field: string, summary: string, detail: string) =>
+    problems.push({
+      code: 'conflicting-fields',
+      summary,
+      detail,
+      file: source.file,
+      range: nodeRange(source, keyNodeAt(source, ['uploads', index, field])),
+    })
+  for (const field of ['prefix', 'root'] as const) {
+    if (entry[field] !== undefined) conflict(field, `"${field}" cannot be used with "key"`, `"key" names the object exactly; use "${field}" only with globs`)
+  }
+  if (sources.length !== 1 || fg.isDynamicPattern(sources[0]!)) {
+    conflict('key', '"key" needs a single file as "source"', 'a glob or a list of sources names many objects: use "prefix" (and "root") instead of "key"')
+  }
+  return problems
+}
+
+/** A secret written in the manifest would live in git: only `${VARIABLE}` is accepted. */
+function checkSecret(source: YamlSource, path: JsonPath, interpolated: ReadonlySet<Scalar>): Diagnostic[] {
+  const node = nodeAt(source, path)
+  if (node === nodeAt(source, path.slice(0, -1))) return [] // not declared here
+  const [start, end] = node.range ?? [0, 0]
+  const written = source.text.slice(start, end).trim()
+  if (interpolated.has(node as Scalar) && WHOLE_VARIABLE.test(written)) {
+    const value = (node as Scalar).value
+    if (typeof value === 'string' && Buffer.from(value, 'base64').length === 32) return []
+    return [secretDiagnostic(source, node, 'format', 'sseCustomerKey must be a base64-encoded 256-bit key', 'expected the variable to hold 32 random bytes in base64 (openssl rand -base64 32)')]
+  }
+  return [
+    secretDiagnostic(
+      source,
+      node,
+      'secret-not-variable',
+      'sseCustomerKey must not be written in the manifest',
+      'expected a variable reference such as sseCustomerKey: ${SSE_C_KEY}, set with --var or the environment',
+    ),
+  ]
+}
+
+function secretDiagnostic(source: YamlSource, node: ReturnType<typeof nodeAt>, code: Diagnostic['code'], summary: string, detail: string): Diagnostic {
+  return { code, summary, detail, file: source.file, range: nodeRange(source, node), hideSource: true }
+}

@@ -1,0 +1,120 @@
+import path from 'node:path'
+import type { Diagnostic } from '../errors/index.js'
+import type { DesiredObject } from './desired-object.js'
+import { findFiles, type FileProblem } from './find-files.js'
+import type { RawEntry, RawManifest } from './manifest.js'
+import { keyProblem, MAX_KEY_BYTES, objectKey } from './object-key.js'
+import { entryOptions, fileOptions } from './resolve-options.js'
+import { nodeAt, nodeRange, type JsonPath, type YamlSource } from './yaml-source.js'
+
+/**
+ * Turns entries into the objects they want: globs expanded, keys mapped and checked, each
+ * key claimed once. Every problem of every entry is reported, not only the first.
+ */
+export async function expandEntries(
+  source: YamlSource,
+  manifest: RawManifest,
+  dir: string,
+): Promise<{ objects: DesiredObject[]; diagnostics: Diagnostic[] }> {
+  const diagnostics: Diagnostic[] = []
+  const byKey = new Map<string, DesiredObject>()
+  const expanded = await Promise.all(manifest.uploads.map((entry, index) => expandEntry(source, dir, manifest, entry, index)))
+  for (const result of expanded) {
+    diagnostics.push(...result.diagnostics)
+    for (const object of result.objects) {
+      const claimed = byKey.get(object.key)
+      if (claimed) diagnostics.push(duplicateKey(source, claimed, object))
+      else byKey.set(object.key, object)
+    }
+  }
+  const objects = [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  return { objects, diagnostics }
+}
+
+async function expandEntry(source: YamlSource, dir: string, manifest: RawManifest, entry: RawEntry, index: number) {
+  const objects: DesiredObject[] = []
+  const diagnostics: Diagnostic[] = []
+  const options = entryOptions(manifest, entry)
+  const entryNode = nodeAt(source, ['uploads', index])
+  const entryPos = nodeRange(source, entryNode)
+  const ref = { index, line: entryPos.line, col: entryPos.col }
+  const exclude = toList(entry.exclude)
+  const patterns = toList(entry.source)
+  const at = (field: JsonPath) => ({ file: source.file, range: nodeRange(source, nodeAt(source, ['uploads', index, ...field])) })
+  for (const [i, pattern] of patterns.entries()) {
+    const patternAt = at(Array.isArray(entry.source) ? ['source', i] : ['source'])
+    const found = await findFiles(dir, pattern, exclude)
+    for (const problem of found.problems) diagnostics.push({ ...fileProblem(problem), ...patternAt })
+    if (found.files.length === 0 && found.problems.length === 0 && !entry.allowEmpty) {
+      diagnostics.push({
+        code: 'glob-empty',
+        summary: `"${pattern}" matches no file`,
+        detail: 'expected at least one file (after "exclude"); add allowEmpty: true if an empty match is fine',
+        ...patternAt,
+      })
+    }
+    for (const file of found.files) {
+      const mapped = entry.key !== undefined ? { key: entry.key } : objectKey(file.path, entry)
+      if ('problem' in mapped) {
+        diagnostics.push({
+          code: 'source-outside-root',
+          summary: `"${file.path}" is not inside root "${entry.root ?? '.'}"`,
+          detail: 'expected every matched file under "root" (keys are paths relative to it)',
+          ...at(entry.root !== undefined ? ['root'] : ['source']),
+        })
+        continue
+      }
+      const problem = keyProblem(mapped.key)
+      if (problem) {
+        diagnostics.push({ ...keyDiagnostic(problem, mapped.key), key: mapped.key, ...at(entry.key !== undefined ? ['key'] : ['source']) })
+        continue
+      }
+      objects.push({
+        key: mapped.key,
+        source: file.path,
+        sourcePath: path.resolve(dir, file.path),
+        size: file.size,
+        options: fileOptions(options, file.path),
+        entry: ref,
+      })
+    }
+  }
+  return { objects, diagnostics }
+}
+
+function fileProblem(problem: FileProblem): Pick<Diagnostic, 'code' | 'summary' | 'detail'> {
+  switch (problem.code) {
+    case 'file-missing':
+      return { code: problem.code, summary: `file "${problem.path}" does not exist`, detail: 'expected a path relative to the manifest\'s folder' }
+    case 'not-a-file':
+      return { code: problem.code, summary: `"${problem.path}" is not a regular file`, detail: `expected a file; to upload a folder's files use "${problem.path}/**"` }
+    case 'symlink-loop':
+      return { code: problem.code, summary: `"${problem.path}" is a symbolic link loop`, detail: 'expected links that do not lead back to their own folder; exclude it or fix the link' }
+    case 'file-unreadable':
+      return { code: problem.code, summary: `file "${problem.path}" cannot be read`, detail: 'expected a file this user may read' }
+  }
+}
+
+function keyDiagnostic(problem: 'key-too-long' | 'key-invalid', key: string): Pick<Diagnostic, 'code' | 'summary' | 'detail'> {
+  if (problem === 'key-too-long') {
+    return { code: problem, summary: `key is ${Buffer.byteLength(key)} bytes long`, detail: `expected at most ${MAX_KEY_BYTES} UTF-8 bytes (S3's limit)` }
+  }
+  return { code: problem, summary: `key ${JSON.stringify(key)} is not usable`, detail: 'expected a non-empty key without a leading "/", "." or ".." segments, or control characters' }
+}
+
+function duplicateKey(source: YamlSource, first: DesiredObject, second: DesiredObject): Diagnostic {
+  const firstAt = nodeRange(source, nodeAt(source, ['uploads', first.entry.index]))
+  return {
+    code: 'duplicate-key',
+    summary: `key "${second.key}" is claimed by uploads[${first.entry.index}] (line ${first.entry.line}) and uploads[${second.entry.index}] (line ${second.entry.line})`,
+    detail: 'expected each key to come from one entry: exclude the file from one of them',
+    key: second.key,
+    file: source.file,
+    range: nodeRange(source, nodeAt(source, ['uploads', second.entry.index])),
+    related: [{ message: `first claimed by uploads[${first.entry.index}] here`, file: source.file, range: firstAt }],
+  }
+}
+
+function toList(value: string | string[] | undefined): string[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value]
+}

@@ -1,0 +1,7 @@
+export { loadManifest, type LoadOptions } from './load-manifest.js'
+export type { Manifest, BucketSettings } from './manifest.js'
+export type { DesiredObject, EntryRef } from './desired-object.js'
+export type { PutOptions, PutOptionName, ChecksumPinField } from './put-options.js'
+export { CHECKSUM_PIN_FIELDS, SECRET_OPTIONS } from './put-options.js'
+export { manifestSchemaText } from './schema-file.js'
+export { MAX_KEY_BYTES } from './object-key.js'

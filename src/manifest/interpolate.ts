@@ -1,0 +1,77 @@
+import { visit, type Scalar } from 'yaml'
+import type { Diagnostic } from '../errors/index.js'
+import { rangeOf, type YamlSource } from './yaml-source.js'
+
+export type Variables = Readonly<Record<string, string | undefined>>
+
+/** `${NAME}`, or the escape `$${` which stands for a literal `${`. */
+const REFERENCE = /\$\$\{|\$\{([^}]*)\}/g
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+/**
+ * Replaces `${NAME}` in every string value of the document, in place, from `vars`
+ * (`--var` first, then the environment: the caller merges them). Returns the scalars
+ * that contained a variable, so secret fields can insist on one, and a diagnostic for
+ * every undefined or malformed reference at its own line and column.
+ */
+export function interpolate(source: YamlSource, vars: Variables): { interpolated: Set<Scalar>; diagnostics: Diagnostic[] } {
+  const interpolated = new Set<Scalar>()
+  const diagnostics: Diagnostic[] = []
+  visit(source.doc, {
+    Scalar(role, scalar) {
+      if (role === 'key' || typeof scalar.value !== 'string' || !scalar.value.includes('$')) return
+      const result = substitute(scalar.value, vars)
+      if (result.references > 0) interpolated.add(scalar)
+      scalar.value = result.text
+      for (const problem of result.problems) diagnostics.push(locate(source, scalar, problem))
+    },
+  })
+  return { interpolated, diagnostics }
+}
+
+interface Problem {
+  reference: string
+  name: string
+  kind: 'undefined' | 'malformed'
+}
+
+export function substitute(text: string, vars: Variables): { text: string; references: number; problems: Problem[] } {
+  const problems: Problem[] = []
+  let references = 0
+  const out = text.replace(REFERENCE, (reference, name: string | undefined) => {
+    if (name === undefined) return '${'
+    references++
+    if (!VARIABLE_NAME.test(name)) {
+      problems.push({ reference, name, kind: 'malformed' })
+      return reference
+    }
+    const value = vars[name]
+    if (value === undefined) problems.push({ reference, name, kind: 'undefined' })
+    return value ?? reference
+  })
+  return { text: out, references, problems }
+}
+
+/** Points at the reference inside the scalar's source text, which holds it verbatim. */
+function locate(source: YamlSource, scalar: Scalar, problem: Problem): Diagnostic {
+  const [start, end] = scalar.range ?? [0, 0]
+  const at = source.text.slice(start, end).indexOf(problem.reference)
+  const from = at >= 0 ? start + at : start
+  const range = rangeOf(source, from, at >= 0 ? from + problem.reference.length : end)
+  if (problem.kind === 'malformed') {
+    return {
+      code: 'bad-variable',
+      summary: `"${problem.reference}" is not a valid variable reference`,
+      detail: 'expected ${NAME} with NAME made of letters, digits and _ (write $${ for a literal ${)',
+      file: source.file,
+      range,
+    }
+  }
+  return {
+    code: 'undefined-variable',
+    summary: `variable ${problem.name} is not defined`,
+    detail: `expected --var ${problem.name}=VALUE or an environment variable ${problem.name}`,
+    file: source.file,
+    range,
+  }
+}

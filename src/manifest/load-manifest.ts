@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { ManifestInvalidError, type Diagnostic } from '../errors/index.js'
+import { checkRules } from './check-rules.js'
+import { checkSchema } from './check-schema.js'
+import { expandEntries } from './expand-entries.js'
+import { interpolate, type Variables } from './interpolate.js'
+import type { Manifest, RawManifest } from './manifest.js'
+import { parseYaml } from './yaml-source.js'
+
+export interface LoadOptions {
+  /** Path of the manifest, as the user gave it (shown in messages). */
+  file: string
+  /** `--var` values, which win over the environment. */
+  vars?: Variables
+  env?: Variables
+}
+
+/**
+ * Reads, checks and expands a manifest. Stages run in order and each reports every problem
+ * it finds; a later stage runs only on input the earlier ones accepted.
+ * @throws ManifestInvalidError with all diagnostics
+ */
+export async function loadManifest(options: LoadOptions): Promise<Manifest> {
+  const text = await readManifestText(options.file)
+  const { source, diagnostics: syntax } = parseYaml(options.file, text)
+  failIf(syntax)
+  const { interpolated, diagnostics: variables } = interpolate(source, { ...options.env, ...options.vars })
+  const data = source.doc.toJS({ maxAliasCount: 100 }) as unknown
+  const schemaProblems = checkSchema(source, data)
+  failIf([...variables, ...schemaProblems])
+  const raw = data as RawManifest
+  failIf(checkRules(source, raw, interpolated))
+  const { objects, diagnostics } = await expandEntries(source, raw, path.dirname(path.resolve(options.file)))
+  failIf(diagnostics)
+  return {
+    file: path.resolve(options.file),
+    digest: createHash('sha256').update(text).digest('hex'),
+    bucket: raw.bucket,
+    region: raw.region,
+    endpoint: raw.endpoint,
+    profile: raw.profile,
+    objects,
+  }
+}
+
+async function readManifestText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8')
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
+    throw new ManifestInvalidError([
+      {
+        code: missing ? 'manifest-not-found' : 'manifest-unreadable',
+        summary: missing ? `manifest ${file} not found` : `manifest ${file} cannot be read: ${(error as Error).message}`,
+        detail: missing ? 'expected uploads.yaml in this folder, or -f PATH; `putplan init` writes a starter manifest' : undefined,
+        file,
+      },
+    ])
+  }
+}
+
+function failIf(diagnostics: Diagnostic[]): void {
+  if (diagnostics.length > 0) throw new ManifestInvalidError(sortByPosition(diagnostics))
+}
+
+function sortByPosition(diagnostics: Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort((a, b) => (a.range?.line ?? 0) - (b.range?.line ?? 0) || (a.range?.col ?? 0) - (b.range?.col ?? 0))
+}

@@ -1,0 +1,41 @@
+import type { PutOptions } from './put-options.js'
+import type { DesiredObject } from './desired-object.js'
+
+/** Where and how to reach the bucket; flags may override these. */
+export interface BucketSettings {
+  bucket: string
+  region?: string
+  endpoint?: string
+  profile?: string
+}
+
+/** A valid manifest, expanded: every object it wants, sorted by key. */
+export interface Manifest extends BucketSettings {
+  /** Absolute path of the manifest file. */
+  file: string
+  /** SHA-256 (hex) of the manifest's text: a saved plan is stale when it differs. */
+  digest: string
+  objects: DesiredObject[]
+}
+
+/** An entry of `uploads` as the schema admits it. */
+export interface RawEntry extends PutOptions {
+  source: string | string[]
+  exclude?: string | string[]
+  root?: string
+  prefix?: string
+  key?: string
+  allowEmpty?: boolean
+}
+
+/** The manifest's data as the schema admits it, after variables are substituted. */
+export interface RawManifest extends BucketSettings {
+  version: 1
+  expectedBucketOwner?: string
+  requestPayer?: string
+  defaults?: PutOptions
+  uploads: RawEntry[]
+}
+
+/** Fields of an entry that say which files and keys; all others are PutObject options. */
+export const ENTRY_SELECTORS = ['source', 'exclude', 'root', 'prefix', 'key', 'allowEmpty'] as const

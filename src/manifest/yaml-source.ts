@@ -1,0 +1,73 @@
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml'
+import type { Diagnostic, SourceRange } from '../errors/index.js'
+
+/** A parsed manifest with what is needed to point back into its text. */
+export interface YamlSource {
+  file: string
+  text: string
+  doc: Document.Parsed
+  lineCounter: LineCounter
+}
+
+export type JsonPath = readonly (string | number)[]
+
+export function parseYaml(file: string, text: string): { source: YamlSource; diagnostics: Diagnostic[] } {
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false })
+  const source = { file, text, doc, lineCounter }
+  const diagnostics = doc.errors.map((error): Diagnostic => {
+    const duplicate = error.code === 'DUPLICATE_KEY'
+    return {
+      code: duplicate ? 'yaml-duplicate-field' : 'yaml-syntax',
+      summary: duplicate ? 'a field is given twice in the same mapping' : firstLine(error.message),
+      detail: duplicate ? 'each field may appear once; remove or merge the repeated one' : undefined,
+      file,
+      range: rangeOf(source, error.pos[0], error.pos[1]),
+    }
+  })
+  return { source, diagnostics }
+}
+
+/** Source range of character offsets [start, end). */
+export function rangeOf(source: YamlSource, start: number, end: number): SourceRange {
+  const from = source.lineCounter.linePos(start)
+  const to = source.lineCounter.linePos(Math.max(end, start + 1))
+  return { line: from.line, col: from.col, endLine: to.line, endCol: to.col }
+}
+
+export function nodeRange(source: YamlSource, node: Node | null | undefined): SourceRange {
+  const [start, valueEnd] = node?.range ?? [0, 0]
+  return rangeOf(source, start, valueEnd)
+}
+
+/** The node at a path, or its nearest existing ancestor (for "missing field" errors). */
+export function nodeAt(source: YamlSource, path: JsonPath): Node {
+  let node = source.doc.contents as Node
+  for (const segment of path) {
+    const next = childOf(node, segment)
+    if (!next) break
+    node = next
+  }
+  return node
+}
+
+/** The key node of the field at `path` (its last segment), for "unknown field" errors. */
+export function keyNodeAt(source: YamlSource, path: JsonPath): Node {
+  const parent = nodeAt(source, path.slice(0, -1))
+  const pair = isMap(parent) ? findPair(parent.items, path[path.length - 1]) : undefined
+  return (pair?.key as Node | undefined) ?? parent
+}
+
+function childOf(node: Node, segment: string | number): Node | undefined {
+  if (isSeq(node) && typeof segment === 'number') return node.items[segment] as Node | undefined
+  if (isMap(node)) return (findPair(node.items, segment)?.value as Node | undefined) ?? undefined
+  return undefined
+}
+
+function findPair(items: Pair[], name: string | number | undefined): Pair | undefined {
+  return items.find((pair) => isPair(pair) && isScalar(pair.key) && String(pair.key.value) === String(name))
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')
+}
