@@ -1,0 +1,33 @@
+import type { RemoteObject } from '../plan/remote-object.js'
+import { sseCustomerHeaders } from './object-headers.js'
+import type { HeadObjectOptions, RequestOptions } from './object-store.js'
+import { remoteObjectFromHeaders } from './remote-object-headers.js'
+import type { RequestExecutor } from './request-executor.js'
+import { S3ServiceError } from './s3-errors.js'
+
+export async function headObject(executor: RequestExecutor, key: string, options: HeadObjectOptions = {}): Promise<RemoteObject | undefined> {
+  const headers: Record<string, string> = {
+    ...requestOptionHeaders(options),
+    ...(options.sseCustomer === undefined ? {} : sseCustomerHeaders(options.sseCustomer)),
+  }
+  if (options.checksumMode ?? true) headers['x-amz-checksum-mode'] = 'ENABLED'
+  const query: Record<string, string> = options.partNumber === undefined ? {} : { partNumber: String(options.partNumber) }
+  try {
+    const response = await executor.send({ operation: 'HeadObject', method: 'HEAD', key, headers, query })
+    return remoteObjectFromHeaders(response.headers, options.partNumber)
+  } catch (error) {
+    if (error instanceof S3ServiceError && error.status === 404) return undefined
+    throw error
+  }
+}
+
+export async function headBucket(executor: RequestExecutor, options: RequestOptions = {}): Promise<void> {
+  await executor.send({ operation: 'HeadBucket', method: 'HEAD', headers: requestOptionHeaders(options) })
+}
+
+export function requestOptionHeaders(options: RequestOptions): Record<string, string> {
+  const headers: Record<string, string> = {}
+  if (options.expectedBucketOwner !== undefined) headers['x-amz-expected-bucket-owner'] = options.expectedBucketOwner
+  if (options.requestPayer !== undefined) headers['x-amz-request-payer'] = options.requestPayer
+  return headers
+}

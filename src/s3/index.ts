@@ -1,0 +1,27 @@
+export { S3Client, type S3ClientOptions } from './s3-client.js'
+export type {
+  ObjectStore,
+  RequestOptions,
+  HeadObjectOptions,
+  PutObjectInput,
+  PutObjectResult,
+  UploadPartInput,
+  UploadedPart,
+  CompleteMultipartInput,
+  MultipartUploadInfo,
+  ListedObject,
+} from './object-store.js'
+export type { RequestBody } from './http-transport.js'
+export { resolveS3Config, type S3Config, type ResolvedS3Config, type Env } from './s3-config.js'
+export { loadS3Config } from './profile-region.js'
+export { S3ServiceError, NetworkError } from './s3-errors.js'
+export type { RetryEvent } from './retry-policy.js'
+export { redactHeaders, redactUrl, type S3DebugEvent, type S3DebugListener } from './debug-log.js'
+export {
+  putHeaders,
+  createMultipartHeaders,
+  sseCustomerHeaders,
+  sseCustomerKeyMD5,
+  DEFAULT_CHECKSUM_ALGORITHM,
+} from './object-headers.js'
+export { CHECKSUM_HEADERS } from './remote-object-headers.js'

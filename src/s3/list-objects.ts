@@ -1,0 +1,45 @@
+import { decodeListedKey } from './multipart-upload.js'
+import type { ListedObject } from './object-store.js'
+import { unquote } from './remote-object-headers.js'
+import type { RequestExecutor } from './request-executor.js'
+import { child, children, parseXml, text } from './xml.js'
+
+/**
+ * ListObjectsV2, one page per iteration. Keys are asked URL-encoded (`encoding-type=url`)
+ * so that any key survives XML, and decoded here.
+ */
+export async function* listObjectsV2(executor: RequestExecutor, prefix?: string): AsyncGenerator<ListedObject[]> {
+  let token: string | undefined
+  for (;;) {
+    const query: Record<string, string> = { 'list-type': '2', 'encoding-type': 'url' }
+    if (prefix !== undefined && prefix !== '') query.prefix = prefix
+    if (token !== undefined) query['continuation-token'] = token
+    const response = await executor.send({ operation: 'ListObjectsV2', method: 'GET', query })
+    const page = parseListPage(response.body.toString('utf8'))
+    yield page.objects
+    if (page.nextToken === undefined) return
+    token = page.nextToken
+  }
+}
+
+export function parseListPage(xml: string): { objects: ListedObject[]; nextToken?: string } {
+  const result = child(parseXml(xml), 'ListBucketResult')
+  const encoded = text(result, 'EncodingType') === 'url'
+  const objects: ListedObject[] = []
+  for (const item of children(result, 'Contents')) {
+    const key = text(item, 'Key')
+    if (key === undefined) continue
+    const modified = Date.parse(text(item, 'LastModified') ?? '')
+    const lastModified = Number.isNaN(modified) ? undefined : new Date(modified).toISOString()
+    objects.push({
+      key: encoded ? decodeListedKey(key) : key,
+      etag: unquote(text(item, 'ETag') ?? ''),
+      size: Number(text(item, 'Size') ?? '0'),
+      ...(lastModified === undefined ? {} : { lastModified }),
+      storageClass: text(item, 'StorageClass') || 'STANDARD',
+    })
+  }
+  const truncated = text(result, 'IsTruncated') === 'true'
+  const nextToken = text(result, 'NextContinuationToken')
+  return truncated && nextToken !== undefined && nextToken !== '' ? { objects, nextToken } : { objects }
+}

@@ -1,0 +1,109 @@
+import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../plan/local-digest.js'
+import type { CompleteMultipartInput, MultipartUploadInfo, PutObjectResult, RequestOptions, UploadedPart, UploadPartInput } from './object-store.js'
+import { requestOptionHeaders } from './head-object.js'
+import { putResultFromHeaders } from './put-object.js'
+import { CHECKSUM_HEADERS, unquote } from './remote-object-headers.js'
+import type { RequestExecutor } from './request-executor.js'
+import { child, children, parseXml, text, xmlEscape } from './xml.js'
+
+export async function createMultipartUpload(executor: RequestExecutor, key: string, headers: Record<string, string>): Promise<string> {
+  const response = await executor.send({ operation: 'CreateMultipartUpload', method: 'POST', key, query: { uploads: '' }, headers })
+  const uploadId = text(child(parseXml(response.body.toString('utf8')), 'InitiateMultipartUploadResult'), 'UploadId')
+  if (uploadId === undefined || uploadId === '') throw new Error('CreateMultipartUpload answered without an UploadId')
+  return uploadId
+}
+
+export async function uploadPart(executor: RequestExecutor, key: string, input: UploadPartInput): Promise<UploadedPart> {
+  const response = await executor.send({
+    operation: 'UploadPart',
+    method: 'PUT',
+    key,
+    query: { partNumber: String(input.partNumber), uploadId: input.uploadId },
+    headers: { ...input.headers, 'content-length': String(input.contentLength) },
+    body: input.body,
+  })
+  return { partNumber: input.partNumber, etag: unquote(response.headers.etag ?? ''), checksums: checksumsOf(response.headers) }
+}
+
+export async function completeMultipartUpload(executor: RequestExecutor, key: string, input: CompleteMultipartInput): Promise<PutObjectResult> {
+  const body = completeBody(input.parts)
+  const response = await executor.send({
+    operation: 'CompleteMultipartUpload',
+    method: 'POST',
+    key,
+    query: { uploadId: input.uploadId },
+    headers: { ...input.headers, 'content-type': 'application/xml' },
+    body,
+    errorIn200: true,
+  })
+  const result = child(parseXml(response.body.toString('utf8')), 'CompleteMultipartUploadResult')
+  const fromBody: Record<string, string> = {}
+  for (const algorithm of CHECKSUM_ALGORITHMS) {
+    const value = text(result, `Checksum${algorithm}`)
+    if (value !== undefined && value !== '') fromBody[CHECKSUM_HEADERS[algorithm]] = value
+  }
+  const checksumType = text(result, 'ChecksumType')
+  if (checksumType !== undefined && checksumType !== '') fromBody['x-amz-checksum-type'] = checksumType
+  return putResultFromHeaders({ ...response.headers, ...fromBody }, text(result, 'ETag'))
+}
+
+/** The CompleteMultipartUpload document: parts in order, with their ETags and checksums. */
+export function completeBody(parts: readonly UploadedPart[]): string {
+  const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber)
+  const xml = sorted.map((part) => {
+    const checksums = (Object.entries(part.checksums) as [ChecksumAlgorithm, string][])
+      .map(([algorithm, value]) => `<Checksum${algorithm}>${xmlEscape(value)}</Checksum${algorithm}>`)
+      .join('')
+    return `<Part><PartNumber>${part.partNumber}</PartNumber><ETag>"${xmlEscape(part.etag)}"</ETag>${checksums}</Part>`
+  })
+  return `<?xml version="1.0" encoding="UTF-8"?><CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${xml.join('')}</CompleteMultipartUpload>`
+}
+
+export async function abortMultipartUpload(executor: RequestExecutor, key: string, uploadId: string, options: RequestOptions = {}): Promise<void> {
+  await executor.send({ operation: 'AbortMultipartUpload', method: 'DELETE', key, query: { uploadId }, headers: requestOptionHeaders(options) })
+}
+
+export async function* listMultipartUploads(executor: RequestExecutor, prefix?: string): AsyncGenerator<MultipartUploadInfo> {
+  let keyMarker: string | undefined
+  let uploadIdMarker: string | undefined
+  for (;;) {
+    const query: Record<string, string> = { uploads: '', 'encoding-type': 'url' }
+    if (prefix !== undefined && prefix !== '') query.prefix = prefix
+    if (keyMarker !== undefined) query['key-marker'] = keyMarker
+    if (uploadIdMarker !== undefined) query['upload-id-marker'] = uploadIdMarker
+    const response = await executor.send({ operation: 'ListMultipartUploads', method: 'GET', query })
+    const result = child(parseXml(response.body.toString('utf8')), 'ListMultipartUploadsResult')
+    const encoded = text(result, 'EncodingType') === 'url'
+    for (const upload of children(result, 'Upload')) {
+      const key = text(upload, 'Key')
+      const uploadId = text(upload, 'UploadId')
+      if (key === undefined || uploadId === undefined) continue
+      const initiated = text(upload, 'Initiated')
+      yield { key: encoded ? decodeListedKey(key) : key, uploadId, ...(initiated === undefined ? {} : { initiated }) }
+    }
+    if (text(result, 'IsTruncated') !== 'true') return
+    const nextKey = text(result, 'NextKeyMarker')
+    const nextId = text(result, 'NextUploadIdMarker')
+    if (nextKey === undefined || nextKey === '') return
+    keyMarker = encoded ? decodeListedKey(nextKey) : nextKey
+    uploadIdMarker = nextId
+  }
+}
+
+/** Keys in `encoding-type=url` listings: S3 writes a space as `+`, a `+` as `%2B`. */
+export function decodeListedKey(value: string): string {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '))
+  } catch {
+    return value
+  }
+}
+
+function checksumsOf(h: Record<string, string>): Partial<Record<ChecksumAlgorithm, string>> {
+  const out: Partial<Record<ChecksumAlgorithm, string>> = {}
+  for (const algorithm of CHECKSUM_ALGORITHMS) {
+    const value = h[CHECKSUM_HEADERS[algorithm]]
+    if (value !== undefined && value !== '') out[algorithm] = value
+  }
+  return out
+}

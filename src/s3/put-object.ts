@@ -1,0 +1,36 @@
+import { CHECKSUM_ALGORITHMS } from '../plan/local-digest.js'
+import type { PutObjectInput, PutObjectResult } from './object-store.js'
+import { CHECKSUM_HEADERS, unquote } from './remote-object-headers.js'
+import type { RequestExecutor } from './request-executor.js'
+
+export async function putObject(executor: RequestExecutor, key: string, input: PutObjectInput): Promise<PutObjectResult> {
+  const response = await executor.send({
+    operation: 'PutObject',
+    method: 'PUT',
+    key,
+    headers: { ...input.headers, 'content-length': String(input.contentLength) },
+    body: input.body,
+  })
+  return putResultFromHeaders(response.headers)
+}
+
+/** The fields of PutObject's answer (CompleteMultipartUpload shares the header ones). */
+export function putResultFromHeaders(h: Record<string, string>, etagFromBody?: string): PutObjectResult {
+  const result: PutObjectResult = { etag: unquote(etagFromBody ?? h.etag ?? ''), checksums: {} }
+  for (const algorithm of CHECKSUM_ALGORITHMS) {
+    const value = h[CHECKSUM_HEADERS[algorithm]]
+    if (value !== undefined && value !== '') result.checksums[algorithm] = value
+  }
+  const set = <K extends keyof PutObjectResult>(field: K, value: PutObjectResult[K] | undefined): void => {
+    if (value !== undefined) result[field] = value
+  }
+  set('versionId', h['x-amz-version-id'])
+  set('checksumType', h['x-amz-checksum-type'])
+  set('expiration', h['x-amz-expiration'])
+  set('serverSideEncryption', h['x-amz-server-side-encryption'])
+  set('ssekmsKeyId', h['x-amz-server-side-encryption-aws-kms-key-id'])
+  const bucketKey = h['x-amz-server-side-encryption-bucket-key-enabled']
+  set('bucketKeyEnabled', bucketKey === undefined ? undefined : bucketKey.toLowerCase() === 'true')
+  set('requestCharged', h['x-amz-request-charged'])
+  return result
+}

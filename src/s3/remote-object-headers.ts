@@ -1,0 +1,102 @@
+import type { ChecksumAlgorithm } from '../plan/local-digest.js'
+import { CHECKSUM_ALGORITHMS } from '../plan/local-digest.js'
+import type { RemoteHeaderOptions, RemoteObject } from '../plan/remote-object.js'
+import { decodeMetadataValue } from './metadata-encoding.js'
+
+/** `x-amz-checksum-<name>` for each algorithm. */
+export const CHECKSUM_HEADERS: Record<ChecksumAlgorithm, string> = {
+  CRC32: 'x-amz-checksum-crc32',
+  CRC32C: 'x-amz-checksum-crc32c',
+  SHA1: 'x-amz-checksum-sha1',
+  SHA256: 'x-amz-checksum-sha256',
+  CRC64NVME: 'x-amz-checksum-crc64nvme',
+}
+
+/**
+ * Normalises a HeadObject answer into what the diff compares: quotes off the ETag, S3's
+ * defaults explicit (`STANDARD`), dates as ISO 8601, metadata keys lower-cased and
+ * values decoded, the KMS context decoded. With `partNumber`, Content-Length is the
+ * part's size and the object's comes from Content-Range.
+ */
+export function remoteObjectFromHeaders(h: Record<string, string>, partNumber?: number): RemoteObject {
+  const etag = unquote(h.etag ?? '')
+  const length = toInt(h['content-length']) ?? 0
+  const total = partNumber === undefined ? undefined : toInt(/\/(\d+)\s*$/.exec(h['content-range'] ?? '')?.[1])
+  const partCount = toInt(h['x-amz-mp-parts-count']) ?? toInt(/-(\d+)$/.exec(etag)?.[1])
+  const checksums: RemoteObject['checksums'] = {}
+  for (const algorithm of CHECKSUM_ALGORITHMS) {
+    const value = h[CHECKSUM_HEADERS[algorithm]]
+    if (value !== undefined && value !== '') checksums[algorithm] = value
+  }
+  const checksumType = h['x-amz-checksum-type']
+  const remote: RemoteObject = {
+    etag,
+    size: total ?? length,
+    checksums,
+    headers: headerOptions(h),
+  }
+  const lastModified = isoDate(h['last-modified'])
+  if (lastModified !== undefined) remote.lastModified = lastModified
+  if (h['x-amz-version-id'] !== undefined && h['x-amz-version-id'] !== 'null') remote.versionId = h['x-amz-version-id']
+  if (checksumType === 'FULL_OBJECT' || checksumType === 'COMPOSITE') remote.checksumType = checksumType
+  if (partCount !== undefined) remote.partCount = partCount
+  if (partNumber !== undefined && partCount !== undefined) remote.firstPartSize = length
+  return remote
+}
+
+function headerOptions(h: Record<string, string>): RemoteHeaderOptions {
+  const metadata: Record<string, string> = {}
+  for (const [name, value] of Object.entries(h)) {
+    if (name.startsWith('x-amz-meta-')) metadata[name.slice('x-amz-meta-'.length).toLowerCase()] = decodeMetadataValue(value)
+  }
+  const out: RemoteHeaderOptions = { metadata, storageClass: h['x-amz-storage-class'] ?? 'STANDARD' }
+  const set = <K extends keyof RemoteHeaderOptions>(field: K, value: RemoteHeaderOptions[K] | undefined): void => {
+    if (value !== undefined) out[field] = value
+  }
+  set('cacheControl', h['cache-control'])
+  set('contentDisposition', h['content-disposition'])
+  set('contentEncoding', h['content-encoding'])
+  set('contentLanguage', h['content-language'])
+  set('contentType', h['content-type'])
+  set('expires', h.expires === undefined ? undefined : (isoDate(h.expires) ?? h.expires))
+  set('websiteRedirectLocation', h['x-amz-website-redirect-location'])
+  set('serverSideEncryption', h['x-amz-server-side-encryption'])
+  set('ssekmsKeyId', h['x-amz-server-side-encryption-aws-kms-key-id'])
+  set('ssekmsEncryptionContext', decodeContext(h['x-amz-server-side-encryption-context']))
+  const bucketKey = h['x-amz-server-side-encryption-bucket-key-enabled']
+  set('bucketKeyEnabled', bucketKey === undefined ? undefined : bucketKey.toLowerCase() === 'true')
+  set('sseCustomerAlgorithm', h['x-amz-server-side-encryption-customer-algorithm'])
+  set('sseCustomerKeyMD5', h['x-amz-server-side-encryption-customer-key-md5'])
+  set('objectLockMode', h['x-amz-object-lock-mode'])
+  const retain = h['x-amz-object-lock-retain-until-date']
+  set('objectLockRetainUntilDate', retain === undefined ? undefined : (isoDate(retain) ?? retain))
+  set('objectLockLegalHoldStatus', h['x-amz-object-lock-legal-hold'])
+  return out
+}
+
+/** The KMS encryption context: base64 of a JSON object of strings; anything else is ignored. */
+export function decodeContext(value: string | undefined): Record<string, string> | undefined {
+  if (value === undefined || value === '') return undefined
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(value, 'base64').toString('utf8'))
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined
+    return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]))
+  } catch {
+    return undefined
+  }
+}
+
+export function unquote(etag: string): string {
+  return etag.replace(/^W\//, '').replace(/^"(.*)"$/, '$1')
+}
+
+function isoDate(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined
+  const time = Date.parse(value)
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString()
+}
+
+function toInt(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\d+$/.test(value.trim())) return undefined
+  return Number(value.trim())
+}
