@@ -25,7 +25,16 @@ export function checkSchema(source: YamlSource, data: unknown): Diagnostic[] {
   const validate = compiled()
   if (validate(data)) return []
   const errors = relevant(validate.errors ?? [])
-  return mergeTypeErrors(errors).map((error) => toDiagnostic(source, data, error))
+  return unique(mergeTypeErrors(errors).map((error) => toDiagnostic(source, data, error)))
+}
+
+/** Several rules of one field (the bucket name's) can fail together; say it once. */
+function unique(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>()
+  return diagnostics.filter((d) => {
+    const id = JSON.stringify([d.code, d.range, d.summary, d.detail])
+    return !seen.has(id) && seen.add(id) !== undefined
+  })
 }
 
 /** Drops the umbrella errors of `anyOf`/`oneOf`/`allOf` when a more specific one explains them. */

@@ -58,10 +58,11 @@ async function findGlob(dir: string, pattern: string, exclude: readonly string[]
   }
   const loops = await symlinkLoops(dir, files)
   if (loops.length === 0) return { files, problems }
-  const inLoop = (file: FoundFile) => loops.some((loop) => file.path.startsWith(`${loop}/`))
+  // Everything found beneath a loop is the same tree again, down to where the OS gave up.
+  const inLoop = (entry: { path: string }) => loops.some((loop) => entry.path.startsWith(`${loop}/`))
   return {
     files: files.filter((file) => !inLoop(file)),
-    problems: [...problems, ...loops.map((loop): FileProblem => ({ code: 'symlink-loop', path: loop }))],
+    problems: [...problems.filter((problem) => !inLoop(problem)), ...loops.map((loop): FileProblem => ({ code: 'symlink-loop', path: loop }))],
   }
 }
 

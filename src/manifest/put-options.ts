@@ -57,3 +57,12 @@ export type PutOptionName = keyof PutOptions
 
 /** Options whose values must never leave the process in any output. */
 export const SECRET_OPTIONS: readonly PutOptionName[] = ['sseCustomerKey']
+
+/** The options as they may be shown or saved: secret values replaced by a marker. */
+export function withoutSecrets(options: PutOptions): PutOptions {
+  const shown: Record<string, unknown> = { ...options }
+  for (const name of SECRET_OPTIONS) if (shown[name] !== undefined) shown[name] = REDACTED
+  return shown as PutOptions
+}
+
+export const REDACTED = '(secret)'

@@ -1,0 +1,29 @@
+/** What `putplan init` writes: a manifest that explains itself. */
+export function starterManifest(bucket: string): string {
+  return `# yaml-language-server: $schema=https://putplan.dev/schema/uploads.schema.json
+# putplan keeps the bucket below equal to this manifest:
+#   putplan validate    check it (no network)
+#   putplan plan        see what would change
+#   putplan apply       make it so
+version: 1
+bucket: ${bucket}
+# region: eu-west-1                # else AWS_REGION or the profile's region
+# endpoint: http://127.0.0.1:9000  # an S3-compatible store
+
+# PutObject options for every object (names as in \`aws s3api put-object\`, in camelCase).
+defaults:
+  serverSideEncryption: AES256
+  checksumAlgorithm: CRC64NVME
+
+uploads:
+  # Every file under dist/, keyed by its path relative to dist/.
+  - source: "dist/**"
+    root: dist
+    exclude: ["**/*.map"]
+    cacheControl: "public, max-age=300"
+  # One file under an exact key; \${NAME} comes from --var NAME=... or the environment.
+  # - source: build/app.tar.gz
+  #   key: releases/\${GIT_TAG}/app.tar.gz
+  #   ifNoneMatch: "*"              # create-only: never overwrite
+`
+}
