@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto'
 import { crc32 } from 'node:zlib'
 import { crc32c } from '@node-rs/crc32'
 import type { ChecksumAlgorithm } from '../plan/local-digest.js'
-import { Crc64Nvme } from './crc64-nvme.js'
+import { Crc64NvmeWasm } from './crc64-nvme-wasm.js'
 
 /** An incremental digest. `digest()` may be called once, after the last `update`. */
 export interface Hasher {
@@ -27,7 +27,7 @@ export function createChecksumHasher(algorithm: ChecksumAlgorithm): Hasher {
     case 'CRC32C':
       return crc32Hasher(crc32c)
     case 'CRC64NVME': {
-      const crc = new Crc64Nvme()
+      const crc = new Crc64NvmeWasm()
       return {
         update: (chunk) => crc.update(chunk),
         digest: () => Buffer.from(crc.digestBytes()).toString('base64'),

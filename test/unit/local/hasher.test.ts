@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
+import { Crc64NvmeWasm } from '../../../src/local/crc64-nvme-wasm.js'
 import { Crc64Nvme } from '../../../src/local/crc64-nvme.js'
 import { createChecksumHasher, createMd5Hasher } from '../../../src/local/hasher.js'
 import type { ChecksumAlgorithm } from '../../../src/plan/local-digest.js'
@@ -47,7 +48,10 @@ describe('checksum hashers', () => {
   })
 })
 
-describe('Crc64Nvme', () => {
+describe.each([
+  ['Crc64Nvme', Crc64Nvme],
+  ['Crc64NvmeWasm', Crc64NvmeWasm],
+])('%s', (_, Crc) => {
   it('agrees with @aws-sdk/crc64-nvme on every length around the 8-byte stride', async () => {
     const require = createRequire(import.meta.url)
     const { Crc64Nvme: Reference } = require('@aws-sdk/crc64-nvme') as {
@@ -55,7 +59,7 @@ describe('Crc64Nvme', () => {
     }
     const data = patternBytes(300, 7)
     for (let length = 0; length <= 300; length += length < 40 ? 1 : 37) {
-      const ours = new Crc64Nvme()
+      const ours = new Crc()
       const reference = new Reference()
       // Odd splits exercise the tail loop between 8-byte blocks.
       ours.update(data.subarray(0, length >> 1))
@@ -65,5 +69,24 @@ describe('Crc64Nvme', () => {
         Buffer.from(await reference.digest()).toString('hex'),
       )
     }
+  })
+})
+
+describe('Crc64NvmeWasm', () => {
+  it('keeps separate registers for interleaved hashers sharing one instance, across memory growth', () => {
+    const small = patternBytes(1000, 11)
+    const large = patternBytes(3 * 65536 + 5, 12)
+    const a = new Crc64NvmeWasm()
+    const b = new Crc64NvmeWasm()
+    a.update(small.subarray(0, 500))
+    b.update(large)
+    a.update(small.subarray(500))
+    const ref = (data: Uint8Array) => {
+      const crc = new Crc64Nvme()
+      crc.update(data)
+      return Buffer.from(crc.digestBytes()).toString('hex')
+    }
+    expect(Buffer.from(a.digestBytes()).toString('hex')).toBe(ref(small))
+    expect(Buffer.from(b.digestBytes()).toString('hex')).toBe(ref(large))
   })
 })
