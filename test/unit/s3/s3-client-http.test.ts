@@ -1,0 +1,227 @@
+/** The client against a local HTTP server that misbehaves on purpose. */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { Readable } from 'node:stream'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { NetworkError, S3Client, S3ServiceError, type RetryEvent, type S3DebugEvent } from '../../../src/s3/index.js'
+import { createSigner } from '../../../src/s3/request-signer.js'
+import { resolveS3Config } from '../../../src/s3/s3-config.js'
+
+interface Seen {
+  method: string
+  url: string
+  headers: IncomingMessage['headers']
+  body: string
+}
+type Handler = (req: IncomingMessage, res: ServerResponse, seen: Seen, index: number) => void
+
+let server: Server
+let endpoint: string
+let handler: Handler = (_req, res) => res.end()
+let seen: Seen[] = []
+const clients: S3Client[] = []
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      const entry = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') }
+      seen.push(entry)
+      handler(req, res, entry, seen.length - 1)
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+afterEach(async () => {
+  seen = []
+  await Promise.all(clients.splice(0).map((c) => c.close()))
+})
+afterAll(async () => {
+  server.closeAllConnections()
+  await new Promise((resolve) => server.close(resolve))
+})
+
+function client(overrides: { readTimeoutMs?: number; maxAttempts?: number; noSign?: boolean; now?: () => number } = {}) {
+  const sleeps: number[] = []
+  const retries: RetryEvent[] = []
+  const debug: S3DebugEvent[] = []
+  const config = resolveS3Config(
+    { bucket: 'bucket', region: 'us-east-1', endpoint, readTimeoutMs: overrides.readTimeoutMs ?? 5_000, maxAttempts: overrides.maxAttempts ?? 5, noSignRequest: overrides.noSign ?? false },
+    {},
+  )
+  const s3 = new S3Client(config, {
+    signer: createSigner(overrides.noSign ? undefined : { accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: 'sess' }),
+    retry: { random: () => 0.5, sleep: async (ms) => void sleeps.push(ms), ...(overrides.now ? { now: overrides.now } : {}) },
+    onRetry: (e) => retries.push(e),
+    onDebug: (e) => debug.push(e),
+  })
+  clients.push(s3)
+  return { s3, sleeps, retries, debug }
+}
+
+const xmlError = (res: ServerResponse, status: number, code: string, extra = '') => {
+  res.writeHead(status, { 'content-type': 'application/xml', 'x-amz-request-id': 'RID' })
+  res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>m</Message>${extra}<RequestId>RID</RequestId></Error>`)
+}
+
+describe('retries', () => {
+  it('retries 503 SlowDown and 500 with full-jitter backoff, observably', async () => {
+    handler = (_req, res, _s, i) => (i === 0 ? xmlError(res, 503, 'SlowDown') : i === 1 ? xmlError(res, 500, 'InternalError') : res.writeHead(200, { etag: '"e"' }).end())
+    const { s3, sleeps, retries } = client()
+    const result = await s3.putObject('k', { headers: {}, body: 'hello', contentLength: 5 })
+    expect(result.etag).toBe('e')
+    expect(seen).toHaveLength(3)
+    expect(sleeps).toEqual([50, 100])
+    expect(retries.map((r) => [r.attempt, r.error instanceof S3ServiceError && r.error.s3Code])).toEqual([
+      [1, 'SlowDown'],
+      [2, 'InternalError'],
+    ])
+  })
+
+  it('never retries other 4xx', async () => {
+    handler = (_req, res) => xmlError(res, 403, 'AccessDenied')
+    const { s3, retries } = client()
+    await expect(s3.getObjectTagging('k')).rejects.toMatchObject({ code: 's3', status: 403, s3Code: 'AccessDenied', requestId: 'RID', key: 'k', operation: 'GetObjectTagging' })
+    expect(seen).toHaveLength(1)
+    expect(retries).toHaveLength(0)
+  })
+
+  it('retries RequestTimeout and 409 ConditionalRequestConflict, honours Retry-After', async () => {
+    handler = (_req, res, _s, i) => {
+      if (i === 0) return xmlError(res, 400, 'RequestTimeout')
+      if (i === 1) {
+        res.setHeader('retry-after', '3')
+        return xmlError(res, 409, 'ConditionalRequestConflict')
+      }
+      res.writeHead(200, { etag: '"e"' }).end()
+    }
+    const { s3, sleeps } = client()
+    await s3.putObject('k', { headers: {}, body: 'x', contentLength: 1 })
+    expect(sleeps).toEqual([50, 3_000])
+  })
+
+  it('gives up after maxAttempts and after the total time bound', async () => {
+    handler = (_req, res) => xmlError(res, 500, 'InternalError')
+    const bounded = client({ maxAttempts: 3 })
+    await expect(bounded.s3.headBucket()).rejects.toBeInstanceOf(S3ServiceError)
+    expect(seen).toHaveLength(3)
+    seen = []
+    let clock = 0
+    const timed = client({ now: () => (clock += 60_000) })
+    await expect(timed.s3.headBucket()).rejects.toMatchObject({ status: 500 })
+    expect(seen.length).toBeLessThan(5)
+  })
+
+  it('retries a dropped connection and reopens a streamed body', async () => {
+    handler = (req, res, _s, i) => (i === 0 ? req.socket.destroy() : res.writeHead(200, { etag: '"e"' }).end())
+    let opened = 0
+    const { s3, retries } = client()
+    await s3.putObject('k', {
+      headers: {},
+      body: () => {
+        opened++
+        return Readable.from([Buffer.from('abc'), Buffer.from('def')])
+      },
+      contentLength: 6,
+    })
+    expect(retries[0]?.error).toBeInstanceOf(NetworkError)
+    expect(opened).toBe(2)
+    expect(seen.at(-1)?.body).toBe('abcdef')
+    expect(seen.at(-1)?.headers['x-amz-content-sha256']).toBe('UNSIGNED-PAYLOAD')
+    expect(seen.at(-1)?.headers['content-length']).toBe('6')
+  })
+
+  it('times out a server that does not answer', async () => {
+    handler = () => {}
+    const { s3 } = client({ readTimeoutMs: 150, maxAttempts: 1 })
+    const error = await s3.headObject('slow').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(NetworkError)
+    expect(error).toMatchObject({ code: 'network', causeCode: 'UND_ERR_HEADERS_TIMEOUT', key: 'slow' })
+  })
+})
+
+describe('wrong region', () => {
+  const regionOf = (s: Seen) => /Credential=[^/]+\/\d+\/([^/]+)\//.exec(String(s.headers.authorization))?.[1]
+
+  it('re-signs for the region S3 names, retries once, and remembers it', async () => {
+    handler = (_req, res, s) => {
+      if (regionOf(s) === 'eu-west-1') return res.writeHead(200, { etag: '"e"', 'content-length': '0' }).end()
+      if (s.method === 'HEAD') return res.writeHead(301, { 'x-amz-bucket-region': 'eu-west-1' }).end()
+      xmlError(res, 400, 'AuthorizationHeaderMalformed', '<Region>eu-west-1</Region>')
+    }
+    const { s3, retries, debug } = client()
+    expect(await s3.headObject('k')).toMatchObject({ etag: 'e' })
+    expect(s3.region).toBe('eu-west-1')
+    expect(seen.map(regionOf)).toEqual(['us-east-1', 'eu-west-1'])
+    await s3.getObjectTagging('k')
+    expect(seen.map(regionOf)).toEqual(['us-east-1', 'eu-west-1', 'eu-west-1'])
+    expect(retries).toHaveLength(0)
+    expect(debug.some((e) => e.type === 'region-redirect')).toBe(true)
+  })
+
+  it('follows an AuthorizationHeaderMalformed naming the region in the XML', async () => {
+    handler = (_req, res, s) =>
+      regionOf(s) === 'ap-south-1' ? res.end('<Tagging><TagSet/></Tagging>') : xmlError(res, 400, 'AuthorizationHeaderMalformed', '<Region>ap-south-1</Region>')
+    const { s3 } = client()
+    expect(await s3.getObjectTagging('k')).toEqual({})
+    expect(seen).toHaveLength(2)
+  })
+})
+
+describe('operations over HTTP', () => {
+  it('HeadObject: 404 is undefined; checksum mode is asked for; the path is encoded once', async () => {
+    handler = (_req, res) => res.writeHead(404).end()
+    const { s3 } = client()
+    expect(await s3.headObject('a b/ü+1')).toBeUndefined()
+    expect(seen[0]?.url).toBe('/bucket/a%20b/%C3%BC%2B1')
+    expect(seen[0]?.headers['x-amz-checksum-mode']).toBe('ENABLED')
+  })
+
+  it('treats a 200 with an <Error> body on CompleteMultipartUpload as an error', async () => {
+    handler = (_req, res) => res.writeHead(200, { 'content-type': 'application/xml' }).end('<?xml version="1.0"?>\n<Error><Code>InternalError</Code><Message>m</Message></Error>')
+    const { s3 } = client({ maxAttempts: 1 })
+    await expect(s3.completeMultipartUpload('k', { uploadId: 'u', parts: [{ partNumber: 1, etag: 'a', checksums: {} }] })).rejects.toMatchObject({
+      s3Code: 'InternalError',
+      operation: 'CompleteMultipartUpload',
+    })
+    expect(seen[0]?.url).toBe('/bucket/k?uploadId=u')
+  })
+
+  it('paginates ListObjectsV2', async () => {
+    handler = (req, res) => {
+      const token = new URL(req.url ?? '', 'http://x').searchParams.get('continuation-token')
+      res.end(
+        token === null
+          ? '<ListBucketResult><IsTruncated>true</IsTruncated><NextContinuationToken>t 2+</NextContinuationToken><Contents><Key>a</Key><ETag>"1"</ETag><Size>1</Size></Contents></ListBucketResult>'
+          : `<ListBucketResult><IsTruncated>false</IsTruncated><Contents><Key>${token}</Key><ETag>"2"</ETag><Size>2</Size></Contents></ListBucketResult>`,
+      )
+    }
+    const { s3 } = client()
+    const keys: string[] = []
+    for await (const page of s3.listObjectsV2('p/')) keys.push(...page.map((o) => o.key))
+    expect(keys).toEqual(['a', 't 2+'])
+    expect(seen[1]?.url).toBe('/bucket?continuation-token=t%202%2B&encoding-type=url&list-type=2&prefix=p%2F')
+  })
+
+  it('sends unsigned requests with --no-sign-request', async () => {
+    handler = (_req, res) => res.end()
+    const { s3 } = client({ noSign: true })
+    await s3.headBucket()
+    expect(seen[0]?.headers.authorization).toBeUndefined()
+    expect(seen[0]?.headers['x-amz-content-sha256']).toBeDefined()
+  })
+
+  it('emits redacted debug events', async () => {
+    handler = (_req, res) => res.writeHead(200, { etag: '"e"' }).end()
+    const { s3, debug } = client()
+    await s3.putObject('k', { headers: { 'x-amz-server-side-encryption-customer-key': 'SECRETKEY' }, body: 'x', contentLength: 1 })
+    const text = JSON.stringify(debug)
+    expect(seen[0]?.headers.authorization).toMatch(/Signature=[0-9a-f]{64}/)
+    expect(text).not.toMatch(/Signature=[0-9a-f]{64}/)
+    expect(text).not.toContain('SECRETKEY')
+    expect(text).not.toContain('"sess"')
+    expect(debug.map((e) => e.type)).toEqual(['request', 'response'])
+  })
+})
