@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml'
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLError } from 'yaml'
 import type { Diagnostic, SourceRange } from '../errors/index.js'
 
 /** A parsed manifest with what is needed to point back into its text. */
@@ -15,8 +15,9 @@ export function parseYaml(file: string, text: string): { source: YamlSource; dia
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false })
   const source = { file, text, doc, lineCounter }
-  const diagnostics = doc.errors.map((error): Diagnostic => {
+  const diagnostics = withoutEchoes(doc.errors).map((error): Diagnostic => {
     const duplicate = error.code === 'DUPLICATE_KEY'
+    if (error.code === 'MULTILINE_IMPLICIT_KEY') return overIndented(source, error.pos)
     return {
       code: duplicate ? 'yaml-duplicate-field' : 'yaml-syntax',
       summary: duplicate ? 'a field is given twice in the same mapping' : firstLine(error.message),
@@ -26,6 +27,31 @@ export function parseYaml(file: string, text: string): { source: YamlSource; dia
     }
   })
   return { source, diagnostics }
+}
+
+/**
+ * A line indented deeper than the field before it continues that field's value, which the
+ * parser reports twice at the value (a multi-line key, and a mapping nested in a compact
+ * one). The mistake is the deeper line: say it once, there.
+ */
+function withoutEchoes(errors: readonly YAMLError[]): YAMLError[] {
+  const multiline = new Set(errors.filter((e) => e.code === 'MULTILINE_IMPLICIT_KEY').map((e) => e.pos[0]))
+  return errors.filter((e) => e.code !== 'BLOCK_AS_IMPLICIT_KEY' || !multiline.has(e.pos[0]))
+}
+
+function overIndented(source: YamlSource, [start, end]: [number, number]): Diagnostic {
+  const newline = source.text.indexOf('\n', start)
+  const nextLine = newline >= 0 && newline < end ? newline + 1 : start
+  const indent = /^[ \t]*/.exec(source.text.slice(nextLine))![0].length
+  const from = nextLine + indent
+  const lineEnd = source.text.indexOf('\n', from)
+  return {
+    code: 'yaml-syntax',
+    summary: 'this line is indented deeper than the field before it',
+    detail: 'expected the fields of one mapping to start in the same column',
+    file: source.file,
+    range: rangeOf(source, from, lineEnd >= 0 ? lineEnd : source.text.length),
+  }
 }
 
 /** Source range of character offsets [start, end). */

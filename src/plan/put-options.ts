@@ -3,7 +3,7 @@
  * camelCase (the AWS CLI `put-object` page is the reference). One list feeds the
  * schema test, the header mapping and the diff, so they cannot drift apart.
  */
-import type { ChecksumAlgorithm } from '../plan/local-digest.js'
+import type { ChecksumAlgorithm } from './local-digest.js'
 
 /** Checksum pins: a declared value the file must match, keyed by algorithm. */
 export const CHECKSUM_PIN_FIELDS = {

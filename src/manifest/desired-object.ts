@@ -1,0 +1,1 @@
+export type { DesiredObject, EntryRef } from '../plan/desired-object.js'

@@ -1,0 +1,61 @@
+import { compareContent } from './content-identity.js'
+import type { DesiredObject } from './desired-object.js'
+import { headerDrift } from './header-drift.js'
+import type { LocalDigest } from './local-digest.js'
+import { summarise, type Plan, type PlanItem } from './plan.js'
+import { CHECKSUM_PIN_FIELDS, type ChecksumPinField } from './put-options.js'
+import type { RemoteObject } from './remote-object.js'
+
+/** Everything known about one desired object: the diff's only input. */
+export interface ObjectFacts {
+  desired: DesiredObject
+  local: LocalDigest
+  /** `undefined` when the key does not exist in the bucket. */
+  remote: RemoteObject | undefined
+}
+
+export interface PlanInput {
+  bucket: string
+  manifestDigest: string
+  objects: readonly ObjectFacts[]
+}
+
+/** The diff: pure, so it is tested without a network, a file or a clock. */
+export function computePlan(input: PlanInput): Plan {
+  const items = input.objects.map(planItem).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  return { bucket: input.bucket, manifestDigest: input.manifestDigest, summary: summarise(items), items }
+}
+
+export function planItem({ desired, local, remote }: ObjectFacts): PlanItem {
+  const base = { key: desired.key, source: desired.source, size: local.size, local, options: desired.options }
+  const pinned = pinViolations(desired, local)
+  if (pinned.length > 0) return { ...base, action: 'conflict', reasons: pinned, ...(remote && { remoteEtag: remote.etag }) }
+  if (remote === undefined) return { ...base, action: 'create', reasons: ['new object'] }
+
+  const content = compareContent(local, remote)
+  if (desired.options.ifNoneMatch === '*') {
+    if (content.same === true) return { ...base, action: 'unchanged', reasons: [], remoteEtag: remote.etag }
+    const why = content.same === false ? 'its content differs' : `its content cannot be verified: ${content.why}`
+    return { ...base, action: 'conflict', reasons: [`create-only object already exists and ${why}`], remoteEtag: remote.etag }
+  }
+
+  const reasons: string[] = []
+  if (content.same === false) reasons.push('content changed')
+  if (content.same === undefined) reasons.push(`content cannot be verified: ${content.why}`)
+  reasons.push(...headerDrift(desired.options, remote))
+  return reasons.length > 0
+    ? { ...base, action: 'update', reasons, remoteEtag: remote.etag }
+    : { ...base, action: 'unchanged', reasons, remoteEtag: remote.etag }
+}
+
+/** A declared checksum is a promise about the file: a file that breaks it is not uploaded. */
+function pinViolations(desired: DesiredObject, local: LocalDigest): string[] {
+  const reasons: string[] = []
+  for (const [field, algorithm] of Object.entries(CHECKSUM_PIN_FIELDS) as [ChecksumPinField, keyof typeof local.checksums][]) {
+    const pinned = desired.options[field]
+    if (pinned === undefined) continue
+    const actual = local.checksums[algorithm]
+    if (actual !== pinned) reasons.push(`${field}: the manifest pins ${pinned} but the file's is ${actual ?? '(not computed)'}`)
+  }
+  return reasons
+}

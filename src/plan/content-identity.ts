@@ -1,0 +1,68 @@
+import { CHECKSUM_ALGORITHMS, type LocalDigest } from './local-digest.js'
+import type { RemoteObject } from './remote-object.js'
+
+/** What the evidence says about the bytes: same, different, or that it cannot tell. */
+export type ContentVerdict = { same: true; evidence: string } | { same: false; evidence: string } | { same: undefined; why: string }
+
+/**
+ * Judges content identity by the strongest evidence the two sides share (DESIGN: content
+ * identity): a full-object checksum of the same algorithm; else an ETag that is an MD5
+ * (single part, neither SSE-KMS nor SSE-C); else a multipart ETag or composite checksum
+ * recomputed with the uploader's part size. It never guesses "same".
+ */
+export function compareContent(local: LocalDigest, remote: RemoteObject): ContentVerdict {
+  if (local.size !== remote.size) return { same: false, evidence: 'size' }
+  return byFullChecksum(local, remote) ?? byComposite(local, remote) ?? byEtag(local, remote)
+}
+
+function byFullChecksum(local: LocalDigest, remote: RemoteObject): ContentVerdict | undefined {
+  if (remote.checksumType === 'COMPOSITE') return undefined
+  for (const algorithm of CHECKSUM_ALGORITHMS) {
+    const theirs = remote.checksums[algorithm]
+    const ours = local.checksums[algorithm]
+    if (theirs !== undefined && ours !== undefined && !isComposite(theirs)) return verdict(ours === theirs, `checksum ${algorithm}`)
+  }
+  return undefined
+}
+
+function byComposite(local: LocalDigest, remote: RemoteObject): ContentVerdict | undefined {
+  const ours = local.multipart
+  if (!ours) return undefined
+  for (const algorithm of CHECKSUM_ALGORITHMS) {
+    const theirs = remote.checksums[algorithm]
+    const composite = ours.compositeChecksums[algorithm]
+    if (theirs === undefined || composite === undefined || !isComposite(theirs)) continue
+    if (partsMatch(ours.partSize, ours.partCount, remote)) return verdict(composite === theirs, `composite checksum ${algorithm}`)
+  }
+  return undefined
+}
+
+function byEtag(local: LocalDigest, remote: RemoteObject): ContentVerdict {
+  const { serverSideEncryption, sseCustomerAlgorithm } = remote.headers
+  if (sseCustomerAlgorithm !== undefined) return { same: undefined, why: 'the object is SSE-C encrypted and has no checksum to compare' }
+  if (serverSideEncryption?.startsWith('aws:kms')) return { same: undefined, why: 'the object is SSE-KMS encrypted and has no checksum to compare' }
+  const multipartEtag = /^[0-9a-f]{32}-(\d+)$/.exec(remote.etag)
+  if (!multipartEtag) {
+    if (/^[0-9a-f]{32}$/.test(remote.etag) && local.md5 !== undefined) return verdict(local.md5 === remote.etag, 'ETag (MD5)')
+    return { same: undefined, why: `the ETag ${JSON.stringify(remote.etag)} is not an MD5 and the object has no checksum to compare` }
+  }
+  const ours = local.multipart
+  if (!ours || !partsMatch(ours.partSize, ours.partCount, remote)) {
+    return { same: undefined, why: `the object was uploaded in ${multipartEtag[1]} parts of a size putplan could not learn` }
+  }
+  return verdict(ours.etag === remote.etag, 'multipart ETag')
+}
+
+/** Same part count, and the same part size when the bucket told it (HeadObject partNumber=1). */
+function partsMatch(partSize: number, partCount: number, remote: RemoteObject): boolean {
+  if (remote.partCount !== undefined && remote.partCount !== partCount) return false
+  return remote.firstPartSize === undefined || remote.firstPartSize === partSize || partCount === 1
+}
+
+function isComposite(checksum: string): boolean {
+  return /-\d+$/.test(checksum)
+}
+
+function verdict(same: boolean, evidence: string): ContentVerdict {
+  return same ? { same: true, evidence } : { same: false, evidence }
+}
