@@ -23,6 +23,8 @@ export async function expandEntries(
     diagnostics.push(...result.diagnostics)
     for (const object of result.objects) {
       const claimed = byKey.get(object.key)
+      // Two patterns of one entry naming the same file is one object, not a conflict.
+      if (claimed && claimed.entry.index === object.entry.index && claimed.source === object.source) continue
       if (claimed) diagnostics.push(duplicateKey(source, claimed, object))
       else byKey.set(object.key, object)
     }

@@ -14,25 +14,32 @@ const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
  * that contained a variable, so secret fields can insist on one, and a diagnostic for
  * every undefined or malformed reference at its own line and column.
  */
-export function interpolate(source: YamlSource, vars: Variables): { interpolated: Set<Scalar>; diagnostics: Diagnostic[] } {
+export function interpolate(
+  source: YamlSource,
+  vars: Variables,
+): { interpolated: Set<Scalar>; unresolved: Set<Scalar>; diagnostics: Diagnostic[] } {
   const interpolated = new Set<Scalar>()
+  const unresolved = new Set<Scalar>()
   const diagnostics: Diagnostic[] = []
   visit(source.doc, {
     Scalar(role, scalar) {
       if (role === 'key' || typeof scalar.value !== 'string' || !scalar.value.includes('$')) return
       const result = substitute(scalar.value, vars)
       if (result.references > 0) interpolated.add(scalar)
+      if (result.problems.length > 0) unresolved.add(scalar)
       scalar.value = result.text
       for (const problem of result.problems) diagnostics.push(locate(source, scalar, problem))
     },
   })
-  return { interpolated, diagnostics }
+  return { interpolated, unresolved, diagnostics }
 }
 
 interface Problem {
   reference: string
   name: string
   kind: 'undefined' | 'malformed'
+  /** Which reference of the value it is (0-based, escapes not counted). */
+  ordinal: number
 }
 
 export function substitute(text: string, vars: Variables): { text: string; references: number; problems: Problem[] } {
@@ -40,24 +47,30 @@ export function substitute(text: string, vars: Variables): { text: string; refer
   let references = 0
   const out = text.replace(REFERENCE, (reference, name: string | undefined) => {
     if (name === undefined) return '${'
-    references++
+    const ordinal = references++
     if (!VARIABLE_NAME.test(name)) {
-      problems.push({ reference, name, kind: 'malformed' })
+      problems.push({ reference, name, kind: 'malformed', ordinal })
       return reference
     }
     const value = vars[name]
-    if (value === undefined) problems.push({ reference, name, kind: 'undefined' })
+    if (value === undefined) problems.push({ reference, name, kind: 'undefined', ordinal })
     return value ?? reference
   })
   return { text: out, references, problems }
 }
 
-/** Points at the reference inside the scalar's source text, which holds it verbatim. */
+/**
+ * Points at the reference inside the scalar's source text, which holds it verbatim: the
+ * same ordinal among the references written there (a repeated `${A}`, or one after an
+ * escaped `$${A}`, is found at its own place, not at the first look-alike).
+ */
 function locate(source: YamlSource, scalar: Scalar, problem: Problem): Diagnostic {
   const [start, end] = scalar.range ?? [0, 0]
-  const at = source.text.slice(start, end).indexOf(problem.reference)
-  const from = at >= 0 ? start + at : start
-  const range = rangeOf(source, from, at >= 0 ? from + problem.reference.length : end)
+  const written = [...source.text.slice(start, end).matchAll(REFERENCE)].filter((match) => match[1] !== undefined)
+  const match = written[problem.ordinal]
+  const found = match?.[0] === problem.reference ? match : undefined
+  const from = found ? start + found.index : start
+  const range = rangeOf(source, from, found ? from + problem.reference.length : end)
   if (problem.kind === 'malformed') {
     return {
       code: 'bad-variable',

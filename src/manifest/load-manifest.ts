@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { ManifestInvalidError, type Diagnostic } from '../errors/index.js'
+import { ManifestInvalidError, type Diagnostic, type SourceRange } from '../errors/index.js'
 import { checkRules } from './check-rules.js'
 import { checkSchema } from './check-schema.js'
 import { expandEntries } from './expand-entries.js'
 import { interpolate, type Variables } from './interpolate.js'
 import type { Manifest, RawManifest } from './manifest.js'
-import { parseYaml } from './yaml-source.js'
+import { nodeRange, parseYaml } from './yaml-source.js'
 
 export interface LoadOptions {
   /** Path of the manifest, as the user gave it (shown in messages). */
@@ -26,9 +26,11 @@ export async function loadManifest(options: LoadOptions): Promise<Manifest> {
   const text = await readManifestText(options.file)
   const { source, diagnostics: syntax } = parseYaml(options.file, text)
   failIf(syntax)
-  const { interpolated, diagnostics: variables } = interpolate(source, { ...options.env, ...options.vars })
+  const { interpolated, unresolved, diagnostics: variables } = interpolate(source, { ...options.env, ...options.vars })
   const data = source.doc.toJS({ maxAliasCount: 100 }) as unknown
-  const schemaProblems = checkSchema(source, data)
+  // A value still holding an unresolved `${...}` fails its schema rule only because of it.
+  const unresolvedAt = new Set([...unresolved].map((scalar) => positionKey(nodeRange(source, scalar))))
+  const schemaProblems = checkSchema(source, data).filter((d) => !d.range || !unresolvedAt.has(positionKey(d.range)))
   failIf([...variables, ...schemaProblems])
   const raw = data as RawManifest
   failIf(checkRules(source, raw, interpolated))
@@ -59,6 +61,10 @@ async function readManifestText(file: string): Promise<string> {
       },
     ])
   }
+}
+
+function positionKey(range: SourceRange): string {
+  return `${range.line}:${range.col}`
 }
 
 function failIf(diagnostics: Diagnostic[]): void {

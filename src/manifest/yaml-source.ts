@@ -44,13 +44,13 @@ function overIndented(source: YamlSource, [start, end]: [number, number]): Diagn
   const nextLine = newline >= 0 && newline < end ? newline + 1 : start
   const indent = /^[ \t]*/.exec(source.text.slice(nextLine))![0].length
   const from = nextLine + indent
-  const lineEnd = source.text.indexOf('\n', from)
+  const lineEnd = /\r?\n|$/.exec(source.text.slice(from))!.index + from
   return {
     code: 'yaml-syntax',
     summary: 'this line is indented deeper than the field before it',
     detail: 'expected the fields of one mapping to start in the same column',
     file: source.file,
-    range: rangeOf(source, from, lineEnd >= 0 ? lineEnd : source.text.length),
+    range: rangeOf(source, from, lineEnd),
   }
 }
 
