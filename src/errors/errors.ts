@@ -11,6 +11,8 @@ export type ErrorCode =
   | 's3'
   | 'network'
   | 'apply-failed'
+  | 'file-changed'
+  | 'file-unreadable'
 
 /** Base of every error putplan reports on purpose; anything else is a bug. */
 export class PutplanError extends Error {

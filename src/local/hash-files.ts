@@ -1,6 +1,6 @@
 import type { LocalDigest } from '../plan/local-digest.js'
 import { hashFile, type HashFileOptions } from './hash-file.js'
-import { mapBounded } from './map-bounded.js'
+import { mapBounded } from '../util/map-bounded.js'
 
 export interface HashProgress {
   filesDone: number

@@ -7,3 +7,4 @@ export type { LocalDigest, MultipartDigest, ChecksumAlgorithm } from './local-di
 export { CHECKSUM_ALGORITHMS } from './local-digest.js'
 export type { RemoteObject, RemoteHeaderOptions, RemoteAcl, RemoteGrant } from './remote-object.js'
 export * from './put-options.js'
+export { toPlanDocument, fromPlanDocument, PLAN_FORMAT_VERSION, type PlanDocument, type PlanDocumentAction } from './plan-document.js'

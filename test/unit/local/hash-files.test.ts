@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { hashFiles, type HashProgress } from '../../../src/local/index.js'
-import { mapBounded } from '../../../src/local/map-bounded.js'
+import { mapBounded } from '../../../src/util/map-bounded.js'
 import { patternBytes, useTempDir } from './temp-dir.js'
 
 describe('hashFiles', () => {

@@ -1,0 +1,69 @@
+import type { LocalDigest } from './local-digest.js'
+import { summarise, type Plan, type PlanAction, type PlanItem, type PlanSummary } from './plan.js'
+import { withoutSecrets, type PutOptions } from './put-options.js'
+
+export const PLAN_FORMAT_VERSION = 1
+
+/**
+ * The plan as JSON: what `plan --format json` prints, what `--out` saves and what `show`
+ * and `apply plan.json` read. Shape in `schema/plan.schema.json`. No secret is ever in it.
+ */
+export interface PlanDocument {
+  formatVersion: typeof PLAN_FORMAT_VERSION
+  /** The manifest format version the plan was made from. */
+  version: 1
+  bucket: string
+  manifestDigest: string
+  summary: PlanSummary
+  actions: PlanDocumentAction[]
+}
+
+export interface PlanDocumentAction {
+  key: string
+  action: PlanAction
+  reasons: string[]
+  source: string
+  size: number
+  /** The ETag apply sends as `If-Match` (update); absent for a create. */
+  remoteEtag?: string
+  local: LocalDigest
+  options: PutOptions
+}
+
+export function toPlanDocument(plan: Plan): PlanDocument {
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    version: 1,
+    bucket: plan.bucket,
+    manifestDigest: plan.manifestDigest,
+    summary: plan.summary,
+    actions: plan.items.map((item) => ({
+      key: item.key,
+      action: item.action,
+      reasons: item.reasons,
+      source: item.source,
+      size: item.size,
+      ...('remoteEtag' in item && item.remoteEtag !== undefined ? { remoteEtag: item.remoteEtag } : {}),
+      local: item.local,
+      options: withoutSecrets(item.options),
+    })),
+  }
+}
+
+/** Back to a plan value; the document must already be schema-valid. Secrets stay redacted. */
+export function fromPlanDocument(document: PlanDocument): Plan {
+  const items = document.actions.map((action): PlanItem => {
+    const base = { key: action.key, source: action.source, size: action.size, reasons: action.reasons, local: action.local, options: action.options }
+    switch (action.action) {
+      case 'create':
+        return { ...base, action: 'create' }
+      case 'update':
+        return { ...base, action: 'update', remoteEtag: action.remoteEtag ?? '' }
+      case 'unchanged':
+        return { ...base, action: 'unchanged', remoteEtag: action.remoteEtag ?? '' }
+      case 'conflict':
+        return { ...base, action: 'conflict', ...(action.remoteEtag !== undefined ? { remoteEtag: action.remoteEtag } : {}) }
+    }
+  })
+  return { bucket: document.bucket, manifestDigest: document.manifestDigest, summary: summarise(items), items }
+}

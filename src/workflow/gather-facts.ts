@@ -1,0 +1,91 @@
+import { FileChangedError, hashFile, type MultipartPolicy } from '../local/index.js'
+import { PutplanError } from '../errors/index.js'
+import type { ChecksumAlgorithm, DesiredObject, ObjectFacts, RemoteObject } from '../plan/index.js'
+import { CHECKSUM_PIN_FIELDS } from '../plan/index.js'
+import { DEFAULT_CHECKSUM_ALGORITHM, S3ServiceError, type ObjectStore, type RequestOptions } from '../s3/index.js'
+import { mapBounded } from '../util/map-bounded.js'
+
+export interface GatherOptions {
+  store: ObjectStore
+  concurrency: number
+  multipart: MultipartPolicy
+  onObject?: (done: number, total: number) => void
+}
+
+/**
+ * For each desired object: what the bucket holds (HeadObject, and tagging/ACL only where
+ * the manifest declares them), then the file's digests, computed in one read with exactly
+ * the algorithms and part size the bucket's evidence calls for.
+ */
+export async function gatherFacts(objects: readonly DesiredObject[], options: GatherOptions): Promise<ObjectFacts[]> {
+  let done = 0
+  return mapBounded(objects, options.concurrency, async (desired) => {
+    const remote = await readRemote(options.store, desired)
+    const local = await hashLocal(desired, remote, options.multipart)
+    options.onObject?.(++done, objects.length)
+    return { desired, local, remote }
+  })
+}
+
+async function readRemote(store: ObjectStore, desired: DesiredObject): Promise<RemoteObject | undefined> {
+  const { options, key } = desired
+  const request: RequestOptions = { expectedBucketOwner: options.expectedBucketOwner, requestPayer: options.requestPayer }
+  const sseCustomer = options.sseCustomerKey === undefined ? undefined : { sseCustomerAlgorithm: options.sseCustomerAlgorithm ?? 'AES256', sseCustomerKey: options.sseCustomerKey }
+  const remote = await remoteCall(key, 's3:GetObject', () => store.headObject(key, { ...request, sseCustomer }))
+  if (remote === undefined) return undefined
+  if (options.tagging !== undefined) remote.tagging = await remoteCall(key, 's3:GetObjectTagging', () => store.getObjectTagging(key, request))
+  if (declaresAcl(desired)) remote.acl = await remoteCall(key, 's3:GetObjectAcl', () => store.getObjectAcl(key, request))
+  if (needsPartSize(remote)) {
+    const part = await remoteCall(key, 's3:GetObject', () => store.headObject(key, { ...request, sseCustomer, partNumber: 1 }))
+    if (part?.firstPartSize !== undefined) remote.firstPartSize = part.firstPartSize
+  }
+  return remote
+}
+
+/** A multipart object without a full-object checksum can only be judged with its part size. */
+function needsPartSize(remote: RemoteObject): boolean {
+  const multipart = /-\d+$/.test(remote.etag)
+  const fullChecksum = remote.checksumType !== 'COMPOSITE' && Object.keys(remote.checksums).length > 0
+  return multipart && !fullChecksum
+}
+
+async function hashLocal(desired: DesiredObject, remote: RemoteObject | undefined, policy: MultipartPolicy) {
+  const algorithms = new Set<ChecksumAlgorithm>([desired.options.checksumAlgorithm ?? DEFAULT_CHECKSUM_ALGORITHM])
+  for (const [field, algorithm] of Object.entries(CHECKSUM_PIN_FIELDS)) {
+    if (desired.options[field as keyof typeof CHECKSUM_PIN_FIELDS] !== undefined) algorithms.add(algorithm)
+  }
+  for (const algorithm of Object.keys(remote?.checksums ?? {}) as ChecksumAlgorithm[]) algorithms.add(algorithm)
+  // Another uploader's part size, when the bucket revealed it, predicts its multipart ETag.
+  const multipart = remote?.firstPartSize !== undefined ? { threshold: 0, partSize: remote.firstPartSize, minPartSize: 1 } : policy
+  try {
+    return await hashFile(desired.sourcePath, { algorithms: [...algorithms], multipart })
+  } catch (error) {
+    throw fileError(desired, error)
+  }
+}
+
+function declaresAcl({ options }: DesiredObject): boolean {
+  return [options.acl, options.grantFullControl, options.grantRead, options.grantReadACP, options.grantWriteACP].some((v) => v !== undefined)
+}
+
+/** Turns an S3 failure into a message naming the key and the permission it needed. */
+async function remoteCall<T>(key: string, permission: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call()
+  } catch (error) {
+    if (error instanceof S3ServiceError && error.status === 403) {
+      throw new PutplanError('s3', `access denied reading "${key}" (${error.s3Code ?? '403'}): the credentials likely lack ${permission} on this bucket`)
+    }
+    if (error instanceof PutplanError) throw new PutplanError(error.code, `reading "${key}": ${error.message}`)
+    throw error
+  }
+}
+
+function fileError(desired: DesiredObject, error: unknown): Error {
+  if (error instanceof FileChangedError) return new PutplanError('file-changed', `${desired.source} changed while it was read; run the plan again`)
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
+    return new PutplanError('file-unreadable', `${desired.source} (for key "${desired.key}") cannot be read: ${code}`)
+  }
+  return error as Error
+}
