@@ -21,7 +21,7 @@ export function parseYaml(file: string, text: string): { source: YamlSource; dia
     return {
       code: duplicate ? 'yaml-duplicate-field' : 'yaml-syntax',
       summary: duplicate ? 'a field is given twice in the same mapping' : firstLine(error.message),
-      detail: duplicate ? 'each field may appear once; remove or merge the repeated one' : undefined,
+      detail: duplicate ? 'each field may appear once; remove or merge the repeated one' : (SYNTAX_HINTS[error.code] ?? SYNTAX_HINT),
       file,
       range: rangeOf(source, error.pos[0], error.pos[1]),
     }
@@ -52,6 +52,11 @@ function overIndented(source: YamlSource, [start, end]: [number, number]): Diagn
     file: source.file,
     range: rangeOf(source, from, lineEnd),
   }
+}
+
+const SYNTAX_HINT = 'expected valid YAML: check quotes, brackets and indentation here and on the lines above'
+const SYNTAX_HINTS: Partial<Record<string, string>> = {
+  TAB_AS_INDENT: 'expected spaces for indentation (YAML does not allow tabs there)',
 }
 
 /** Source range of character offsets [start, end). */
