@@ -41,7 +41,8 @@ export function addressFor(endpoint: string, bucket: string, forcePathStyle: boo
   const keyPath = key === undefined ? '' : encodeKeyPath(key)
   const virtual = !forcePathStyle && isVirtualHostable(bucket)
   const hostname = virtual ? `${bucket}.${url.hostname}` : url.hostname
-  const path = virtual ? `${basePath}/${keyPath}` : `${basePath}/${encodeSegment(bucket)}${key === undefined ? '' : `/${keyPath}`}`
+  // Bucket-level requests end in `/` in both styles, as the AWS SDKs send them.
+  const path = virtual ? `${basePath}/${keyPath}` : `${basePath}/${encodeSegment(bucket)}/${keyPath}`
   return {
     protocol: url.protocol === 'http:' ? 'http:' : 'https:',
     hostname,

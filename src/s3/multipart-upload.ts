@@ -36,7 +36,9 @@ export async function completeMultipartUpload(executor: RequestExecutor, key: st
     body,
     errorIn200: true,
   })
-  const result = child(parseXml(response.body.toString('utf8')), 'CompleteMultipartUploadResult')
+  const document = parseXml(response.body.toString('utf8'))
+  // S3 names the root ...Result; some S3-compatible stores (moto) ...Response.
+  const result = document.CompleteMultipartUploadResult === undefined ? child(document, 'CompleteMultipartUploadResponse') : child(document, 'CompleteMultipartUploadResult')
   const fromBody: Record<string, string> = {}
   for (const algorithm of CHECKSUM_ALGORITHMS) {
     const value = text(result, `Checksum${algorithm}`)

@@ -57,7 +57,7 @@ describe('addressing', () => {
 
   it('keeps the port and base path of a custom endpoint in path style', () => {
     expect(addressFor('http://127.0.0.1:9000/base', 'b', true, 'k/')).toEqual({ protocol: 'http:', hostname: '127.0.0.1', port: 9000, path: '/base/b/k/' })
-    expect(addressFor('http://127.0.0.1:9000', 'b', true).path).toBe('/b')
+    expect(addressFor('http://127.0.0.1:9000', 'b', true).path).toBe('/b/')
   })
 
   it('builds sorted, encoded query strings; empty values stay bare', () => {

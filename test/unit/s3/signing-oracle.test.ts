@@ -4,9 +4,10 @@
  * host and path and carry the same Authorization header.
  */
 import { Readable } from 'node:stream'
-import { HeadObjectCommand, PutObjectCommand, S3Client as SdkClient } from '@aws-sdk/client-s3'
+import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client as SdkClient } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { headObject } from '../../../src/s3/head-object.js'
+import { listObjectsV2 } from '../../../src/s3/list-objects.js'
 import type { HttpRequestSpec, HttpTransport } from '../../../src/s3/http-transport.js'
 import { putObject } from '../../../src/s3/put-object.js'
 import { RequestExecutor } from '../../../src/s3/request-executor.js'
@@ -75,11 +76,11 @@ function sdkFor(setup: (typeof SETUPS)[number], captured: Captured[]): SdkClient
   })
   // Headers and query the SDK adds for itself (user agent, invocation ids, `x-id`) are not part of S3's contract.
   sdk.middlewareStack.addRelativeTo(
-    (next: (args: { request: Captured }) => Promise<unknown>) => async (args: { request: Captured }) => {
+    ((next: (args: { request: Captured }) => Promise<unknown>) => async (args: { request: Captured }) => {
       for (const name of ['x-amz-user-agent', 'user-agent', 'amz-sdk-invocation-id', 'amz-sdk-request']) delete args.request.headers[name]
       delete args.request.query['x-id']
       return next(args)
-    },
+    }) as never,
     { relation: 'after', toMiddleware: 'retryMiddleware', name: 'stripSdkHeaders' } as never,
   )
   return sdk
@@ -143,6 +144,19 @@ describe.each(SETUPS)('SigV4 against the AWS SDK ($name)', (setup) => {
     const [actual] = sent
     expect(actual?.url).toBe(sdkUrl(expected!, setup))
     expect(actual?.headers['x-amz-content-sha256']).toBe(expected!.headers['x-amz-content-sha256'])
+    expect(actual?.headers.authorization).toBe(expected!.headers.authorization)
+  })
+
+  it.each(KEYS)('ListObjectsV2 with prefix %j', async (prefix) => {
+    const captured: Captured[] = []
+    const sent: HttpRequestSpec[] = []
+    await sdkFor(setup, captured).send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix, EncodingType: 'url' }))
+    for await (const page of listObjectsV2(executorFor(setup, sent), prefix)) void page
+    const [expected] = captured
+    const [actual] = sent
+    const url = new URL(actual!.url)
+    expect(Object.fromEntries(url.searchParams)).toEqual(expected!.query)
+    expect(url.pathname).toBe(expected!.path)
     expect(actual?.headers.authorization).toBe(expected!.headers.authorization)
   })
 })
