@@ -3,6 +3,7 @@ import type { Diagnostic } from '../errors/index.js'
 import type { RawEntry, RawManifest } from './manifest.js'
 import { keyNodeAt, nodeAt, nodeRange, type JsonPath, type YamlSource } from './yaml-source.js'
 import fg from 'fast-glob'
+import { sseCustomerKeyBytes } from '../plan/sse-customer-key.js'
 
 const WHOLE_VARIABLE = /^(["']?)\$\{[A-Za-z_][A-Za-z0-9_]*\}\1$/
 
@@ -47,8 +48,8 @@ function checkSecret(source: YamlSource, path: JsonPath, interpolated: ReadonlyS
   const written = source.text.slice(start, end).trim()
   if (interpolated.has(node as Scalar) && WHOLE_VARIABLE.test(written)) {
     const value = (node as Scalar).value
-    if (typeof value === 'string' && Buffer.from(value, 'base64').length === 32) return []
-    return [secretDiagnostic(source, node, 'format', 'sseCustomerKey must be a base64-encoded 256-bit key', 'expected the variable to hold 32 random bytes in base64 (openssl rand -base64 32)')]
+    if (typeof value === 'string' && sseCustomerKeyBytes(value) !== undefined) return []
+    return [secretDiagnostic(source, node, 'format', 'sseCustomerKey must be a base64-encoded 256-bit key', 'expected the variable to hold a 256-bit key: 32 bytes in base64 (openssl rand -base64 32), or 32 characters')]
   }
   return [
     secretDiagnostic(

@@ -6,7 +6,9 @@ import { checkRules } from './check-rules.js'
 import { checkSchema } from './check-schema.js'
 import { expandEntries } from './expand-entries.js'
 import { interpolate, type Variables } from './interpolate.js'
+import type { DesiredObject } from './desired-object.js'
 import type { Manifest, RawManifest } from './manifest.js'
+import { withoutSecrets } from './put-options.js'
 import { nodeRange, parseYaml } from './yaml-source.js'
 
 export interface LoadOptions {
@@ -38,13 +40,23 @@ export async function loadManifest(options: LoadOptions): Promise<Manifest> {
   failIf(diagnostics)
   return {
     file: path.resolve(options.file),
-    digest: createHash('sha256').update(text).digest('hex'),
+    digest: manifestDigest(text, objects),
     bucket: raw.bucket,
     region: raw.region,
     endpoint: raw.endpoint,
     profile: raw.profile,
     objects,
   }
+}
+
+/**
+ * Covers the text and what it resolved to (variables, globs, sizes), so a saved plan is
+ * stale when either changed. Secrets are left out; the digest is written to plan files.
+ */
+function manifestDigest(text: string, objects: readonly DesiredObject[]): string {
+  const hash = createHash('sha256').update(text)
+  for (const object of objects) hash.update(JSON.stringify([object.key, object.source, object.size, withoutSecrets(object.options)]))
+  return hash.digest('hex')
 }
 
 async function readManifestText(file: string): Promise<string> {

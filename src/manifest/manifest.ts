@@ -13,7 +13,7 @@ export interface BucketSettings {
 export interface Manifest extends BucketSettings {
   /** Absolute path of the manifest file. */
   file: string
-  /** SHA-256 (hex) of the manifest's text: a saved plan is stale when it differs. */
+  /** SHA-256 (hex) of the manifest's text and resolved objects: a saved plan is stale when it differs. */
   digest: string
   objects: DesiredObject[]
 }

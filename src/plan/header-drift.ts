@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto'
 import type { PutOptions } from './put-options.js'
 import type { RemoteHeaderOptions, RemoteObject } from './remote-object.js'
 import { aclDrift } from './acl-drift.js'
+import { sseCustomerKeyMD5 } from './sse-customer-key.js'
 
 /** Headers PutObject always rewrites: a value the manifest leaves out is removed. */
 const REWRITTEN_HEADERS = [
@@ -31,7 +31,7 @@ export function headerDrift(desired: PutOptions, remote: RemoteObject): string[]
   if ((desired.storageClass ?? 'STANDARD') !== have.storageClass) differ('storageClass', have.storageClass, desired.storageClass ?? 'STANDARD')
   for (const name of DECLARED_ONLY) if (desired[name] !== undefined && desired[name] !== have[name]) differ(name, have[name], desired[name])
   if (desired.sseCustomerAlgorithm === undefined && have.sseCustomerAlgorithm !== undefined) differ('sseCustomerAlgorithm', have.sseCustomerAlgorithm, undefined)
-  if (desired.sseCustomerKey !== undefined && have.sseCustomerKeyMD5 !== undefined && keyMd5(desired.sseCustomerKey) !== have.sseCustomerKeyMD5) {
+  if (desired.sseCustomerKey !== undefined && have.sseCustomerKeyMD5 !== undefined && sseCustomerKeyMD5(desired.sseCustomerKey) !== have.sseCustomerKeyMD5) {
     reasons.push('sseCustomerKey: the object was written with another key')
   }
   if (desired.ssekmsKeyId !== undefined && have.ssekmsKeyId !== undefined && !sameKmsKey(desired.ssekmsKeyId, have.ssekmsKeyId)) {
@@ -86,8 +86,4 @@ function sameInstant(a: string | undefined, b: string | undefined): boolean {
 function sameKmsKey(declared: string, reported: string): boolean {
   if (declared.startsWith('alias/') || declared.includes(':alias/')) return true
   return reported === declared || reported.endsWith(`:key/${declared}`) || reported.endsWith(`/${declared}`)
-}
-
-function keyMd5(key: string): string {
-  return createHash('md5').update(Buffer.from(key, 'base64')).digest('base64')
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { sseCustomerKeyBytes as validKeyBytes, sseCustomerKeyMD5 } from '../plan/sse-customer-key.js'
 import type { PutOptions } from '../manifest/put-options.js'
 import type { ChecksumAlgorithm, LocalDigest } from '../plan/local-digest.js'
 import { encodeQueryValue } from './addressing.js'
@@ -74,22 +75,12 @@ export function sseCustomerHeaders(options: Pick<PutOptions, 'sseCustomerAlgorit
   }
 }
 
-/** Base64 MD5 of an SSE-C key, as HeadObject reports it. */
-export function sseCustomerKeyMD5(key: string): string {
-  return createHash('md5').update(sseCustomerKeyBytes(key)).digest('base64')
+/** Invalid keys go out as their UTF-8 bytes, for S3 to reject (the manifest check catches them first). */
+export function sseCustomerKeyBytes(key: string): Buffer {
+  return validKeyBytes(key) ?? Buffer.from(key, 'utf8')
 }
 
-/**
- * The 256-bit SSE-C key: 32 characters taken as bytes (what the AWS CLI does), else
- * base64 that decodes to 32 bytes. Anything else is passed through as UTF-8 bytes for
- * S3 to reject.
- */
-export function sseCustomerKeyBytes(key: string): Buffer {
-  const raw = Buffer.from(key, 'utf8')
-  if (raw.length === 32) return raw
-  const decoded = Buffer.from(key, 'base64')
-  return /^[A-Za-z0-9+/]+={0,2}$/.test(key) && decoded.length === 32 ? decoded : raw
-}
+export { sseCustomerKeyMD5 }
 
 /** `k=v&k2=v2`, keys sorted, each part RFC 3986 encoded. */
 export function taggingHeader(tags: Record<string, string>): string {

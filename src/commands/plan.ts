@@ -1,0 +1,60 @@
+import { Flags } from '@oclif/core'
+import { BaseCommand } from '../cli/base-command.js'
+import { clientHooks, connectionFrom } from '../cli/connection.js'
+import { formatFlag, manifestFlag, parseVars, varFlag } from '../cli/flags.js'
+import { progressLine } from '../cli/progress-line.js'
+import { s3Flags } from '../cli/s3-flags.js'
+import { ExitCode } from '../errors/index.js'
+import { hasChanges } from '../plan/index.js'
+import { colorsFor } from '../render/colors.js'
+import { renderPlanHuman } from '../render/plan-human.js'
+import { renderPlanJson } from '../render/plan-json.js'
+import { renderPlanMarkdown } from '../render/plan-markdown.js'
+import { runPlan } from '../workflow/run-plan.js'
+
+export default class Plan extends BaseCommand {
+  static override summary = 'Compare the manifest with the bucket and show what apply would change. Changes nothing.'
+
+  static override description = `Each object is create (+), update (~, with every reason), unchanged (=) or conflict (!).
+Content is compared by checksum or ETag, never guessed; every PutObject option is compared with what the bucket returns.
+Exit code: 0 (with --detailed-exitcode: 0 no changes, 2 changes); 1 on error or conflict.`
+
+  static override examples = [
+    { description: 'Plan ./uploads.yaml', command: '<%= config.bin %> <%= command.id %>' },
+    { description: 'Post a plan on a pull request and keep it for apply', command: '<%= config.bin %> <%= command.id %> --format markdown --out plan.json > plan.md' },
+    { description: 'Nightly drift check: exit 2 when the bucket drifted', command: '<%= config.bin %> <%= command.id %> --detailed-exitcode' },
+    { description: 'Against a local S3-compatible store', command: '<%= config.bin %> <%= command.id %> --endpoint http://127.0.0.1:9000' },
+  ]
+
+  static override flags = {
+    file: manifestFlag,
+    var: varFlag,
+    format: formatFlag(['human', 'json', 'markdown'] as const),
+    out: Flags.string({ summary: 'Save the plan to FILE, for `putplan apply FILE` or `putplan show FILE`.', helpValue: 'FILE' }),
+    'detailed-exitcode': Flags.boolean({ summary: 'Exit 2 when the plan has changes, 0 when none (Terraform\'s convention).' }),
+    verbose: Flags.boolean({ char: 'v', summary: 'List unchanged objects too, and show retries.' }),
+    ...s3Flags,
+  }
+
+  protected async execute(): Promise<ExitCode> {
+    const { flags } = await this.parse(Plan)
+    this.format = flags.format
+    const progress = progressLine(process.stderr, 'Planning')
+    const { plan } = await runPlan({
+      file: flags.file,
+      vars: parseVars(flags.var),
+      env: process.env,
+      connection: connectionFrom(flags),
+      client: clientHooks(flags, (line) => this.note(line)),
+      concurrency: flags.concurrency,
+      out: flags.out,
+      onObject: (done, total) => progress.update(done, total),
+    }).finally(() => progress.end())
+    if (flags.format === 'json') this.out(renderPlanJson(plan))
+    else if (flags.format === 'markdown') this.out(renderPlanMarkdown(plan))
+    else this.out(renderPlanHuman(plan, { colors: colorsFor(process.stdout, process.env), verbose: flags.verbose }))
+    if (flags.out !== undefined && flags.format !== 'json') this.note(`Saved the plan to ${flags.out}; apply exactly it with: putplan apply ${flags.out}`)
+    if (plan.summary.conflict > 0) return ExitCode.Error
+    return flags['detailed-exitcode'] && hasChanges(plan) ? ExitCode.Changes : ExitCode.Ok
+  }
+}

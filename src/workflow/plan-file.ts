@@ -1,0 +1,41 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
+import { PutplanError } from '../errors/index.js'
+import { fromPlanDocument, toPlanDocument, type Plan, type PlanDocument } from '../plan/index.js'
+
+const PLAN_SCHEMA_URL = new URL('../../schema/plan.schema.json', import.meta.url)
+
+/** Saves the plan document (no secrets: `toPlanDocument` leaves them out). */
+export async function writePlanFile(file: string, plan: Plan): Promise<void> {
+  await writeFile(file, `${JSON.stringify(toPlanDocument(plan), null, 2)}\n`, { mode: 0o644 })
+}
+
+/** Reads a saved plan, refusing one that is not valid JSON or not a plan document. */
+export async function readPlanFile(file: string): Promise<Plan> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    throw new PutplanError('plan-file-invalid', `cannot read plan file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
+  }
+  let document: unknown
+  try {
+    document = JSON.parse(text)
+  } catch (error) {
+    throw new PutplanError('plan-file-invalid', `${file} is not a plan file: ${(error as Error).message} (truncated or edited?)`)
+  }
+  const validate = planValidator()
+  if (!validate(document)) {
+    const first = validate.errors?.[0]
+    throw new PutplanError('plan-file-invalid', `${file} is not a valid plan file: ${first?.instancePath || '/'} ${first?.message ?? ''} (make a new one with putplan plan --out)`)
+  }
+  return fromPlanDocument(document as PlanDocument)
+}
+
+let validator: ValidateFunction | undefined
+
+function planValidator(): ValidateFunction {
+  validator ??= new Ajv2020({ allErrors: false, strict: false }).compile(JSON.parse(readFileSync(PLAN_SCHEMA_URL, 'utf8')) as object)
+  return validator
+}

@@ -1,0 +1,31 @@
+import { loadManifest, type Manifest } from '../manifest/index.js'
+import type { Plan } from '../plan/index.js'
+import type { S3ClientOptions } from '../s3/index.js'
+import { makePlan } from './make-plan.js'
+import { openStore, type ConnectionOptions } from './open-store.js'
+import { writePlanFile } from './plan-file.js'
+
+export interface PlanRequest {
+  file: string
+  vars: Record<string, string>
+  env: Readonly<Record<string, string | undefined>>
+  connection: ConnectionOptions
+  client?: S3ClientOptions
+  concurrency: number
+  /** Where to save the plan (`--out`). */
+  out?: string
+  onObject?: (done: number, total: number) => void
+}
+
+/** `putplan plan`: manifest -> bucket state and file digests -> plan (-> saved plan). */
+export async function runPlan(request: PlanRequest): Promise<{ manifest: Manifest; plan: Plan }> {
+  const manifest = await loadManifest({ file: request.file, vars: request.vars, env: request.env })
+  const store = await openStore(manifest, request.connection, request.env, request.client)
+  try {
+    const plan = await makePlan(manifest, store, { concurrency: request.concurrency, onObject: request.onObject })
+    if (request.out !== undefined) await writePlanFile(request.out, plan)
+    return { manifest, plan }
+  } finally {
+    await store.close()
+  }
+}
