@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { GetObjectCommand, ListBucketsCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
+import { GetObjectCommand, ListBucketsCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
 import { createBucket, createKmsKey, s3Client, startMoto, type MotoServer } from '../../support/moto.js'
 
 describe('startMoto with auth (the default)', () => {
@@ -49,6 +49,17 @@ describe('startMoto with auth (the default)', () => {
     expect(unsigned.status).toBe(403)
   })
 
+  // A moto defect in auth mode, kept visible here: a correctly signed request
+  // whose query has a '/' (ListObjectsV2 with Prefix 'dir/') is refused. Tests
+  // that list under a folder must use a prefix without '/' or auth: false.
+  it("refuses a correctly signed ListObjectsV2 whose prefix has '/' (moto defect)", async () => {
+    const client = s3Client(server)
+    await client.send(new ListObjectsV2Command({ Bucket: 'auth-ok', Prefix: 'dir' }))
+    const error = await client.send(new ListObjectsV2Command({ Bucket: 'auth-ok', Prefix: 'dir/' })).catch((e: unknown) => e)
+    expect((error as S3ServiceException).name).toBe('SignatureDoesNotMatch')
+    client.destroy()
+  })
+
   it('lets the test user create KMS keys', async () => {
     const key = await createKmsKey(server)
     expect(key.arn).toContain(key.keyId)
@@ -67,6 +78,13 @@ describe('startMoto without auth', () => {
     server = await startMoto({ auth: false })
   })
   afterAll(() => server?.stop())
+
+  it("accepts a ListObjectsV2 prefix with '/'", async () => {
+    await createBucket(server, 'listing')
+    const client = s3Client(server)
+    await client.send(new ListObjectsV2Command({ Bucket: 'listing', Prefix: 'dir/' }))
+    client.destroy()
+  })
 
   it('accepts any signature', async () => {
     await createBucket(server, 'open')
