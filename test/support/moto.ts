@@ -14,7 +14,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { Sha256 } from '@aws-crypto/sha256-js'
 import { SignatureV4 } from '@smithy/signature-v4'
-import { S3Client } from '@aws-sdk/client-s3'
+import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3'
 
 export interface Credentials {
   accessKeyId: string
@@ -38,7 +38,7 @@ export interface MotoServer {
 export interface StartMotoOptions {
   auth?: boolean
   region?: string
-  /** Seconds to wait for moto to listen. */
+  /** How long to wait for moto to listen, in milliseconds. */
   startTimeoutMs?: number
 }
 
@@ -146,7 +146,6 @@ export async function createBucket(
   name: string,
   opts: CreateBucketOptions = {},
 ): Promise<void> {
-  const { CreateBucketCommand, PutBucketVersioningCommand } = await import('@aws-sdk/client-s3')
   const client = s3Client(server)
   try {
     await client.send(

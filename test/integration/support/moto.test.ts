@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { GetObjectCommand, ListBucketsCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
+import {
+  GetBucketVersioningCommand,
+  GetObjectCommand,
+  GetObjectLockConfigurationCommand,
+  ListBucketsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3'
 import { createBucket, createKmsKey, s3Client, startMoto, type MotoServer } from '../../support/moto.js'
 
 describe('startMoto with auth (the default)', () => {
@@ -57,6 +66,17 @@ describe('startMoto with auth (the default)', () => {
     await client.send(new ListObjectsV2Command({ Bucket: 'auth-ok', Prefix: 'dir' }))
     const error = await client.send(new ListObjectsV2Command({ Bucket: 'auth-ok', Prefix: 'dir/' })).catch((e: unknown) => e)
     expect((error as S3ServiceException).name).toBe('SignatureDoesNotMatch')
+    client.destroy()
+  })
+
+  it('creates versioned and Object Lock buckets', async () => {
+    await createBucket(server, 'versioned', { versioning: true })
+    await createBucket(server, 'locked', { objectLock: true })
+    const client = s3Client(server)
+    const versioning = await client.send(new GetBucketVersioningCommand({ Bucket: 'versioned' }))
+    expect(versioning.Status).toBe('Enabled')
+    const lock = await client.send(new GetObjectLockConfigurationCommand({ Bucket: 'locked' }))
+    expect(lock.ObjectLockConfiguration?.ObjectLockEnabled).toBe('Enabled')
     client.destroy()
   })
 
