@@ -1,0 +1,91 @@
+/**
+ * In-memory plans for the renderer tests: every kind of item, with digests derived from
+ * the key so snapshots are stable and each object looks like a different file.
+ */
+import { createHash } from 'node:crypto'
+import { summarise, type LocalDigest, type Plan, type PlanItem, type PutOptions } from '../../../src/plan/index.js'
+
+export const DIGEST = 'a'.repeat(64)
+
+interface ItemInit {
+  size?: number
+  source?: string
+  options?: PutOptions
+  multipart?: boolean
+}
+
+export function digestOf(key: string, size: number, multipart = false): LocalDigest {
+  const md5 = hash('md5', key).toString('hex')
+  const local: LocalDigest = {
+    size,
+    md5,
+    checksums: { CRC64NVME: hash('md5', `crc:${key}`).subarray(0, 8).toString('base64'), SHA256: hash('sha256', key).toString('base64') },
+  }
+  if (!multipart) return local
+  const partSize = 8 * 1024 * 1024
+  const partCount = Math.ceil(size / partSize)
+  return {
+    ...local,
+    multipart: {
+      partSize,
+      partCount,
+      etag: `${hash('md5', `parts:${key}`).toString('hex')}-${partCount}`,
+      compositeChecksums: { SHA256: `${hash('sha256', `parts:${key}`).toString('base64')}-${partCount}` },
+    },
+  }
+}
+
+function hash(algorithm: string, text: string): Buffer {
+  return createHash(algorithm).update(text).digest()
+}
+
+function base(key: string, init: ItemInit) {
+  const size = init.size ?? 1536
+  return {
+    key,
+    source: init.source ?? `dist/${key}`,
+    size,
+    local: digestOf(key, size, init.multipart),
+    options: init.options ?? { contentType: 'text/plain; charset=utf-8' },
+  }
+}
+
+const etagOf = (key: string) => hash('md5', `remote:${key}`).toString('hex')
+
+export function create(key: string, init: ItemInit = {}): PlanItem {
+  return { ...base(key, init), action: 'create', reasons: ['new object'] }
+}
+
+export function update(key: string, reasons: string[], init: ItemInit = {}): PlanItem {
+  return { ...base(key, init), action: 'update', reasons, remoteEtag: etagOf(key) }
+}
+
+export function unchanged(key: string, init: ItemInit = {}): PlanItem {
+  return { ...base(key, init), action: 'unchanged', reasons: [], remoteEtag: etagOf(key) }
+}
+
+export function conflict(key: string, reasons: string[], init: ItemInit = {}): PlanItem {
+  return { ...base(key, init), action: 'conflict', reasons, remoteEtag: etagOf(key) }
+}
+
+/** A plan as `computePlan` makes one: items sorted by key, summary counted. */
+export function planOf(items: PlanItem[], bucket = 'example-site'): Plan {
+  const sorted = [...items].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  return { bucket, manifestDigest: DIGEST, summary: summarise(sorted), items: sorted }
+}
+
+/** One of everything, including keys that need escaping and a multipart object. */
+export function mixedPlan(): Plan {
+  return planOf([
+    create('assets/app.js', { size: 48_213 }),
+    create('docs/a b|c `tick` <b>&amp; ünï.txt', { size: 12, source: 'docs/a b|c `tick` <b>&amp; ünï.txt' }),
+    update('index.html', ['content changed', 'cacheControl: "max-age=60" -> "no-cache"', 'metadata: {"build":"41"} -> {"build":"42"}'], {
+      size: 2048,
+      options: { contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache', metadata: { build: '42' } },
+    }),
+    update('releases/putplan-1.2.0.tar.gz', ['content changed'], { size: 40 * 1024 * 1024 + 17, multipart: true, options: { contentType: 'application/gzip', checksumAlgorithm: 'SHA256' } }),
+    unchanged('favicon.ico', { size: 1150 }),
+    unchanged('robots.txt', { size: 24 }),
+    conflict('releases/latest.json', ['create-only object already exists and its content differs'], { size: 311, options: { contentType: 'application/json', ifNoneMatch: '*' } }),
+  ])
+}

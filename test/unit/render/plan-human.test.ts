@@ -1,0 +1,84 @@
+import { createColors } from 'picocolors'
+import { describe, expect, it } from 'vitest'
+import { NO_COLORS } from '../../../src/render/colors.js'
+import { renderPlanHuman } from '../../../src/render/plan-human.js'
+import { conflict, create, mixedPlan, planOf, unchanged, update } from './plan-builder.js'
+
+const COLORS = createColors(true)
+const lastLine = (text: string) => text.trimEnd().split('\n').at(-1)
+
+describe('renderPlanHuman', () => {
+  it('draws every kind of change, without colours', async () => {
+    const text = renderPlanHuman(mixedPlan(), { colors: NO_COLORS })
+    await expect(text).toMatchFileSnapshot('__snapshots__/plan-human.mixed.txt')
+    expect(text).not.toMatch(/\x1b\[/)
+    expect(lastLine(text)).toBe('Plan: 2 to create, 2 to update, 2 unchanged, 1 conflicts.')
+  })
+
+  it('lists unchanged objects only when verbose', async () => {
+    const quiet = renderPlanHuman(mixedPlan(), { colors: NO_COLORS })
+    const verbose = renderPlanHuman(mixedPlan(), { colors: NO_COLORS, verbose: true })
+    await expect(verbose).toMatchFileSnapshot('__snapshots__/plan-human.verbose.txt')
+    expect(quiet).not.toContain('favicon.ico')
+    expect(verbose).toContain('  = favicon.ico  1.12 KiB  from dist/favicon.ico')
+  })
+
+  it('shows each reason of an update and of a conflict on its own indented line', () => {
+    const text = renderPlanHuman(mixedPlan(), { colors: NO_COLORS })
+    const lines = text.split('\n')
+    const at = lines.findIndex((line) => line.startsWith('  ~ index.html'))
+    expect(lines.slice(at + 1, at + 4)).toEqual([
+      '      content changed',
+      '      cacheControl: "max-age=60" -> "no-cache"',
+      '      metadata: {"build":"41"} -> {"build":"42"}',
+    ])
+    expect(text).toContain('  ! releases/latest.json  311 B  from dist/releases/latest.json\n      create-only object already exists and its content differs\n')
+    expect(text).toContain('  ~ releases/putplan-1.2.0.tar.gz  40.0 MiB, 6 parts  from')
+  })
+
+  it('keeps the plan order (by key)', () => {
+    const text = renderPlanHuman(mixedPlan(), { colors: NO_COLORS, verbose: true })
+    const keys = text.split('\n').filter((line) => / {2}from /.test(line)).map((line) => line.slice(4).split('  ')[0])
+    expect(keys).toEqual([...keys].sort())
+    expect(keys).toHaveLength(7)
+  })
+
+  it('colours through the Colors passed in: green create, yellow update, red conflict, dim unchanged', async () => {
+    const text = renderPlanHuman(mixedPlan(), { colors: COLORS, verbose: true })
+    await expect(text).toMatchFileSnapshot('__snapshots__/plan-human.colors.txt')
+    expect(text).toContain(COLORS.green('+'))
+    expect(text).toContain(COLORS.yellow('~'))
+    expect(text).toContain(COLORS.red('!'))
+    expect(text).toContain(COLORS.dim('  = favicon.ico  1.12 KiB  from dist/favicon.ico'))
+    expect(lastLine(text.replace(/\x1b\[[0-9;]*m/g, ''))).toBe('Plan: 2 to create, 2 to update, 2 unchanged, 1 conflicts.')
+  })
+
+  it('says there is nothing to do for an empty plan', async () => {
+    const text = renderPlanHuman(planOf([]), { colors: NO_COLORS })
+    await expect(text).toMatchFileSnapshot('__snapshots__/plan-human.empty.txt')
+    expect(text).toBe('No changes. The bucket matches the manifest.\n\nPlan: 0 to create, 0 to update, 0 unchanged, 0 conflicts.\n')
+  })
+
+  it('counts but does not list an all-unchanged plan', async () => {
+    const plan = planOf([unchanged('a.txt'), unchanged('b.txt'), unchanged('c.txt')])
+    const text = renderPlanHuman(plan, { colors: NO_COLORS })
+    await expect(text).toMatchFileSnapshot('__snapshots__/plan-human.unchanged.txt')
+    expect(text).toBe('No changes. The bucket matches the manifest.\n\nPlan: 0 to create, 0 to update, 3 unchanged, 0 conflicts.\n')
+  })
+
+  it('keeps the summary sentence for counts of one, and does not claim a match when conflicts remain', () => {
+    const text = renderPlanHuman(planOf([conflict('k', ['why'])]), { colors: NO_COLORS })
+    expect(text).not.toContain('No changes')
+    expect(lastLine(text)).toBe('Plan: 0 to create, 0 to update, 0 unchanged, 1 conflicts.')
+    expect(lastLine(renderPlanHuman(planOf([create('a'), update('b', ['content changed']), unchanged('c')]), { colors: NO_COLORS }))).toBe(
+      'Plan: 1 to create, 1 to update, 1 unchanged, 0 conflicts.',
+    )
+  })
+
+  it('spells out control characters in keys and reasons, so a key cannot forge a line or a colour', () => {
+    const text = renderPlanHuman(planOf([update('evil\n  + fake\x1b[31m', ['content\rchanged'])]), { colors: NO_COLORS })
+    expect(text).toContain('  ~ evil\\u000a  + fake\\u001b[31m  ')
+    expect(text).toContain('      content\\u000dchanged\n')
+    expect(text).not.toContain('\x1b')
+  })
+})

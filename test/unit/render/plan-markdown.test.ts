@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest'
+import { renderPlanMarkdown } from '../../../src/render/plan-markdown.js'
+import { codeCell } from '../../../src/render/plan-markdown-escape.js'
+import { conflict, create, mixedPlan, planOf, unchanged, update } from './plan-builder.js'
+
+/** The cells of a GitHub table row, split as GFM does: on `|` not preceded by `\`. */
+function cells(row: string): string[] {
+  return row.replace(/^\|/, '').replace(/\|$/, '').split(/(?<!\\)\|/).map((cell) => cell.trim())
+}
+
+describe('renderPlanMarkdown', () => {
+  it('draws a heading, a summary table, conflicts in the open and changes folded', async () => {
+    const text = renderPlanMarkdown(mixedPlan())
+    await expect(text).toMatchFileSnapshot('__snapshots__/plan-markdown.mixed.md')
+    expect(text.startsWith('### putplan: bucket `example-site`\n')).toBe(true)
+    expect(text).toContain('| action | objects | bytes |')
+    const conflictsAt = text.indexOf('releases/latest.json')
+    const detailsAt = text.indexOf('<details>')
+    expect(conflictsAt).toBeGreaterThan(0)
+    expect(conflictsAt).toBeLessThan(detailsAt)
+    expect(text).toContain('</details>')
+    expect(text.trimEnd().endsWith('**Plan: 2 to create, 2 to update, 2 unchanged, 1 conflicts.**')).toBe(true)
+  })
+
+  it('does not list unchanged objects', () => {
+    expect(renderPlanMarkdown(mixedPlan())).not.toContain('favicon.ico')
+  })
+
+  it('keeps every table row at four cells, whatever the key holds', () => {
+    const rows = renderPlanMarkdown(mixedPlan()).split('\n').filter((line) => /^\| [+~!] \|/.test(line))
+    expect(rows).toHaveLength(5)
+    for (const row of rows) expect(cells(row)).toHaveLength(4)
+  })
+
+  it('writes keys as code spans escaped for tables and markup', () => {
+    expect(codeCell('a b|c `tick` <b>&amp; ünï.txt')).toBe('``a b\\|c `tick` <b>&amp; ünï.txt``')
+    expect(codeCell('`edge`')).toBe('`` `edge` ``')
+    expect(codeCell(' spaced ')).toBe('`  spaced  `')
+    expect(codeCell('a\nb')).toBe('`a\\u000ab`')
+    expect(codeCell('x ``` y')).toBe('````x ``` y````')
+  })
+
+  it('says so when nothing changes', async () => {
+    const empty = renderPlanMarkdown(planOf([]))
+    await expect(empty).toMatchFileSnapshot('__snapshots__/plan-markdown.empty.md')
+    expect(empty).toContain('No changes. The bucket matches the manifest.')
+    const same = renderPlanMarkdown(planOf([unchanged('a'), unchanged('b')]))
+    await expect(same).toMatchFileSnapshot('__snapshots__/plan-markdown.unchanged.md')
+    expect(same).toContain('No changes. The bucket matches the manifest.')
+    expect(same).not.toContain('<details>')
+  })
+
+  it('stays under GitHub comment limits with 20,000 changes, and says how many were left out', () => {
+    const items = Array.from({ length: 20_000 }, (_, i) => {
+      const key = `assets/build/chunk-${String(i).padStart(5, '0')}.js`
+      return i % 3 === 0 ? update(key, ['content changed', 'cacheControl: "max-age=60" -> "no-cache"']) : create(key)
+    })
+    const text = renderPlanMarkdown(planOf(items))
+    expect(text.length).toBeLessThan(60_000)
+    const listed = text.split('\n').filter((line) => /^\| [+~] \|/.test(line)).length
+    expect(listed).toBeGreaterThan(0)
+    expect(listed).toBeLessThanOrEqual(1_000)
+    expect(text).toContain(`…and ${(20_000 - listed).toLocaleString('en-US')} more; see the plan artifact.`)
+    expect(text).toContain('| + create | 13,333 |')
+  })
+
+  it('stays under the limit with long keys and long reasons too', () => {
+    const long = 'x'.repeat(900)
+    const items = Array.from({ length: 5_000 }, (_, i) => update(`${long}/${i}`, [`metadata: ${'y'.repeat(2_000)}`]))
+    const text = renderPlanMarkdown(planOf([...items, conflict('blocked', ['content differs'])]))
+    expect(text.length).toBeLessThan(60_000)
+    expect(text).toMatch(/…and [\d,]+ more; see the plan artifact\./)
+    expect(text).toContain('`blocked`')
+  })
+
+  it('lists conflicts first even when they alone exceed the budget', () => {
+    const items = Array.from({ length: 3_000 }, (_, i) => conflict(`c/${i}`, ['create-only object already exists and its content differs']))
+    const text = renderPlanMarkdown(planOf([...items, create('z.txt')]))
+    expect(text.length).toBeLessThan(60_000)
+    expect(text.indexOf('`c/0`')).toBeLessThan(text.indexOf('<details>'))
+    expect(text).toContain('<details><summary>1 change (1 to create, 0 to update)</summary>\n\n…and 1 more; see the plan artifact.')
+  })
+})
