@@ -20,6 +20,5 @@ export const NO_CHANGES = 'No changes. The bucket matches the manifest.'
  * break a line, fake another one or send terminal escapes, so they are spelled out.
  */
 export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
