@@ -32,7 +32,9 @@ function byComposite(local: LocalDigest, remote: RemoteObject): ContentVerdict |
     const theirs = remote.checksums[algorithm]
     const composite = ours.compositeChecksums[algorithm]
     if (theirs === undefined || composite === undefined || !isComposite(theirs)) continue
-    if (partsMatch(ours.partSize, ours.partCount, remote)) return verdict(composite === theirs, `composite checksum ${algorithm}`)
+    const parts = partsMatch(ours.partSize, ours.partCount, remote)
+    // Under an unknown part size only a match proves anything: a mismatch may be the cut.
+    if (parts === 'yes' || (parts === 'maybe' && composite === theirs)) return verdict(composite === theirs, `composite checksum ${algorithm}`)
   }
   return undefined
 }
@@ -47,16 +49,24 @@ function byEtag(local: LocalDigest, remote: RemoteObject): ContentVerdict {
     return { same: undefined, why: `the ETag ${JSON.stringify(remote.etag)} is not an MD5 and the object has no checksum to compare` }
   }
   const ours = local.multipart
-  if (!ours || !partsMatch(ours.partSize, ours.partCount, remote)) {
+  const parts = ours ? partsMatch(ours.partSize, ours.partCount, remote) : 'no'
+  if (!ours || parts === 'no' || (parts === 'maybe' && ours.etag !== remote.etag)) {
     return { same: undefined, why: `the object was uploaded in ${multipartEtag[1]} parts of a size putplan could not learn` }
   }
   return verdict(ours.etag === remote.etag, 'multipart ETag')
 }
 
-/** Same part count, and the same part size when the bucket told it (HeadObject partNumber=1). */
-function partsMatch(partSize: number, partCount: number, remote: RemoteObject): boolean {
-  if (remote.partCount !== undefined && remote.partCount !== partCount) return false
-  return remote.firstPartSize === undefined || remote.firstPartSize === partSize || partCount === 1
+/**
+ * Whether the object was cut into the parts the local digest assumes: `yes` with the same
+ * count and part size (HeadObject partNumber=1 tells it), `no` when either differs, `maybe`
+ * when the bucket did not tell the part size: then equal digests still prove the bytes,
+ * but different ones may only mean a different cut.
+ */
+function partsMatch(partSize: number, partCount: number, remote: RemoteObject): 'yes' | 'no' | 'maybe' {
+  const theirs = remote.partCount ?? Number(/-(\d+)$/.exec(remote.etag)?.[1] ?? partCount)
+  if (theirs !== partCount) return 'no'
+  if (partCount === 1 || remote.firstPartSize === partSize) return 'yes'
+  return remote.firstPartSize === undefined ? 'maybe' : 'no'
 }
 
 function isComposite(checksum: string): boolean {
