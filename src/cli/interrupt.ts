@@ -1,0 +1,19 @@
+/**
+ * The first Ctrl-C or SIGTERM asks apply to stop cleanly (in-flight multipart uploads are
+ * aborted, so no parts are left to pay for); a second one exits at once.
+ */
+export function abortOnSignals(onFirst: () => void): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController()
+  const handler = () => {
+    dispose()
+    onFirst()
+    controller.abort(new Error('interrupted'))
+  }
+  const dispose = () => {
+    process.off('SIGINT', handler)
+    process.off('SIGTERM', handler)
+  }
+  process.once('SIGINT', handler)
+  process.once('SIGTERM', handler)
+  return { signal: controller.signal, dispose }
+}

@@ -1,0 +1,93 @@
+import { Args, Flags } from '@oclif/core'
+import { ApplyEventsView } from '../cli/apply-events-view.js'
+import { BaseCommand } from '../cli/base-command.js'
+import { confirm } from '../cli/confirm.js'
+import { clientHooks, connectionFrom } from '../cli/connection.js'
+import { formatFlag, manifestFlag, parseVars, varFlag } from '../cli/flags.js'
+import { abortOnSignals } from '../cli/interrupt.js'
+import { progressLine } from '../cli/progress-line.js'
+import { s3Flags } from '../cli/s3-flags.js'
+import { ExitCode, PutplanError } from '../errors/index.js'
+import type { Plan } from '../plan/index.js'
+import { colorsFor } from '../render/colors.js'
+import { renderPlanHuman } from '../render/plan-human.js'
+import { renderReportHuman } from '../render/report-human.js'
+import { renderReportJson } from '../render/report-json.js'
+import { runApply } from '../workflow/run-apply.js'
+
+export default class Apply extends BaseCommand {
+  static override summary = 'Make the bucket match the manifest: plan, confirm, upload exactly what differs.'
+
+  static override description = `Without a plan file: plans, shows the plan and asks for "yes" (on a terminal), unless --auto-approve.
+With a plan file (from plan --out): applies exactly that plan, refusing if the manifest or any planned file changed since.
+Creates carry If-None-Match: *, updates If-Match: <planned ETag>: what changed in the bucket since the plan is reported as a conflict, never overwritten.
+Exit code: 0 when everything was applied; 1 when anything failed or conflicted.`
+
+  static override examples = [
+    { description: 'Plan and apply, asking first', command: '<%= config.bin %> <%= command.id %>' },
+    { description: 'In CI, after review', command: '<%= config.bin %> <%= command.id %> --auto-approve' },
+    { description: 'Apply exactly a saved, reviewed plan', command: '<%= config.bin %> <%= command.id %> plan.json' },
+    { description: 'A machine-readable report', command: '<%= config.bin %> <%= command.id %> --auto-approve --format json > report.json' },
+  ]
+
+  static override args = {
+    plan: Args.string({ description: 'A saved plan (from `putplan plan --out FILE`) to apply exactly.' }),
+  }
+
+  static override flags = {
+    file: manifestFlag,
+    var: varFlag,
+    format: formatFlag(['human', 'json'] as const),
+    'auto-approve': Flags.boolean({ summary: 'Apply without asking (required when stdin is not a terminal).' }),
+    'conditional-writes': Flags.boolean({
+      summary: 'Send If-None-Match/If-Match so nothing changed since the plan is overwritten; --no-conditional-writes for stores that lack them.',
+      allowNo: true,
+      default: true,
+    }),
+    verbose: Flags.boolean({ char: 'v', summary: 'Show retries.' }),
+    ...s3Flags,
+  }
+
+  protected async execute(): Promise<ExitCode> {
+    const { args, flags } = await this.parse(Apply)
+    this.format = flags.format
+    const fresh = args.plan === undefined
+    if (fresh && !flags['auto-approve'] && !process.stdin.isTTY) {
+      throw new PutplanError('not-approved', 'refusing to apply without --auto-approve: stdin is not a terminal to ask on (nothing was written)')
+    }
+    const interrupt = abortOnSignals(() => this.note('Interrupted: stopping, aborting multipart uploads in flight... (again to quit at once)'))
+    const planning = progressLine(process.stderr, 'Planning')
+    const uploads = new ApplyEventsView(this.format === 'human', (line) => this.note(line))
+    try {
+      const { plan, report } = await runApply({
+        file: flags.file,
+        vars: parseVars(flags.var),
+        env: process.env,
+        connection: connectionFrom(flags),
+        client: clientHooks(flags, (line) => this.note(line)),
+        concurrency: flags.concurrency,
+        planFile: args.plan,
+        conditionalWrites: flags['conditional-writes'],
+        signal: interrupt.signal,
+        approve: (p) => (planning.end(), flags['auto-approve'] ? Promise.resolve(true) : this.ask(p)),
+        onObject: (done, total) => planning.update(done, total),
+        onExecute: (p) => uploads.start(p),
+        onEvent: (event) => uploads.record(event),
+      })
+      uploads.end()
+      if (flags.format === 'json') this.out(renderReportJson(plan.bucket, report))
+      else this.note(renderReportHuman(report, colorsFor(process.stderr, process.env)))
+      const clean = report.summary.failed === 0 && report.summary.conflict === 0 && !report.interrupted
+      return clean ? ExitCode.Ok : ExitCode.Error
+    } finally {
+      planning.end()
+      uploads.end()
+      interrupt.dispose()
+    }
+  }
+
+  private async ask(plan: Plan): Promise<boolean> {
+    this.note(renderPlanHuman(plan, { colors: colorsFor(process.stderr, process.env) }))
+    return confirm('Do you want to perform these actions?')
+  }
+}

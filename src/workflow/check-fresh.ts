@@ -1,0 +1,52 @@
+import { hashFile, type MultipartPolicy } from '../local/index.js'
+import { PutplanError } from '../errors/index.js'
+import type { Manifest } from '../manifest/index.js'
+import type { ChecksumAlgorithm, LocalDigest, Plan, PlanItem } from '../plan/index.js'
+import { mapBounded } from '../util/map-bounded.js'
+
+/**
+ * A saved plan is applied only while it is still true: same manifest (text, variables and
+ * the files it resolved to) and, for every object it would write, the same bytes.
+ * Otherwise apply refuses, naming what changed, before any request is sent.
+ */
+export async function checkFresh(plan: Plan, manifest: Manifest, concurrency: number): Promise<void> {
+  if (plan.bucket !== manifest.bucket) {
+    throw stale(`the plan is for bucket "${plan.bucket}" but the manifest now names "${manifest.bucket}"`)
+  }
+  if (plan.manifestDigest !== manifest.digest) {
+    throw stale('the manifest, its variables or the set of files it names changed since the plan')
+  }
+  const writes = plan.items.filter((item) => item.action === 'create' || item.action === 'update')
+  const paths = new Map(manifest.objects.map((o) => [o.key, o.sourcePath]))
+  const changed = (await mapBounded(writes, concurrency, async (item) => ((await sameBytes(paths.get(item.key), item)) ? undefined : item.source))).filter(
+    (source): source is string => source !== undefined,
+  )
+  if (changed.length > 0) {
+    const shown = changed.slice(0, 10).join(', ')
+    throw stale(`${changed.length} planned ${changed.length === 1 ? 'file' : 'files'} changed since the plan: ${shown}${changed.length > 10 ? ', ...' : ''}`)
+  }
+}
+
+async function sameBytes(sourcePath: string | undefined, item: PlanItem): Promise<boolean> {
+  if (sourcePath === undefined) return false
+  try {
+    const now = await hashFile(sourcePath, { algorithms: Object.keys(item.local.checksums) as ChecksumAlgorithm[], multipart: policyOf(item.local) })
+    return now.size === item.local.size && now.md5 === item.local.md5 && sameChecksums(now, item.local)
+  } catch {
+    return false
+  }
+}
+
+/** Hash with the plan's own part size, so the multipart ETag is comparable too. */
+function policyOf(local: LocalDigest): MultipartPolicy | false {
+  return local.multipart ? { threshold: 0, partSize: local.multipart.partSize, minPartSize: 1 } : false
+}
+
+function sameChecksums(now: LocalDigest, planned: LocalDigest): boolean {
+  const algorithms = Object.keys(planned.checksums) as ChecksumAlgorithm[]
+  return algorithms.every((a) => now.checksums[a] === planned.checksums[a]) && now.multipart?.etag === planned.multipart?.etag
+}
+
+function stale(why: string): PutplanError {
+  return new PutplanError('plan-stale', `the saved plan is stale: ${why}. Nothing was written; run putplan plan again.`)
+}
