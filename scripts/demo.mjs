@@ -40,7 +40,8 @@ function putplan(env, args, expected) {
 }
 
 function step(text) {
-  console.log(`\n\u001b[1m==> ${text}\u001b[0m`)
+  const bold = process.stdout.isTTY && !process.env.NO_COLOR
+  console.log(bold ? `\n\u001b[1m==> ${text}\u001b[0m` : `\n==> ${text}`)
 }
 
 /** moto_server on a port it picks (-p 0), read back from its start-up line. */
