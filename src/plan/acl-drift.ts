@@ -28,7 +28,10 @@ const GRANT_OPTIONS = {
 export function aclDrift(desired: PutOptions, remote: RemoteAcl): string[] {
   const wanted = wantedGrants(desired)
   if (wanted === undefined) return []
-  const have = new Set(remote.grants.filter((g) => !(g.grantee === `id=${remote.ownerId}` && g.permission === 'FULL_CONTROL')).map(grantText))
+  // The owner keeps FULL_CONTROL whatever is declared: left out on both sides.
+  const ownerGrant = `FULL_CONTROL id=${remote.ownerId}`
+  wanted.delete(ownerGrant)
+  const have = new Set(remote.grants.map(grantText).filter((g) => g !== ownerGrant))
   const same = wanted.size === have.size && [...wanted].every((g) => have.has(g))
   return same ? [] : [`acl: ${JSON.stringify([...have].sort())} -> ${JSON.stringify([...wanted].sort())}`]
 }

@@ -14,7 +14,7 @@ const REWRITTEN_HEADERS = [
 ] as const satisfies readonly (keyof PutOptions & keyof RemoteHeaderOptions)[]
 
 /** Headers compared only when declared: when absent, S3 or the bucket decides. */
-const DECLARED_ONLY = ['serverSideEncryption', 'sseCustomerAlgorithm', 'objectLockMode', 'objectLockLegalHoldStatus'] as const
+const DECLARED_ONLY = ['serverSideEncryption', 'objectLockMode', 'objectLockLegalHoldStatus'] as const
 
 /**
  * One reason per option whose value in the bucket differs from what PutObject would send,
@@ -30,7 +30,9 @@ export function headerDrift(desired: PutOptions, remote: RemoteObject): string[]
   if (!sameMap(lowerKeys(desired.metadata ?? {}), have.metadata)) differ('metadata', have.metadata, lowerKeys(desired.metadata ?? {}))
   if ((desired.storageClass ?? 'STANDARD') !== have.storageClass) differ('storageClass', have.storageClass, desired.storageClass ?? 'STANDARD')
   for (const name of DECLARED_ONLY) if (desired[name] !== undefined && desired[name] !== have[name]) differ(name, have[name], desired[name])
-  if (desired.sseCustomerAlgorithm === undefined && have.sseCustomerAlgorithm !== undefined) differ('sseCustomerAlgorithm', have.sseCustomerAlgorithm, undefined)
+  // With a key, PutObject sends AES256 when the manifest names no algorithm; without one, none.
+  const sseCustomerAlgorithm = desired.sseCustomerAlgorithm ?? (desired.sseCustomerKey === undefined ? undefined : 'AES256')
+  if (sseCustomerAlgorithm !== have.sseCustomerAlgorithm) differ('sseCustomerAlgorithm', have.sseCustomerAlgorithm, sseCustomerAlgorithm)
   if (desired.sseCustomerKey !== undefined && have.sseCustomerKeyMD5 !== undefined && sseCustomerKeyMD5(desired.sseCustomerKey) !== have.sseCustomerKeyMD5) {
     reasons.push('sseCustomerKey: the object was written with another key')
   }
