@@ -15,12 +15,20 @@ export function compareContent(local: LocalDigest, remote: RemoteObject): Conten
   return byFullChecksum(local, remote) ?? byComposite(local, remote) ?? byEtag(local, remote)
 }
 
+/**
+ * A multipart object's checksum is full-object only when the store says so: some stores
+ * (moto's HeadObject among them) report a composite one with neither its type nor its
+ * `-N` suffix. Then a match is still proof of the bytes, but a mismatch is no evidence.
+ */
 function byFullChecksum(local: LocalDigest, remote: RemoteObject): ContentVerdict | undefined {
   if (remote.checksumType === 'COMPOSITE') return undefined
+  const typeUnknown = remote.checksumType === undefined && /-\d+$/.test(remote.etag)
   for (const algorithm of CHECKSUM_ALGORITHMS) {
     const theirs = remote.checksums[algorithm]
     const ours = local.checksums[algorithm]
-    if (theirs !== undefined && ours !== undefined && !isComposite(theirs)) return verdict(ours === theirs, `checksum ${algorithm}`)
+    if (theirs === undefined || ours === undefined || isComposite(theirs)) continue
+    if (typeUnknown && ours !== theirs) continue
+    return verdict(ours === theirs, `checksum ${algorithm}`)
   }
   return undefined
 }

@@ -42,10 +42,13 @@ async function readRemote(store: ObjectStore, desired: DesiredObject): Promise<R
   return remote
 }
 
-/** A multipart object without a full-object checksum can only be judged with its part size. */
+/**
+ * A multipart object without a full-object checksum can only be judged with its part size.
+ * A checksum whose type the store does not report may be composite (see content identity).
+ */
 function needsPartSize(remote: RemoteObject): boolean {
   const multipart = /-\d+$/.test(remote.etag)
-  const fullChecksum = remote.checksumType !== 'COMPOSITE' && Object.keys(remote.checksums).length > 0
+  const fullChecksum = remote.checksumType === 'FULL_OBJECT' && Object.keys(remote.checksums).length > 0
   return multipart && !fullChecksum
 }
 
