@@ -1,0 +1,79 @@
+import { stat } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { isMultipart } from '../local/part-size.js'
+import type { PutOptions } from '../plan/put-options.js'
+import type { ApplyEvent, ObjectOutcome } from './apply-types.js'
+import { classifyFailure, outcomeAfterPrecondition, outcomeIfLanded, outcomeOfWrite, type WriteItem } from './outcomes.js'
+import { putMultipart } from './put-multipart.js'
+import { putSingle } from './put-single.js'
+import type { ObjectRun, WriteContext } from './write-context.js'
+import { headOptionsOf, writeOptions } from './write-options.js'
+
+export interface ObjectJob {
+  baseDir: string
+  secrets?: (key: string) => Pick<PutOptions, 'sseCustomerKey'> | undefined
+  emit: (event: ApplyEvent) => void
+}
+
+/**
+ * Writes one planned object and says what happened. Never throws: every failure becomes
+ * the object's outcome, so one object's trouble does not stop the others.
+ */
+export async function applyObject(item: WriteItem, ctx: WriteContext, job: ObjectJob): Promise<ObjectOutcome> {
+  const multipart = isMultipart(item.size, ctx.policy)
+  job.emit({ type: 'object-start', key: item.key, action: item.action, size: item.size, multipart })
+  let done = 0
+  const run: ObjectRun = {
+    path: resolve(job.baseDir, item.source),
+    attempts: 0,
+    onBytes: (delta) => {
+      done += delta
+      job.emit({ type: 'bytes', key: item.key, delta, done, size: item.size })
+    },
+  }
+  const failed = (reason: string): ObjectOutcome => ({ key: item.key, action: item.action, outcome: 'failed', reason, bytes: 0, ...(run.attempts > 0 ? { attempts: run.attempts } : {}) })
+
+  let options: PutOptions
+  try {
+    options = writeOptions(item, job.secrets)
+  } catch (error) {
+    return failed((error as Error).message)
+  }
+  const sizeProblem = await checkSize(run.path, item)
+  if (sizeProblem !== undefined) return failed(sizeProblem)
+
+  try {
+    const result = multipart ? await putMultipart(item, options, ctx, run) : await putSingle(item, options, ctx, run)
+    return outcomeOfWrite(item, result, run.attempts)
+  } catch (error) {
+    if (ctx.signal?.aborted) return failed('interrupted before the upload finished')
+    const meaning = classifyFailure(error)
+    if (meaning.kind === 'source-changed' || meaning.kind === 'failed') return failed(meaning.reason)
+    // The bucket decides: a conflict, or our own write that landed after all.
+    try {
+      const remote = await ctx.store.headObject(item.key, headOptionsOf(options))
+      if (meaning.kind === 'precondition') return withAttempts(outcomeAfterPrecondition(item, remote), run.attempts)
+      return withAttempts(outcomeIfLanded(item, remote) ?? failed(meaning.reason), run.attempts)
+    } catch (headError) {
+      const why = headError instanceof Error ? headError.message : String(headError)
+      return failed(meaning.kind === 'precondition' ? `the bucket refused the conditional write, and checking the object failed: ${why}` : `${meaning.reason}; checking the object failed: ${why}`)
+    }
+  }
+}
+
+/** The planned size is the first check that the file is still what the plan hashed. */
+async function checkSize(path: string, item: WriteItem): Promise<string | undefined> {
+  try {
+    const stats = await stat(path)
+    if (!stats.isFile()) return `${item.source} is no longer a regular file`
+    if (stats.size !== item.size) return `the file changed since the plan: ${stats.size} bytes now, ${item.size} planned`
+    return undefined
+  } catch (error) {
+    const code = (error as { code?: string }).code
+    return code === 'ENOENT' ? `${item.source} no longer exists` : `cannot read ${item.source}: ${code ?? String(error)}`
+  }
+}
+
+function withAttempts(outcome: ObjectOutcome, attempts: number): ObjectOutcome {
+  return attempts > 0 ? { ...outcome, attempts } : outcome
+}

@@ -1,0 +1,75 @@
+import type { ChecksumAlgorithm } from '../plan/local-digest.js'
+import type { PlanAction } from '../plan/plan.js'
+import type { PutOptions } from '../plan/put-options.js'
+import type { MultipartPolicy } from '../local/part-size.js'
+import type { ObjectStore } from '../s3/object-store.js'
+
+export interface ExecuteOptions {
+  store: ObjectStore
+  /** Absolute folder the plan's `source` paths are relative to (the manifest's folder). */
+  baseDir: string
+  /**
+   * Objects worked on at once, and also the bound on body-carrying requests (PutObject,
+   * UploadPart) in flight across all objects.
+   */
+  concurrency: number
+  multipart?: MultipartPolicy
+  /** At most this many parts of one object in flight (default 4), within `concurrency`. */
+  partsPerObject?: number
+  /** Default true: `If-None-Match: *` on creates, `If-Match` on updates. */
+  conditionalWrites?: boolean
+  /** Aborting stops starting objects and parts, cuts bodies in flight, aborts multipart uploads. */
+  signal?: AbortSignal
+  onEvent?: (event: ApplyEvent) => void
+  /** Secrets a saved plan lacks (redacted), supplied again per key; absent: the item's options as they are. */
+  secrets?: (key: string) => Pick<PutOptions, 'sseCustomerKey'> | undefined
+}
+
+export const OUTCOMES = ['created', 'updated', 'unchanged', 'conflict', 'failed', 'skipped'] as const
+export type Outcome = (typeof OUTCOMES)[number]
+
+/** What happened to one object, with S3's answer for the report. */
+export interface ObjectOutcome {
+  key: string
+  action: PlanAction
+  outcome: Outcome
+  reason?: string
+  etag?: string
+  versionId?: string
+  checksums?: Partial<Record<ChecksumAlgorithm, string>>
+  expiration?: string
+  serverSideEncryption?: string
+  ssekmsKeyId?: string
+  bucketKeyEnabled?: boolean
+  requestCharged?: string
+  /** Bytes this apply wrote for the object: its size when created or updated, else 0. */
+  bytes: number
+  /** Times the body went out: PutObject attempts, or UploadPart attempts of all parts. */
+  attempts?: number
+}
+
+export type ApplySummary = Record<Outcome, number>
+
+export interface ApplyReport {
+  /** Sorted by key. */
+  items: ObjectOutcome[]
+  summary: ApplySummary
+  bytesUploaded: number
+  /** The signal was aborted before every write finished: some were cut short or never started. */
+  interrupted: boolean
+  /** Multipart uploads that even the final sweep could not abort (they cost storage until removed). */
+  orphanedUploads: StartedUpload[]
+}
+
+export interface StartedUpload {
+  key: string
+  uploadId: string
+}
+
+export type ApplyEvent =
+  | { type: 'object-start'; key: string; action: 'create' | 'update'; size: number; multipart: boolean }
+  /** `delta` new bytes of this object confirmed read into a request; `done` of `size` so far. Never counts a retry twice. */
+  | { type: 'bytes'; key: string; delta: number; done: number; size: number }
+  | { type: 'object-done'; outcome: ObjectOutcome }
+  | { type: 'multipart-aborted'; key: string; uploadId: string }
+  | { type: 'multipart-abort-failed'; key: string; uploadId: string; message: string }

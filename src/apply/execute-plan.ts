@@ -1,0 +1,77 @@
+import { DEFAULT_MULTIPART_POLICY } from '../local/part-size.js'
+import type { Plan, PlanItem } from '../plan/plan.js'
+import { mapBounded } from '../util/map-bounded.js'
+import { applyObject } from './apply-object.js'
+import type { ApplyEvent, ApplyReport, ExecuteOptions, ObjectOutcome } from './apply-types.js'
+import { summariseOutcomes, type WriteItem } from './outcomes.js'
+import { RequestSlots } from './request-slots.js'
+import { UploadRegistry } from './upload-registry.js'
+import type { WriteContext } from './write-context.js'
+
+export const DEFAULT_PARTS_PER_OBJECT = 4
+
+/**
+ * Applies a plan: writes exactly its create and update items, each under the condition
+ * that the bucket still is what the plan saw, and reports every item's outcome sorted by
+ * key. Unchanged and conflict items cost no request. One object's failure does not stop
+ * the others; an abort of `signal` stops starting objects and parts, cuts the bodies in
+ * flight and aborts their multipart uploads. Whether it returns or throws, no multipart
+ * upload it started is left open, except those S3 refused to abort (`orphanedUploads`).
+ */
+export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<ApplyReport> {
+  const emit = (event: ApplyEvent): void => options.onEvent?.(event)
+  const ctx: WriteContext = {
+    store: options.store,
+    slots: new RequestSlots(options.concurrency),
+    registry: new UploadRegistry(options.store, emit),
+    policy: options.multipart ?? DEFAULT_MULTIPART_POLICY,
+    partsPerObject: Math.max(1, Math.floor(options.partsPerObject ?? DEFAULT_PARTS_PER_OBJECT)),
+    conditionalWrites: options.conditionalWrites ?? true,
+    ...(options.signal ? { signal: options.signal } : {}),
+  }
+  const job = { baseDir: options.baseDir, emit, ...(options.secrets ? { secrets: options.secrets } : {}) }
+  const writes = plan.items.filter(isWrite)
+  const items: ObjectOutcome[] = plan.items.filter((item) => !isWrite(item)).map(untouched)
+
+  let orphanedUploads: ApplyReport['orphanedUploads'] = []
+  let interrupted = false
+  try {
+    const written = await mapBounded(writes, options.concurrency, async (item) => {
+      if (options.signal?.aborted) {
+        interrupted = true
+        return notStarted(item)
+      }
+      const outcome = await applyObject(item, ctx, job)
+      if (outcome.outcome === 'failed' && options.signal?.aborted) interrupted = true
+      emit({ type: 'object-done', outcome })
+      return outcome
+    })
+    items.push(...written)
+  } finally {
+    orphanedUploads = await ctx.registry.abortAll()
+  }
+
+  items.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  return {
+    items,
+    summary: summariseOutcomes(items),
+    bytesUploaded: items.reduce((sum, item) => sum + item.bytes, 0),
+    interrupted,
+    orphanedUploads,
+  }
+}
+
+function isWrite(item: PlanItem): item is WriteItem {
+  return item.action === 'create' || item.action === 'update'
+}
+
+/** Unchanged and conflict items: reported as the plan judged them, without a request. */
+function untouched(item: PlanItem): ObjectOutcome {
+  if (item.action === 'unchanged') return { key: item.key, action: item.action, outcome: 'unchanged', bytes: 0 }
+  const reason = item.reasons.length > 0 ? item.reasons.join('; ') : 'conflict in the plan'
+  return { key: item.key, action: item.action, outcome: 'conflict', reason, bytes: 0 }
+}
+
+function notStarted(item: WriteItem): ObjectOutcome {
+  return { key: item.key, action: item.action, outcome: 'skipped', reason: 'not started: apply was interrupted', bytes: 0 }
+}

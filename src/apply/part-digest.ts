@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { createChecksumHasher } from '../local/hasher.js'
+import type { ChecksumAlgorithm, LocalDigest } from '../plan/local-digest.js'
+import { CHECKSUM_HEADERS } from '../s3/remote-object-headers.js'
+import { SourceChangedError } from './source-changed-error.js'
+import { BODY_CHUNK_SIZE } from './verified-body.js'
+
+export interface PartDigest {
+  /** Hex. */
+  md5: string
+  /** Base64, as in `x-amz-checksum-*`. */
+  checksum: string
+}
+
+/**
+ * The first of the two reads of a part: its MD5 and checksum, which UploadPart must carry
+ * as headers before the body. Reading the range twice keeps memory at a few chunks per
+ * part instead of a whole part (16 MiB or more) per part in flight.
+ */
+export async function digestRange(path: string, start: number, length: number, algorithm: ChecksumAlgorithm, what: string, signal?: AbortSignal): Promise<PartDigest> {
+  const md5 = createHash('md5')
+  const checksum = createChecksumHasher(algorithm)
+  let read = 0
+  const stream = createReadStream(path, { start, end: start + length - 1, highWaterMark: BODY_CHUNK_SIZE, ...(signal ? { signal } : {}) })
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    md5.update(chunk)
+    checksum.update(chunk)
+    read += chunk.length
+  }
+  if (read !== length) throw new SourceChangedError(`${what} changed since the plan: ${read} bytes read, ${length} planned`)
+  return { md5: md5.digest('hex'), checksum: checksum.digest() }
+}
+
+/** `"<hex md5 of the part md5s>-<count>"`: the ETag S3 gives the completed upload (unencrypted or SSE-S3). */
+export function multipartEtag(partMd5s: readonly string[]): string {
+  const combined = createHash('md5').update(Buffer.concat(partMd5s.map((m) => Buffer.from(m, 'hex')))).digest('hex')
+  return `${combined}-${partMd5s.length}`
+}
+
+/** S3 cannot combine SHA digests of parts into a whole-object value: those uploads are COMPOSITE. */
+export function isCompositeAlgorithm(algorithm: ChecksumAlgorithm): boolean {
+  return algorithm === 'SHA1' || algorithm === 'SHA256'
+}
+
+/** Headers of one UploadPart besides SSE-C and the request options: its Content-MD5 and checksum. */
+export function partDigestHeaders(algorithm: ChecksumAlgorithm, digest: PartDigest): Record<string, string> {
+  return {
+    'content-md5': Buffer.from(digest.md5, 'hex').toString('base64'),
+    'x-amz-sdk-checksum-algorithm': algorithm,
+    [CHECKSUM_HEADERS[algorithm]]: digest.checksum,
+  }
+}
+
+/**
+ * The full-object checksum CompleteMultipartUpload carries for S3 to check against the
+ * parts: the CRC of the whole file, FULL_OBJECT. SHA uploads are COMPOSITE and have none.
+ */
+export function completeChecksumHeaders(algorithm: ChecksumAlgorithm, local: LocalDigest): Record<string, string> {
+  if (isCompositeAlgorithm(algorithm)) return {}
+  const value = local.checksums[algorithm]
+  if (value === undefined) throw new Error(`the planned digest has no ${algorithm} checksum`)
+  return { [CHECKSUM_HEADERS[algorithm]]: value, 'x-amz-checksum-type': 'FULL_OBJECT' }
+}

@@ -1,0 +1,71 @@
+import { partCountFor, partSizeFor } from '../local/part-size.js'
+import type { ChecksumAlgorithm } from '../plan/local-digest.js'
+import type { PutOptions } from '../plan/put-options.js'
+import { requestOptionHeaders } from '../s3/head-object.js'
+import { createMultipartHeaders, DEFAULT_CHECKSUM_ALGORITHM, sseCustomerHeaders } from '../s3/object-headers.js'
+import type { PutObjectResult, UploadedPart } from '../s3/object-store.js'
+import { mapBounded } from '../util/map-bounded.js'
+import type { WriteItem } from './outcomes.js'
+import { completeChecksumHeaders, digestRange, multipartEtag, partDigestHeaders } from './part-digest.js'
+import { SourceChangedError } from './source-changed-error.js'
+import { VerifiedBody } from './verified-body.js'
+import type { ObjectRun, WriteContext } from './write-context.js'
+import { conditionHeaders, requestOptionsOf } from './write-options.js'
+
+/**
+ * A multipart upload: parts of the plan's part size (so the ETag is the one the plan
+ * predicted), at most `partsPerObject` of them in flight, each holding a request slot
+ * only while it sends. Each part is read twice, once for its Content-MD5 and checksum,
+ * once as the body, which is checked against the first read. The condition and the
+ * full-object checksum travel on CompleteMultipartUpload. On any failure, the abort
+ * signal included, the upload is aborted before this returns.
+ */
+export async function putMultipart(item: WriteItem, options: PutOptions, ctx: WriteContext, run: ObjectRun): Promise<PutObjectResult> {
+  const { store, signal } = ctx
+  const algorithm: ChecksumAlgorithm = options.checksumAlgorithm ?? DEFAULT_CHECKSUM_ALGORITHM
+  const partSize = item.local.multipart?.partSize ?? partSizeFor(item.size, ctx.policy)
+  const partCount = partCountFor(item.size, partSize)
+  const requestOptions = requestOptionsOf(options)
+  // Every request on the upload repeats the SSE-C key and the bucket-owner/payer headers.
+  const perRequest = { ...sseCustomerHeaders(options), ...requestOptionHeaders(requestOptions) }
+  const completeHeaders = { ...conditionHeaders(item, ctx.conditionalWrites), ...completeChecksumHeaders(algorithm, item.local), ...perRequest }
+
+  signal?.throwIfAborted()
+  const uploadId = await store.createMultipartUpload(item.key, createMultipartHeaders(options))
+  ctx.registry.add(item.key, uploadId, requestOptions)
+  try {
+    const md5s: string[] = []
+    const numbers = Array.from({ length: partCount }, (_, i) => i + 1)
+    const parts = await mapBounded(numbers, Math.min(ctx.partsPerObject, partCount), async (partNumber): Promise<UploadedPart> => {
+      signal?.throwIfAborted()
+      const start = (partNumber - 1) * partSize
+      const length = Math.min(partSize, item.size - start)
+      const what = `part ${partNumber} of the file`
+      const digest = await digestRange(run.path, start, length, algorithm, what, signal)
+      md5s[partNumber - 1] = digest.md5
+      const body = new VerifiedBody({ path: run.path, start, length, expectedMd5: digest.md5, what, onBytes: run.onBytes, ...(signal ? { signal } : {}) })
+      const headers = { ...partDigestHeaders(algorithm, digest), ...perRequest }
+      try {
+        const part = await ctx.slots.run(() => store.uploadPart(item.key, { uploadId, partNumber, body: body.open, contentLength: length, headers }), signal)
+        return { ...part, checksums: { [algorithm]: digest.checksum } }
+      } catch (error) {
+        throw body.mismatch ?? error
+      } finally {
+        run.attempts += body.attempts
+      }
+    })
+
+    // The parts' digests are what was sent: they must make the ETag the plan predicted.
+    const planned = item.local.multipart
+    if (planned !== undefined && planned.partSize === partSize && multipartEtag(md5s) !== planned.etag) {
+      throw new SourceChangedError('the file changed since the plan: its parts no longer make the planned multipart ETag')
+    }
+    signal?.throwIfAborted()
+    const result = await store.completeMultipartUpload(item.key, { uploadId, parts, headers: completeHeaders })
+    ctx.registry.remove(uploadId)
+    return result
+  } catch (error) {
+    await ctx.registry.abort(uploadId)
+    throw error
+  }
+}

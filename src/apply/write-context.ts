@@ -1,0 +1,23 @@
+import type { MultipartPolicy } from '../local/part-size.js'
+import type { ObjectStore } from '../s3/object-store.js'
+import type { RequestSlots } from './request-slots.js'
+import type { UploadRegistry } from './upload-registry.js'
+
+/** What the writes of every object share. */
+export interface WriteContext {
+  store: ObjectStore
+  slots: RequestSlots
+  registry: UploadRegistry
+  policy: MultipartPolicy
+  partsPerObject: number
+  conditionalWrites: boolean
+  signal?: AbortSignal
+}
+
+/** One object's write in progress: its file, the attempts so far, progress out. */
+export interface ObjectRun {
+  path: string
+  /** Body sends so far, retries included. */
+  attempts: number
+  onBytes: (delta: number) => void
+}

@@ -1,0 +1,44 @@
+import { REDACTED, type PutOptions } from '../plan/put-options.js'
+import type { HeadObjectOptions, RequestOptions } from '../s3/object-store.js'
+import type { WriteItem } from './outcomes.js'
+
+/**
+ * The options to write with: the item's, with the secrets a saved plan lacks supplied
+ * again. Throws when a secret is still redacted: sending the marker as a key would fail
+ * at S3 at best.
+ */
+export function writeOptions(item: WriteItem, secrets?: (key: string) => Pick<PutOptions, 'sseCustomerKey'> | undefined): PutOptions {
+  const supplied = secrets?.(item.key)
+  const options: PutOptions = { ...item.options }
+  if (supplied?.sseCustomerKey !== undefined) options.sseCustomerKey = supplied.sseCustomerKey
+  if (options.sseCustomerKey === REDACTED) {
+    throw new Error('the SSE-C key was redacted from the saved plan and was not supplied again')
+  }
+  return options
+}
+
+/**
+ * `If-None-Match: *` on a create, `If-Match: "<planned ETag>"` on an update, so nothing
+ * that changed since the plan is overwritten. Without conditional writes, a create-only
+ * object keeps its declared `If-None-Match`.
+ */
+export function conditionHeaders(item: WriteItem, conditionalWrites: boolean): Record<string, string> {
+  if (!conditionalWrites) return item.options.ifNoneMatch === '*' ? { 'if-none-match': '*' } : {}
+  return item.action === 'create' ? { 'if-none-match': '*' } : { 'if-match': `"${item.remoteEtag}"` }
+}
+
+export function requestOptionsOf(options: PutOptions): RequestOptions {
+  const out: RequestOptions = {}
+  if (options.expectedBucketOwner !== undefined) out.expectedBucketOwner = options.expectedBucketOwner
+  if (options.requestPayer !== undefined) out.requestPayer = options.requestPayer
+  return out
+}
+
+/** HeadObject options that can read the object the write made (SSE-C needs the key). */
+export function headOptionsOf(options: PutOptions): HeadObjectOptions {
+  const head: HeadObjectOptions = requestOptionsOf(options)
+  if (options.sseCustomerKey !== undefined) {
+    head.sseCustomer = { sseCustomerKey: options.sseCustomerKey, ...(options.sseCustomerAlgorithm === undefined ? {} : { sseCustomerAlgorithm: options.sseCustomerAlgorithm }) }
+  }
+  return head
+}

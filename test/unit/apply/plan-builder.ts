@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach } from 'vitest'
+import { hashFile } from '../../../src/local/hash-file.js'
+import type { MultipartPolicy } from '../../../src/local/part-size.js'
+import { summarise, type Plan, type PlanItem } from '../../../src/plan/plan.js'
+import type { PutOptions } from '../../../src/plan/put-options.js'
+
+/** Small parts so multipart is cheap to test: files over 1 KiB go in 1 KiB parts. */
+export const SMALL_PARTS: MultipartPolicy = { threshold: 1024, partSize: 1024, minPartSize: 1 }
+
+export interface ItemSpec {
+  key?: string
+  action: PlanItem['action']
+  data: string | Buffer
+  options?: PutOptions
+  remoteEtag?: string
+  reasons?: string[]
+}
+
+/** A temp folder standing for the manifest's folder, removed after each test. */
+export function useManifestDir(): { dir: () => string; item: (name: string, spec: ItemSpec, policy?: MultipartPolicy) => Promise<PlanItem> } {
+  let current: string | undefined
+  afterEach(() => {
+    if (current) rmSync(current, { recursive: true, force: true })
+    current = undefined
+  })
+  const dir = (): string => (current ??= mkdtempSync(join(tmpdir(), 'putplan-apply-')))
+  return {
+    dir,
+    async item(name, spec, policy = SMALL_PARTS) {
+      const path = join(dir(), name)
+      writeFileSync(path, spec.data)
+      const options = spec.options ?? {}
+      const algorithms = [...new Set([options.checksumAlgorithm ?? 'CRC64NVME', 'CRC64NVME' as const])]
+      const local = await hashFile(path, { algorithms, multipart: policy })
+      const base = { key: spec.key ?? name, source: name, size: local.size, reasons: spec.reasons ?? [], local, options }
+      switch (spec.action) {
+        case 'create':
+          return { ...base, action: 'create' }
+        case 'update':
+          return { ...base, action: 'update', remoteEtag: spec.remoteEtag ?? 'unknown' }
+        case 'unchanged':
+          return { ...base, action: 'unchanged', remoteEtag: spec.remoteEtag ?? 'unknown' }
+        case 'conflict':
+          return { ...base, action: 'conflict', ...(spec.remoteEtag === undefined ? {} : { remoteEtag: spec.remoteEtag }) }
+      }
+    },
+  }
+}
+
+export function planOf(items: PlanItem[]): Plan {
+  const sorted = [...items].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  return { bucket: 'example-bucket', manifestDigest: 'digest', summary: summarise(sorted), items: sorted }
+}
