@@ -22,8 +22,13 @@ export interface PlanInput {
 
 /** The diff: pure, so it is tested without a network, a file or a clock. */
 export function computePlan(input: PlanInput): Plan {
-  const items = input.objects.map(planItem).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  const items = input.objects.map(planItem).sort((a, b) => compareKeys(a.key, b.key))
   return { bucket: input.bucket, manifestDigest: input.manifestDigest, summary: summarise(items), items }
+}
+
+/** UTF-8 byte order, the order S3 lists keys in (JS string order differs beyond U+FFFF). */
+function compareKeys(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))
 }
 
 export function planItem({ desired, local, remote }: ObjectFacts): PlanItem {
