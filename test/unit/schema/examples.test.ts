@@ -2,7 +2,7 @@
  * The example manifests are meant to be copied, so they must stay valid against the
  * schema, point editors at it, and name only files that exist.
  */
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import fg from 'fast-glob'
 import { parse } from 'yaml'
@@ -11,7 +11,8 @@ import { compileSchema } from './load-schema.js'
 
 const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url))
 const examples = readdirSync(EXAMPLES, { withFileTypes: true })
-  .filter((d) => d.isDirectory())
+  // Folders holding a manifest; others (ci/) hold workflows that run putplan.
+  .filter((d) => d.isDirectory() && existsSync(`${EXAMPLES}${d.name}/uploads.yaml`))
   .map((d) => d.name)
   .sort()
 const validate = compileSchema()
