@@ -66,6 +66,7 @@ export interface StartedUpload {
   uploadId: string
 }
 
+/** Events concern the writes only (create, update items); each gets one `object-done`, started or skipped. */
 export type ApplyEvent =
   | { type: 'object-start'; key: string; action: 'create' | 'update'; size: number; multipart: boolean }
   /** `delta` new bytes of this object confirmed read into a request; `done` of `size` so far. Never counts a retry twice. */

@@ -37,12 +37,9 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   let interrupted = false
   try {
     const written = await mapBounded(writes, options.concurrency, async (item) => {
-      if (options.signal?.aborted) {
-        interrupted = true
-        return notStarted(item)
-      }
-      const outcome = await applyObject(item, ctx, job)
-      if (outcome.outcome === 'failed' && options.signal?.aborted) interrupted = true
+      const aborted = options.signal?.aborted === true
+      const outcome = aborted ? notStarted(item) : await applyObject(item, ctx, job)
+      if (outcome.outcome === 'skipped' || (outcome.outcome === 'failed' && options.signal?.aborted)) interrupted = true
       emit({ type: 'object-done', outcome })
       return outcome
     })

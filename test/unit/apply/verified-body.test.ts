@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto'
+import type { Readable } from 'node:stream'
+import { describe, expect, it } from 'vitest'
+import { RequestSlots } from '../../../src/apply/request-slots.js'
+import { VerifiedBody } from '../../../src/apply/verified-body.js'
+import { patternBytes, useTempDir } from '../local/temp-dir.js'
+
+const temp = useTempDir()
+
+async function drain(stream: Readable): Promise<{ bytes: Buffer; error?: Error }> {
+  const chunks: Buffer[] = []
+  try {
+    for await (const chunk of stream) chunks.push(chunk as Buffer)
+    return { bytes: Buffer.concat(chunks) }
+  } catch (error) {
+    return { bytes: Buffer.concat(chunks), error: error as Error }
+  }
+}
+
+const md5 = (b: Buffer): string => createHash('md5').update(b).digest('hex')
+
+describe('VerifiedBody', () => {
+  const data = patternBytes(600 * 1024)
+
+  it('streams a byte range and reopens it on every attempt', async () => {
+    const path = temp.write('f', data)
+    const range = data.subarray(1000, 1000 + 300 * 1024)
+    const deltas: number[] = []
+    const body = new VerifiedBody({ path, start: 1000, length: range.length, expectedMd5: md5(range), what: 'part 1', onBytes: (d) => deltas.push(d) })
+    expect((await drain(body.open())).bytes.equals(range)).toBe(true)
+    expect((await drain(body.open())).bytes.equals(range)).toBe(true)
+    expect(body.attempts).toBe(2)
+    // The second read counted nothing new.
+    expect(deltas.reduce((a, b) => a + b, 0)).toBe(range.length)
+  })
+
+  it('withholds the last chunk when the MD5 differs, then fails every later attempt at once', async () => {
+    const path = temp.write('f', data)
+    const body = new VerifiedBody({ path, start: 0, length: data.length, expectedMd5: '0'.repeat(32), what: 'the file' })
+    const first = await drain(body.open())
+    expect(first.error?.message).toBe('the file changed since the plan: its bytes no longer have the planned MD5')
+    expect(first.bytes.length).toBeLessThan(data.length)
+    const second = await drain(body.open())
+    expect(second.error).toBe(first.error)
+    expect(second.bytes.length).toBe(0)
+  })
+
+  it('fails when the file is shorter than planned', async () => {
+    const path = temp.write('f', data.subarray(0, 100))
+    const body = new VerifiedBody({ path, start: 0, length: 200, expectedMd5: md5(data.subarray(0, 200)), what: 'the file' })
+    expect((await drain(body.open())).error?.message).toBe('the file changed since the plan: 100 bytes read, 200 planned')
+  })
+
+  it('is cut when the signal aborts', async () => {
+    const path = temp.write('f', data)
+    const controller = new AbortController()
+    const body = new VerifiedBody({ path, start: 0, length: data.length, expectedMd5: md5(data), what: 'the file', signal: controller.signal })
+    const stream = body.open()
+    stream.once('data', () => controller.abort())
+    const result = await drain(stream)
+    expect(result.error?.name).toBe('AbortError')
+    expect((await drain(body.open())).error?.name).toBe('AbortError')
+  })
+})
+
+describe('RequestSlots', () => {
+  it('lets a waiter go when the signal aborts, and passes slots in order', async () => {
+    const slots = new RequestSlots(1)
+    let release!: () => void
+    const held = slots.run(() => new Promise<void>((r) => (release = r)))
+    const controller = new AbortController()
+    const waiting = slots.run(async () => 'never', controller.signal)
+    const order: number[] = []
+    const next = slots.run(async () => order.push(1))
+    controller.abort()
+    await expect(waiting).rejects.toThrow()
+    release()
+    await held
+    await next
+    expect(order).toEqual([1])
+  })
+})
