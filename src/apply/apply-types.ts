@@ -2,7 +2,7 @@ import type { ChecksumAlgorithm } from '../plan/local-digest.js'
 import type { PlanAction } from '../plan/plan.js'
 import type { PutOptions } from '../plan/put-options.js'
 import type { MultipartPolicy } from '../local/part-size.js'
-import type { ObjectStore } from '../s3/object-store.js'
+import type { ObjectStore } from '../s3/index.js'
 
 export interface ExecuteOptions {
   store: ObjectStore

@@ -1,7 +1,7 @@
 import { compareContent } from '../plan/content-identity.js'
 import type { CreateItem, UpdateItem } from '../plan/plan.js'
 import type { RemoteObject } from '../plan/remote-object.js'
-import type { PutObjectResult } from '../s3/object-store.js'
+import type { PutObjectResult } from '../s3/index.js'
 import { S3ServiceError } from '../s3/s3-errors.js'
 import type { ApplySummary, ObjectOutcome } from './apply-types.js'
 import { OUTCOMES } from './apply-types.js'

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { createChecksumHasher } from '../local/hasher.js'
 import type { ChecksumAlgorithm, LocalDigest } from '../plan/local-digest.js'
-import { CHECKSUM_HEADERS } from '../s3/remote-object-headers.js'
+import { CHECKSUM_HEADERS } from '../s3/index.js'
 import { SourceChangedError } from './source-changed-error.js'
 import { BODY_CHUNK_SIZE } from './verified-body.js'
 

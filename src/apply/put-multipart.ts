@@ -1,9 +1,14 @@
 import { partCountFor, partSizeFor } from '../local/part-size.js'
 import type { ChecksumAlgorithm } from '../plan/local-digest.js'
 import type { PutOptions } from '../plan/put-options.js'
-import { requestOptionHeaders } from '../s3/head-object.js'
-import { createMultipartHeaders, DEFAULT_CHECKSUM_ALGORITHM, sseCustomerHeaders } from '../s3/object-headers.js'
-import type { PutObjectResult, UploadedPart } from '../s3/object-store.js'
+import {
+  createMultipartHeaders,
+  DEFAULT_CHECKSUM_ALGORITHM,
+  requestOptionHeaders,
+  sseCustomerHeaders,
+  type PutObjectResult,
+  type UploadedPart,
+} from '../s3/index.js'
 import { mapBounded } from '../util/map-bounded.js'
 import type { WriteItem } from './outcomes.js'
 import { completeChecksumHeaders, digestRange, multipartEtag, partDigestHeaders } from './part-digest.js'

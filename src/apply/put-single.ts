@@ -1,6 +1,5 @@
 import type { PutOptions } from '../plan/put-options.js'
-import { putHeaders } from '../s3/object-headers.js'
-import type { PutObjectResult } from '../s3/object-store.js'
+import { putHeaders, type PutObjectResult } from '../s3/index.js'
 import type { WriteItem } from './outcomes.js'
 import { VerifiedBody } from './verified-body.js'
 import type { ObjectRun, WriteContext } from './write-context.js'

@@ -1,4 +1,4 @@
-import type { ObjectStore, RequestOptions } from '../s3/object-store.js'
+import type { ObjectStore, RequestOptions } from '../s3/index.js'
 import { S3ServiceError } from '../s3/s3-errors.js'
 import type { ApplyEvent, StartedUpload } from './apply-types.js'
 

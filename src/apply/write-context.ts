@@ -1,5 +1,5 @@
 import type { MultipartPolicy } from '../local/part-size.js'
-import type { ObjectStore } from '../s3/object-store.js'
+import type { ObjectStore } from '../s3/index.js'
 import type { RequestSlots } from './request-slots.js'
 import type { UploadRegistry } from './upload-registry.js'
 

@@ -1,5 +1,5 @@
 import { REDACTED, type PutOptions } from '../plan/put-options.js'
-import type { HeadObjectOptions, RequestOptions } from '../s3/object-store.js'
+import type { HeadObjectOptions, RequestOptions } from '../s3/index.js'
 import type { WriteItem } from './outcomes.js'
 
 /**

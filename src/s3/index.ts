@@ -25,3 +25,4 @@ export {
   DEFAULT_CHECKSUM_ALGORITHM,
 } from './object-headers.js'
 export { CHECKSUM_HEADERS } from './remote-object-headers.js'
+export { requestOptionHeaders } from './head-object.js'

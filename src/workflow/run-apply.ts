@@ -3,26 +3,19 @@ import { executePlan, type ApplyEvent, type ApplyReport } from '../apply/index.j
 import { PutplanError } from '../errors/index.js'
 import { loadManifest, type Manifest } from '../manifest/index.js'
 import { hasChanges, type Plan } from '../plan/index.js'
-import type { S3ClientOptions } from '../s3/index.js'
+import type { BucketRequest } from './bucket-request.js'
 import { checkFresh } from './check-fresh.js'
 import { makePlan } from './make-plan.js'
-import { openStore, type ConnectionOptions } from './open-store.js'
+import { openStore } from './open-store.js'
 import { readPlanFile } from './plan-file.js'
 
-export interface ApplyRequest {
-  file: string
-  vars: Record<string, string>
-  env: Readonly<Record<string, string | undefined>>
-  connection: ConnectionOptions
-  client?: S3ClientOptions
-  concurrency: number
+export interface ApplyRequest extends BucketRequest {
   /** Apply exactly this saved plan instead of planning afresh. */
   planFile?: string
   conditionalWrites: boolean
   signal: AbortSignal
   /** Asked once a fresh plan with changes is known; false cancels with nothing written. */
   approve: (plan: Plan) => Promise<boolean>
-  onObject?: (done: number, total: number) => void
   /** The plan about to be executed, for totals. */
   onExecute?: (plan: Plan) => void
   onEvent?: (event: ApplyEvent) => void

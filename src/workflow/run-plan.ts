@@ -1,20 +1,13 @@
 import { loadManifest, type Manifest } from '../manifest/index.js'
 import type { Plan } from '../plan/index.js'
-import type { S3ClientOptions } from '../s3/index.js'
+import type { BucketRequest } from './bucket-request.js'
 import { makePlan } from './make-plan.js'
-import { openStore, type ConnectionOptions } from './open-store.js'
+import { openStore } from './open-store.js'
 import { writePlanFile } from './plan-file.js'
 
-export interface PlanRequest {
-  file: string
-  vars: Record<string, string>
-  env: Readonly<Record<string, string | undefined>>
-  connection: ConnectionOptions
-  client?: S3ClientOptions
-  concurrency: number
+export interface PlanRequest extends BucketRequest {
   /** Where to save the plan (`--out`). */
   out?: string
-  onObject?: (done: number, total: number) => void
 }
 
 /** `putplan plan`: manifest -> bucket state and file digests -> plan (-> saved plan). */

@@ -1,0 +1,14 @@
+import type { S3ClientOptions } from '../s3/index.js'
+import type { ConnectionOptions } from './open-store.js'
+
+/** What every command that reads the bucket is given: the manifest and how to reach it. */
+export interface BucketRequest {
+  file: string
+  vars: Record<string, string>
+  env: Readonly<Record<string, string | undefined>>
+  connection: ConnectionOptions
+  client?: S3ClientOptions
+  concurrency: number
+  /** Planning progress: objects whose state and digests are known. */
+  onObject?: (done: number, total: number) => void
+}
