@@ -10,6 +10,7 @@ export type {
   CompleteMultipartInput,
   MultipartUploadInfo,
   ListedObject,
+  StoredDocument,
 } from './object-store.js'
 export type { RequestBody } from './http-transport.js'
 export { resolveS3Config, type S3Config, type ResolvedS3Config, type Env } from './s3-config.js'

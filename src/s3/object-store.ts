@@ -11,6 +11,8 @@ import type { RequestBody } from './http-transport.js'
 export interface ObjectStore {
   /** HeadObject with checksum mode on; `undefined` when the object does not exist. */
   headObject(key: string, options?: HeadObjectOptions): Promise<RemoteObject | undefined>
+  /** A small document (the state record), whole; `undefined` when it does not exist. */
+  getObject(key: string, options?: RequestOptions): Promise<StoredDocument | undefined>
   getObjectTagging(key: string, options?: RequestOptions): Promise<Record<string, string>>
   getObjectAcl(key: string, options?: RequestOptions): Promise<RemoteAcl>
   putObject(key: string, input: PutObjectInput): Promise<PutObjectResult>
@@ -99,4 +101,10 @@ export interface ListedObject {
   lastModified?: string
   /** `STANDARD` when S3 omits it. */
   storageClass: string
+}
+
+export interface StoredDocument {
+  body: Buffer
+  /** Without quotes: for `If-Match` when writing it back. */
+  etag: string
 }

@@ -1,6 +1,7 @@
 import type { RemoteAcl, RemoteObject } from '../plan/remote-object.js'
 import { standardCredentials } from './credentials.js'
 import type { S3DebugListener } from './debug-log.js'
+import { getObject } from './get-object.js'
 import { headBucket, headObject } from './head-object.js'
 import { createTransport, type HttpTransport } from './http-transport.js'
 import { listObjectsV2 } from './list-objects.js'
@@ -15,6 +16,7 @@ import type {
   PutObjectInput,
   PutObjectResult,
   RequestOptions,
+  StoredDocument,
   UploadedPart,
   UploadPartInput,
 } from './object-store.js'
@@ -75,6 +77,10 @@ export class S3Client implements ObjectStore {
 
   headObject(key: string, options?: HeadObjectOptions): Promise<RemoteObject | undefined> {
     return headObject(this.executor, key, options)
+  }
+
+  getObject(key: string, options?: RequestOptions): Promise<StoredDocument | undefined> {
+    return getObject(this.executor, key, options)
   }
 
   getObjectTagging(key: string, options?: RequestOptions): Promise<Record<string, string>> {

@@ -14,6 +14,7 @@ import type {
   RequestOptions,
   UploadedPart,
   UploadPartInput,
+  StoredDocument,
 } from '../../../src/s3/object-store.js'
 import type { RequestBody } from '../../../src/s3/http-transport.js'
 import { CHECKSUM_HEADERS } from '../../../src/s3/remote-object-headers.js'
@@ -189,6 +190,11 @@ export class MemoryStore implements ObjectStore {
 
   async *listObjectsV2(): AsyncIterable<ListedObject[]> {
     yield [...this.objects].map(([key, o]) => ({ key, etag: o.etag, size: o.bytes.length, storageClass: 'STANDARD' }))
+  }
+
+  async getObject(key: string): Promise<StoredDocument | undefined> {
+    const object = this.objects.get(key)
+    return object && { body: object.bytes, etag: object.etag }
   }
 
   async getObjectTagging(): Promise<Record<string, string>> {
