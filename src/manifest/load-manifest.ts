@@ -46,6 +46,7 @@ export async function loadManifest(options: LoadOptions): Promise<Manifest> {
     endpoint: raw.endpoint,
     profile: raw.profile,
     objects,
+    ...(raw.state === undefined ? {} : { state: raw.state }),
   }
 }
 

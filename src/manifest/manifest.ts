@@ -16,6 +16,14 @@ export interface Manifest extends BucketSettings {
   /** SHA-256 (hex) of the manifest's text and resolved objects: a saved plan is stale when it differs. */
   digest: string
   objects: DesiredObject[]
+  /** Where putplan's record of what it wrote lives, if the manifest keeps one. */
+  state?: StateLocation
+}
+
+export interface StateLocation {
+  key: string
+  /** Defaults to the manifest's bucket. */
+  bucket?: string
 }
 
 /** An entry of `uploads` as the schema admits it. */
@@ -33,6 +41,7 @@ export interface RawManifest extends BucketSettings {
   version: 1
   expectedBucketOwner?: string
   requestPayer?: string
+  state?: StateLocation
   defaults?: PutOptions
   uploads: RawEntry[]
 }
