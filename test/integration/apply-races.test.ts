@@ -1,0 +1,172 @@
+/**
+ * Race safety of `putplan apply plan.json`, through the built CLI: between the plan and
+ * the apply another client (the AWS CLI) writes or deletes objects. Apply sends
+ * `If-Match: <planned ETag>` on updates and `If-None-Match: *` on creates, so each of
+ * those objects is reported as a conflict (exit 1) and the bucket keeps the other
+ * client's bytes, while the objects nobody touched are written as planned. Runs through
+ * the S3-behaviour proxy, so the SSE-KMS object's ETag is not its MD5 and the condition
+ * carries the ETag S3 gave, not one putplan could compute.
+ *
+ * moto 5.2 ignores If-Match on CompleteMultipartUpload (it honours If-None-Match there,
+ * and both on PutObject), so a multipart update raced by another client overwrites it on
+ * moto; S3 answers 412. That test asserts moto's defect and that putplan did send the
+ * condition on CompleteMultipartUpload.
+ */
+import { randomBytes } from 'node:crypto'
+import { writeFile } from 'node:fs/promises'
+import type { S3Client } from '@aws-sdk/client-s3'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { applyJson, getBytes, listKeys, sha256, type ApplyRun } from '../support/apply-workspace.js'
+import { runAws, type AwsTarget } from '../support/aws-cli.js'
+import { awsEnv, createBucket, createKmsKey, s3Client, startMoto, type MotoServer } from '../support/moto.js'
+import { makeWorkspace, parsePlanJson, verdicts, type Workspace } from '../support/plan-workspace.js'
+import { runPutplan } from '../support/run-cli.js'
+import { startS3Proxy, type S3Proxy } from '../support/s3-behaviour-proxy.js'
+
+const bucket = 'race'
+const MiB = 1024 * 1024
+
+let server: MotoServer
+let proxy: S3Proxy
+let target: AwsTarget
+let s3: S3Client
+let ws: Workspace
+let env: Record<string, string>
+let kmsArn: string
+let applied: ApplyRun
+const ours = (name: string) => `ours: ${name}\n`
+const theirs = (name: string) => `theirs: ${name}\n`
+const big = randomBytes(17 * MiB)
+
+async function aws(args: string[]): Promise<void> {
+  const result = await runAws(target, args, { cwd: ws.dir })
+  if (result.code !== 0) throw new Error(`aws ${args.join(' ')} exited ${result.code}: ${result.stderr}`)
+}
+
+async function putTheirs(key: string, extra: string[] = []): Promise<void> {
+  await writeFile(ws.path('theirs.tmp'), theirs(key))
+  await aws(['s3api', 'put-object', '--bucket', bucket, '--key', key, '--body', 'theirs.tmp', ...extra])
+}
+
+/** The object's content as text, or its size and SHA-256 when it is not short text. */
+async function text(key: string): Promise<string> {
+  const bytes = await getBytes(s3, { Bucket: bucket, Key: key })
+  return bytes.length < 200 ? bytes.toString('utf8') : `${bytes.length} bytes, sha256 ${sha256(bytes)}`
+}
+
+/**
+ * Keys and what happens to them between plan and apply:
+ * - updated-by-them, kms-updated-by-them, multipart-updated-by-them: planned update; the other client rewrites it.
+ * - deleted-by-them: planned update; the other client deletes it.
+ * - created-by-them, multipart-created-by-them: planned create; the other client creates it first.
+ * - create-only-by-them: create-only entry (ifNoneMatch), planned create; the other client creates it first.
+ * - update-ok, kms-update-ok, create-ok: nobody touches them: written as planned.
+ */
+const UPDATES = ['updated-by-them', 'kms-updated-by-them', 'multipart-updated-by-them', 'deleted-by-them', 'update-ok', 'kms-update-ok']
+const CREATES = ['created-by-them', 'create-only-by-them', 'multipart-created-by-them', 'create-ok']
+let plannedEtags: Record<string, string | undefined>
+
+beforeAll(async () => {
+  server = await startMoto()
+  proxy = await startS3Proxy(server.endpoint, { credentials: server.credentials })
+  target = { ...server, endpoint: proxy.endpoint }
+  s3 = s3Client(target)
+  env = awsEnv(target)
+  await createBucket(server, bucket)
+  kmsArn = (await createKmsKey(server)).arn
+  ws = await makeWorkspace('putplan-apply-')
+  for (const name of [...UPDATES, ...CREATES]) await ws.write(`files/${name}`, name.startsWith('multipart') ? big : ours(name))
+  const kms = (name: string) => (name.startsWith('kms') ? { serverSideEncryption: 'aws:kms', ssekmsKeyId: kmsArn } : {})
+  await ws.manifest({
+    version: 1,
+    bucket,
+    uploads: [...UPDATES, ...CREATES].map((name) => ({
+      source: `files/${name}`,
+      key: name,
+      contentType: 'text/plain',
+      ...kms(name),
+      ...(name === 'create-only-by-them' ? { ifNoneMatch: '*' } : {}),
+    })),
+  })
+  // What the bucket holds when planning: an older version of each object to update.
+  for (const name of UPDATES) {
+    await writeFile(ws.path('old.tmp'), `old: ${name}\n`)
+    await aws(['s3api', 'put-object', '--bucket', bucket, '--key', name, '--body', 'old.tmp', '--content-type', 'text/plain', ...(name.startsWith('kms') ? ['--server-side-encryption', 'aws:kms', '--ssekms-key-id', kmsArn] : [])])
+  }
+
+  const planned = await runPutplan(['plan', '--format', 'json', '--out', 'plan.json'], { cwd: ws.dir, env })
+  const planDocument = parsePlanJson(planned)
+  plannedEtags = Object.fromEntries(planDocument.actions.map((a) => [a.key, a.remoteEtag]))
+  const plan = verdicts(planDocument)
+  const expected = Object.fromEntries([...UPDATES.map((k) => [k, 'update']), ...CREATES.map((k) => [k, 'create'])])
+  expect(Object.fromEntries(Object.entries(plan).map(([k, v]) => [k, v.action])), planned.stderr).toEqual(expected)
+
+  // The other client, between plan and apply.
+  await putTheirs('updated-by-them', ['--content-type', 'text/plain'])
+  await putTheirs('kms-updated-by-them', ['--server-side-encryption', 'aws:kms', '--ssekms-key-id', kmsArn, '--content-type', 'text/plain'])
+  await putTheirs('multipart-updated-by-them')
+  await aws(['s3api', 'delete-object', '--bucket', bucket, '--key', 'deleted-by-them'])
+  await putTheirs('created-by-them')
+  await putTheirs('create-only-by-them')
+  await putTheirs('multipart-created-by-them')
+
+  applied = await applyJson(ws, env, ['plan.json', '--debug'])
+}, 90_000)
+
+afterAll(async () => {
+  s3?.destroy()
+  await ws?.remove()
+  await proxy?.stop()
+  await server?.stop()
+})
+
+describe('apply plan.json after another client changed the bucket', () => {
+  it('exits 1 and reports each object the other client touched as a conflict, the rest as written', () => {
+    const { result, report } = applied
+    expect(result.code, result.stderr).toBe(1)
+    const got = Object.fromEntries(report.items.map((i) => [i.key, { outcome: i.outcome, reason: i.reason }]))
+    expect(got).toEqual({
+      'create-ok': { outcome: 'created', reason: undefined },
+      'create-only-by-them': { outcome: 'conflict', reason: 'created by someone else since the plan' },
+      'created-by-them': { outcome: 'conflict', reason: 'created by someone else since the plan' },
+      'deleted-by-them': { outcome: 'conflict', reason: 'deleted from the bucket since the plan' },
+      'kms-update-ok': { outcome: 'updated', reason: undefined },
+      'kms-updated-by-them': { outcome: 'conflict', reason: 'changed in the bucket since the plan' },
+      'multipart-created-by-them': { outcome: 'conflict', reason: 'created by someone else since the plan' },
+      'multipart-updated-by-them': { outcome: 'updated', reason: undefined }, // moto: see below
+      'update-ok': { outcome: 'updated', reason: undefined },
+      'updated-by-them': { outcome: 'conflict', reason: 'changed in the bucket since the plan' },
+    })
+    expect(report.summary).toEqual({ created: 1, updated: 3, unchanged: 0, conflict: 6, failed: 0, skipped: 0 })
+    expect(report.orphanedUploads).toEqual([])
+  })
+
+  it("keeps the other client's bytes in every conflicting object, and does not recreate the deleted one", async () => {
+    for (const key of ['updated-by-them', 'kms-updated-by-them', 'created-by-them', 'create-only-by-them', 'multipart-created-by-them']) {
+      expect(await text(key), key).toBe(theirs(key))
+    }
+    expect(await listKeys(s3, bucket)).not.toContain('deleted-by-them')
+  })
+
+  it('wrote the objects nobody else touched', async () => {
+    for (const key of ['update-ok', 'kms-update-ok', 'create-ok']) expect(await text(key), key).toBe(ours(key))
+  })
+
+  it('moto cannot serve: it ignores If-Match on CompleteMultipartUpload, which putplan sends (S3 answers 412)', async () => {
+    const etag = plannedEtags['multipart-updated-by-them']
+    expect(etag).toMatch(/^[0-9a-f]{32}$/)
+    const complete = applied.result.stderr.split('\n').filter((line) => /-> CompleteMultipartUpload .*\/race\/multipart-updated-by-them\?uploadId=/.test(line))
+    expect(complete).toHaveLength(1)
+    expect(complete[0]).toContain(`"if-match":"\\"${etag}\\""`)
+    // The other client's write is lost on moto only.
+    expect(await text('multipart-updated-by-them')).toBe(`${big.length} bytes, sha256 ${sha256(big)}`)
+  })
+
+  it('a fresh apply then leaves the create-only object alone: a conflict in the plan, never overwritten', async () => {
+    const { result, report } = await applyJson(ws, env, ['--auto-approve'])
+    expect(result.code, result.stderr).toBe(1)
+    const createOnly = report.items.find((i) => i.key === 'create-only-by-them')
+    expect(createOnly).toMatchObject({ action: 'conflict', outcome: 'conflict', reason: 'create-only object already exists and its content differs' })
+    expect(await text('create-only-by-them')).toBe(theirs('create-only-by-them'))
+  })
+})
