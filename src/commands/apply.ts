@@ -59,13 +59,14 @@ Exit code: 0 when everything was applied; 1 when anything failed or conflicted.`
     const planning = progressLine(process.stderr, 'Planning')
     const uploads = new ApplyEventsView(this.format === 'human', (line) => this.note(line))
     try {
-      const { plan, report } = await runApply({
+      const { plan, report, stateError } = await runApply({
         file: flags.file,
         vars: parseVars(flags.var),
         env: process.env,
         connection: connectionFrom(flags),
         client: clientHooks(flags, (line) => this.note(line)),
         concurrency: flags.concurrency,
+      refresh: flags.refresh,
         planFile: args.plan,
         conditionalWrites: flags['conditional-writes'],
         signal: interrupt.signal,
@@ -75,6 +76,7 @@ Exit code: 0 when everything was applied; 1 when anything failed or conflicted.`
         onEvent: (event) => uploads.record(event),
       })
       uploads.end()
+      if (stateError !== undefined) this.note(`Warning: ${stateError}. The objects were applied; the next plan asks HeadObject for them.`)
       if (flags.format === 'json') this.out(renderReportJson(plan.bucket, report))
       else this.note(renderReportHuman(report, colorsFor(process.stderr, process.env)))
       const clean = report.summary.failed === 0 && report.summary.conflict === 0 && !report.interrupted

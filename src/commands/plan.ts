@@ -47,6 +47,7 @@ Exit code: 0 (with --detailed-exitcode: 0 no changes, 2 changes); 1 on error or 
       connection: connectionFrom(flags),
       client: clientHooks(flags, (line) => this.note(line)),
       concurrency: flags.concurrency,
+      refresh: flags.refresh,
       out: flags.out,
       onObject: (done, total) => progress.update(done, total),
     }).finally(() => progress.end())

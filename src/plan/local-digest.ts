@@ -5,6 +5,9 @@
 export const CHECKSUM_ALGORITHMS = ['CRC32', 'CRC32C', 'SHA1', 'SHA256', 'CRC64NVME'] as const
 export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number]
 
+/** What putplan sends when the manifest declares no `checksumAlgorithm`: S3's own default. */
+export const DEFAULT_CHECKSUM_ALGORITHM: ChecksumAlgorithm = 'CRC64NVME'
+
 export interface LocalDigest {
   size: number
   /** Hex MD5 of the whole file: the ETag of a single-part, unencrypted or SSE-S3 upload. */

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto'
 import { sseCustomerKeyBytes as validKeyBytes, sseCustomerKeyMD5 } from '../plan/sse-customer-key.js'
 import type { PutOptions } from '../manifest/put-options.js'
-import type { ChecksumAlgorithm, LocalDigest } from '../plan/local-digest.js'
+import { DEFAULT_CHECKSUM_ALGORITHM, type ChecksumAlgorithm, type LocalDigest } from '../plan/local-digest.js'
 import { encodeQueryValue } from './addressing.js'
 import { encodeMetadataValue } from './metadata-encoding.js'
 import { CHECKSUM_HEADERS } from './remote-object-headers.js'
 
 /** S3's own default, used when the manifest declares no algorithm: every object gets a full-object checksum. */
-export const DEFAULT_CHECKSUM_ALGORITHM: ChecksumAlgorithm = 'CRC64NVME'
+export { DEFAULT_CHECKSUM_ALGORITHM }
 
 type StringOption = { [K in keyof PutOptions]-?: PutOptions[K] extends string | undefined ? K : never }[keyof PutOptions]
 

@@ -9,6 +9,8 @@ export interface BucketRequest {
   connection: ConnectionOptions
   client?: S3ClientOptions
   concurrency: number
+  /** HeadObject every object even when a state record could vouch for it (`--refresh`). */
+  refresh?: boolean
   /** Planning progress: objects whose state and digests are known. */
   onObject?: (done: number, total: number) => void
 }

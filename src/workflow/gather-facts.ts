@@ -9,6 +9,11 @@ export interface GatherOptions {
   store: ObjectStore
   concurrency: number
   multipart: MultipartPolicy
+  /**
+   * What is already known without HeadObject (from LIST and the state record): the object
+   * as recorded, or `null` when LIST shows no such key. Keys absent here are asked.
+   */
+  known?: ReadonlyMap<string, RemoteObject | null>
   onObject?: (done: number, total: number) => void
 }
 
@@ -20,18 +25,21 @@ export interface GatherOptions {
 export async function gatherFacts(objects: readonly DesiredObject[], options: GatherOptions): Promise<ObjectFacts[]> {
   let done = 0
   return mapBounded(objects, options.concurrency, async (desired) => {
-    const remote = await readRemote(options.store, desired)
+    const remote = await readRemote(options.store, desired, options.known?.get(desired.key))
     const local = await hashLocal(desired, remote, options.multipart)
     options.onObject?.(++done, objects.length)
     return { desired, local, remote }
   })
 }
 
-async function readRemote(store: ObjectStore, desired: DesiredObject): Promise<RemoteObject | undefined> {
+async function readRemote(store: ObjectStore, desired: DesiredObject, known: RemoteObject | null | undefined): Promise<RemoteObject | undefined> {
   const { options, key } = desired
   const request: RequestOptions = { expectedBucketOwner: options.expectedBucketOwner, requestPayer: options.requestPayer }
   const sseCustomer = options.sseCustomerKey === undefined ? undefined : { sseCustomerAlgorithm: options.sseCustomerAlgorithm ?? 'AES256', sseCustomerKey: options.sseCustomerKey }
-  const remote = await remoteCall(key, 's3:GetObject', () => store.headObject(key, { ...request, sseCustomer }))
+  if (known === null) return undefined
+  // Retention and legal hold change without a rewrite: a record cannot vouch for them.
+  const trusted = known !== undefined && !declaresObjectLock(desired)
+  const remote = trusted ? { ...known } : await remoteCall(key, 's3:GetObject', () => store.headObject(key, { ...request, sseCustomer }))
   if (remote === undefined) return undefined
   if (options.tagging !== undefined) remote.tagging = await remoteCall(key, 's3:GetObjectTagging', () => store.getObjectTagging(key, request))
   if (declaresAcl(desired)) remote.acl = await remoteCall(key, 's3:GetObjectAcl', () => store.getObjectAcl(key, request))
@@ -65,6 +73,10 @@ async function hashLocal(desired: DesiredObject, remote: RemoteObject | undefine
   } catch (error) {
     throw fileError(desired, error)
   }
+}
+
+function declaresObjectLock({ options }: DesiredObject): boolean {
+  return [options.objectLockMode, options.objectLockRetainUntilDate, options.objectLockLegalHoldStatus].some((v) => v !== undefined)
 }
 
 function declaresAcl({ options }: DesiredObject): boolean {

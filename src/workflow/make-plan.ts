@@ -1,26 +1,40 @@
 import { DEFAULT_MULTIPART_POLICY, type MultipartPolicy } from '../local/index.js'
 import { PutplanError } from '../errors/index.js'
 import type { Manifest } from '../manifest/index.js'
-import { computePlan, type Plan } from '../plan/index.js'
+import { computePlan, type ObjectFacts, type Plan } from '../plan/index.js'
 import { S3ServiceError, type ObjectStore } from '../s3/index.js'
+import { knownObjects, type StateAccess } from './bucket-state.js'
 import { gatherFacts } from './gather-facts.js'
 
 export interface PlanOptions {
   concurrency: number
   multipart?: MultipartPolicy
+  /** The state record, when the manifest keeps one: LIST plus the record replace most HeadObjects. */
+  state?: StateAccess
+  /** Ask HeadObject for every object even with a state record (`--refresh`). */
+  refresh?: boolean
   onObject?: (done: number, total: number) => void
 }
 
+export interface PlanResult {
+  plan: Plan
+  /** What the plan was computed from, for the state record apply writes. */
+  facts: ObjectFacts[]
+}
+
 /** Reads the bucket and the files, then diffs: the plan stage, with the store given. */
-export async function makePlan(manifest: Manifest, store: ObjectStore, options: PlanOptions): Promise<Plan> {
+export async function makePlan(manifest: Manifest, store: ObjectStore, options: PlanOptions): Promise<PlanResult> {
   await checkBucket(store, manifest)
-  const objects = await gatherFacts(manifest.objects, {
+  const keys = manifest.objects.map((o) => o.key)
+  const known = options.state && !options.refresh ? await knownObjects(store, options.state, keys) : undefined
+  const facts = await gatherFacts(manifest.objects, {
     store,
     concurrency: options.concurrency,
     multipart: options.multipart ?? DEFAULT_MULTIPART_POLICY,
+    known,
     onObject: options.onObject,
   })
-  return computePlan({ bucket: manifest.bucket, manifestDigest: manifest.digest, objects })
+  return { plan: computePlan({ bucket: manifest.bucket, manifestDigest: manifest.digest, objects: facts }), facts }
 }
 
 /**
@@ -37,6 +51,13 @@ async function checkBucket(store: ObjectStore, manifest: Manifest): Promise<void
     if (error.status === 403) {
       const hint = owner === undefined ? 'the credentials likely lack s3:ListBucket on it' : `the credentials lack s3:ListBucket on it, or it is not owned by account ${owner}`
       throw new PutplanError('s3', `access denied to bucket "${manifest.bucket}": ${hint}`)
+    }
+    // The client already re-signed for the region S3 named; a redirect now means the endpoint serves another region.
+    if (error.bucketRegion !== undefined && (error.status === 301 || error.status === 307)) {
+      throw new PutplanError(
+        's3',
+        `bucket "${manifest.bucket}" is in region ${error.bucketRegion} and this endpoint does not serve it (${error.status} ${error.s3Code}): set region: ${error.bucketRegion}, with an endpoint of that region or none`,
+      )
     }
     throw new PutplanError('s3', `cannot reach bucket "${manifest.bucket}": ${error.message}`)
   }

@@ -6,7 +6,9 @@ import { hasChanges, type Plan } from '../plan/index.js'
 import type { BucketRequest } from './bucket-request.js'
 import { checkFresh } from './check-fresh.js'
 import { makePlan } from './make-plan.js'
+import { openState } from './open-state.js'
 import { openStore } from './open-store.js'
+import { recordApply } from './record-apply.js'
 import { readPlanFile } from './plan-file.js'
 
 export interface ApplyRequest extends BucketRequest {
@@ -21,14 +23,25 @@ export interface ApplyRequest extends BucketRequest {
   onEvent?: (event: ApplyEvent) => void
 }
 
+export interface ApplyResult {
+  plan: Plan
+  report: ApplyReport
+  /** Why the state record could not be written; the objects themselves were applied. */
+  stateError?: string
+}
+
 /** `putplan apply`: a fresh or saved plan, approved, then executed; never a stale one. */
-export async function runApply(request: ApplyRequest): Promise<{ plan: Plan; report: ApplyReport }> {
+export async function runApply(request: ApplyRequest): Promise<ApplyResult> {
   const manifest = await loadManifest({ file: request.file, vars: request.vars, env: request.env })
   const saved = request.planFile === undefined ? undefined : await readPlanFile(request.planFile)
   if (saved) await checkFresh(saved, manifest, request.concurrency)
   const store = await openStore(manifest, request.connection, request.env, request.client)
+  const state = await openState(manifest, store, request, request.conditionalWrites)
   try {
-    const plan = saved ?? (await makePlan(manifest, store, { concurrency: request.concurrency, onObject: request.onObject }))
+    const fresh = saved
+      ? undefined
+      : await makePlan(manifest, store, { concurrency: request.concurrency, state: state.access, refresh: request.refresh, onObject: request.onObject })
+    const plan = saved ?? fresh!.plan
     if (!saved && hasChanges(plan) && !(await request.approve(plan))) {
       throw new PutplanError('not-approved', 'apply cancelled; nothing was written')
     }
@@ -42,8 +55,15 @@ export async function runApply(request: ApplyRequest): Promise<{ plan: Plan; rep
       onEvent: request.onEvent,
       secrets: secretsOf(manifest),
     })
-    return { plan, report }
+    if (!state.access) return { plan, report }
+    try {
+      await recordApply(store, state.access, manifest, plan, fresh?.facts, report)
+      return { plan, report }
+    } catch (error) {
+      return { plan, report, stateError: (error as Error).message }
+    }
   } finally {
+    await state.close()
     await store.close()
   }
 }

@@ -2,6 +2,7 @@ import { loadManifest, type Manifest } from '../manifest/index.js'
 import type { Plan } from '../plan/index.js'
 import type { BucketRequest } from './bucket-request.js'
 import { makePlan } from './make-plan.js'
+import { openState } from './open-state.js'
 import { openStore } from './open-store.js'
 import { writePlanFile } from './plan-file.js'
 
@@ -14,11 +15,18 @@ export interface PlanRequest extends BucketRequest {
 export async function runPlan(request: PlanRequest): Promise<{ manifest: Manifest; plan: Plan }> {
   const manifest = await loadManifest({ file: request.file, vars: request.vars, env: request.env })
   const store = await openStore(manifest, request.connection, request.env, request.client)
+  const state = await openState(manifest, store, request, true)
   try {
-    const plan = await makePlan(manifest, store, { concurrency: request.concurrency, onObject: request.onObject })
+    const { plan } = await makePlan(manifest, store, {
+      concurrency: request.concurrency,
+      state: state.access,
+      refresh: request.refresh,
+      onObject: request.onObject,
+    })
     if (request.out !== undefined) await writePlanFile(request.out, plan)
     return { manifest, plan }
   } finally {
+    await state.close()
     await store.close()
   }
 }

@@ -1,0 +1,112 @@
+import { DEFAULT_CHECKSUM_ALGORITHM, type ChecksumAlgorithm, type LocalDigest } from './local-digest.js'
+import type { PutOptions } from './put-options.js'
+import type { RemoteHeaderOptions, RemoteObject } from './remote-object.js'
+import { sseCustomerKeyMD5 } from './sse-customer-key.js'
+
+export const STATE_FORMAT_VERSION = 1
+
+/**
+ * putplan's record of what it wrote or verified, kept in the bucket (the manifest's
+ * `state`). S3 cannot change an object's bytes or headers without rewriting it, which
+ * changes its ETag or LastModified; so while LIST shows the recorded write, the record
+ * stands for the object and HeadObject is not needed.
+ */
+export interface StateDocument {
+  formatVersion: typeof STATE_FORMAT_VERSION
+  bucket: string
+  /** By object key. */
+  objects: Record<string, StateRecord>
+}
+
+/** The object as HeadObject would report it, at the write it describes. */
+export type StateRecord = Omit<RemoteObject, 'tagging' | 'acl' | 'versionId' | 'lastModified' | 'firstPartSize'> & { lastModified: string }
+
+/** What LIST says of a key. */
+export interface ListedFacts {
+  etag: string
+  size: number
+  lastModified?: string
+  storageClass: string
+}
+
+/** The record as the object's state, while LIST still shows that same write. */
+export function trustRecord(record: StateRecord | undefined, listed: ListedFacts): RemoteObject | undefined {
+  if (!record || listed.lastModified === undefined) return undefined
+  if (record.etag !== listed.etag || record.size !== listed.size || !sameSecond(record.lastModified, listed.lastModified)) return undefined
+  // A lifecycle transition changes the storage class without a rewrite; LIST reports it.
+  return { ...record, headers: { ...record.headers, storageClass: listed.storageClass } }
+}
+
+/** A record of what HeadObject reported (an object verified unchanged). */
+export function recordOfRemote(remote: RemoteObject, lastModified: string): StateRecord {
+  const { tagging: _t, acl: _a, versionId: _v, firstPartSize: _f, lastModified: _l, ...rest } = remote
+  return { ...rest, lastModified: secondOf(lastModified) }
+}
+
+/** What a successful PutObject (or CompleteMultipartUpload) answered. */
+export interface WriteResult {
+  etag: string
+  checksums?: Partial<Record<ChecksumAlgorithm, string>>
+  serverSideEncryption?: string
+  ssekmsKeyId?: string
+  bucketKeyEnabled?: boolean
+}
+
+/**
+ * A record of an object putplan just wrote, from the options it sent and what S3
+ * answered: the headers S3 stores verbatim, with S3's normalisations applied (metadata
+ * names in lower case, STANDARD when no storage class, dates to the second).
+ */
+export function recordOfWrite(options: PutOptions, local: LocalDigest, result: WriteResult, lastModified: string): StateRecord {
+  const algorithm = options.checksumAlgorithm ?? DEFAULT_CHECKSUM_ALGORITHM
+  const parts = /-(\d+)$/.exec(result.etag)?.[1]
+  const composite = local.multipart !== undefined && (algorithm === 'SHA1' || algorithm === 'SHA256')
+  return {
+    etag: result.etag,
+    size: local.size,
+    lastModified: secondOf(lastModified),
+    checksums: result.checksums ?? {},
+    checksumType: composite ? 'COMPOSITE' : 'FULL_OBJECT',
+    ...(parts === undefined ? {} : { partCount: Number(parts) }),
+    headers: headersOf(options, result),
+  }
+}
+
+function headersOf(options: PutOptions, result: WriteResult): RemoteHeaderOptions {
+  const headers: RemoteHeaderOptions = {
+    metadata: Object.fromEntries(Object.entries(options.metadata ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+    storageClass: options.storageClass ?? 'STANDARD',
+  }
+  const set = <K extends keyof RemoteHeaderOptions>(field: K, value: RemoteHeaderOptions[K] | undefined) => {
+    if (value !== undefined) headers[field] = value
+  }
+  set('cacheControl', options.cacheControl)
+  set('contentDisposition', options.contentDisposition)
+  set('contentEncoding', options.contentEncoding)
+  set('contentLanguage', options.contentLanguage)
+  set('contentType', options.contentType)
+  set('expires', options.expires === undefined ? undefined : secondOf(options.expires))
+  set('websiteRedirectLocation', options.websiteRedirectLocation)
+  set('serverSideEncryption', result.serverSideEncryption ?? options.serverSideEncryption)
+  set('ssekmsKeyId', result.ssekmsKeyId ?? options.ssekmsKeyId)
+  set('ssekmsEncryptionContext', options.ssekmsEncryptionContext)
+  set('bucketKeyEnabled', result.bucketKeyEnabled ?? options.bucketKeyEnabled)
+  if (options.sseCustomerKey !== undefined) {
+    set('sseCustomerAlgorithm', options.sseCustomerAlgorithm ?? 'AES256')
+    set('sseCustomerKeyMD5', sseCustomerKeyMD5(options.sseCustomerKey))
+  }
+  set('objectLockMode', options.objectLockMode)
+  set('objectLockRetainUntilDate', options.objectLockRetainUntilDate === undefined ? undefined : secondOf(options.objectLockRetainUntilDate))
+  set('objectLockLegalHoldStatus', options.objectLockLegalHoldStatus)
+  return headers
+}
+
+/** LIST reports milliseconds, HeadObject seconds: records keep seconds. */
+function secondOf(date: string): string {
+  const time = Date.parse(date)
+  return Number.isNaN(time) ? date : new Date(Math.floor(time / 1000) * 1000).toISOString()
+}
+
+function sameSecond(a: string, b: string): boolean {
+  return secondOf(a) === secondOf(b)
+}

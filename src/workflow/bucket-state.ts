@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto'
+import { PutplanError } from '../errors/index.js'
+import { STATE_FORMAT_VERSION, trustRecord, type RemoteObject, type StateDocument } from '../plan/index.js'
+import { S3ServiceError, type ListedObject, type ObjectStore } from '../s3/index.js'
+
+/** Where the state record lives, and the store that reaches it. */
+export interface StateAccess {
+  store: ObjectStore
+  key: string
+  /** The bucket the record describes (the manifest's). */
+  bucket: string
+  conditionalWrites: boolean
+}
+
+export interface LoadedState {
+  document: StateDocument
+  /** The record's ETag when read, for `If-Match` on write; undefined when there was none. */
+  etag?: string
+}
+
+/** Reads the record; a missing or unreadable one is an empty record (the plan then asks HeadObject). */
+export async function readState(access: StateAccess): Promise<LoadedState> {
+  const stored = await access.store.getObject(access.key)
+  const empty: StateDocument = { formatVersion: STATE_FORMAT_VERSION, bucket: access.bucket, objects: {} }
+  if (!stored) return { document: empty }
+  const document = parseState(stored.body.toString('utf8'), access.bucket)
+  return { document: document ?? empty, etag: stored.etag }
+}
+
+function parseState(text: string, bucket: string): StateDocument | undefined {
+  try {
+    const parsed = JSON.parse(text) as Partial<StateDocument>
+    const valid = parsed.formatVersion === STATE_FORMAT_VERSION && parsed.bucket === bucket && typeof parsed.objects === 'object' && parsed.objects !== null
+    return valid ? (parsed as StateDocument) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Read, change, write back with `If-Match` (or `If-None-Match: *` for the first record):
+ * two applies that finish together both land their records instead of one silently
+ * replacing the other. A lost race re-reads and merges again.
+ */
+export async function updateState(access: StateAccess, change: (document: StateDocument) => StateDocument, attempts = 5): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await readState(access)
+    const body = Buffer.from(`${JSON.stringify(change(current.document))}\n`)
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'content-md5': createHash('md5').update(body).digest('base64'),
+    }
+    if (access.conditionalWrites) {
+      if (current.etag === undefined) headers['if-none-match'] = '*'
+      else headers['if-match'] = `"${current.etag}"`
+    }
+    try {
+      await access.store.putObject(access.key, { headers, body, contentLength: body.length })
+      return
+    } catch (error) {
+      const lostRace = error instanceof S3ServiceError && (error.status === 412 || error.status === 409)
+      if (!lostRace || attempt >= attempts) {
+        throw new PutplanError('s3', `could not write the state record ${access.key}: ${(error as Error).message}`)
+      }
+    }
+  }
+}
+
+/** LIST of the keys' longest common prefix: every listed object among them, by key. */
+export async function listKeys(store: ObjectStore, keys: readonly string[]): Promise<Map<string, ListedObject>> {
+  const wanted = new Set(keys)
+  const listed = new Map<string, ListedObject>()
+  if (keys.length === 0) return listed
+  for await (const page of store.listObjectsV2(commonPrefix(keys))) {
+    for (const object of page) if (wanted.has(object.key)) listed.set(object.key, object)
+  }
+  return listed
+}
+
+export function commonPrefix(keys: readonly string[]): string {
+  let prefix = keys[0] ?? ''
+  for (const key of keys) {
+    let i = 0
+    while (i < prefix.length && i < key.length && prefix.charCodeAt(i) === key.charCodeAt(i)) i++
+    prefix = prefix.slice(0, i)
+    if (prefix === '') break
+  }
+  // Never cut a UTF-16 surrogate pair in half: the prefix is sent as UTF-8.
+  const last = prefix.charCodeAt(prefix.length - 1)
+  return last >= 0xd800 && last <= 0xdbff ? prefix.slice(0, -1) : prefix
+}
+
+/**
+ * What LIST and the record tell without HeadObject: keys LIST does not show are missing
+ * (`null`); keys whose recorded write LIST still shows are as recorded. Others stay unknown.
+ */
+export async function knownObjects(store: ObjectStore, access: StateAccess, keys: readonly string[]): Promise<Map<string, RemoteObject | null>> {
+  const [{ document }, listed] = await Promise.all([readState(access), listKeys(store, keys)])
+  const known = new Map<string, RemoteObject | null>()
+  for (const key of keys) {
+    const seen = listed.get(key)
+    if (!seen) known.set(key, null)
+    else {
+      const trusted = trustRecord(document.objects[key], seen)
+      if (trusted) known.set(key, trusted)
+    }
+  }
+  return known
+}

@@ -1,0 +1,24 @@
+import type { Manifest } from '../manifest/index.js'
+import type { S3Client } from '../s3/index.js'
+import type { StateAccess } from './bucket-state.js'
+import { openStore } from './open-store.js'
+import type { BucketRequest } from './bucket-request.js'
+
+/** Access to the manifest's state record, in its own bucket when it names one. */
+export async function openState(
+  manifest: Manifest,
+  store: S3Client,
+  request: BucketRequest,
+  conditionalWrites: boolean,
+): Promise<{ access?: StateAccess; close(): Promise<void> }> {
+  const location = manifest.state
+  if (!location) return { close: async () => {} }
+  const elsewhere = location.bucket !== undefined && location.bucket !== manifest.bucket
+  const stateStore = elsewhere ? await openStore({ ...manifest, bucket: location.bucket! }, request.connection, request.env, request.client) : store
+  return {
+    access: { store: stateStore, key: location.key, bucket: manifest.bucket, conditionalWrites },
+    close: async () => {
+      if (elsewhere) await stateStore.close()
+    },
+  }
+}

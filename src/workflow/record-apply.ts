@@ -1,0 +1,55 @@
+import type { ApplyReport } from '../apply/index.js'
+import type { Manifest } from '../manifest/index.js'
+import { recordOfRemote, recordOfWrite, type ObjectFacts, type Plan, type StateRecord } from '../plan/index.js'
+import type { ObjectStore } from '../s3/index.js'
+import { listKeys, updateState, type StateAccess } from './bucket-state.js'
+
+/**
+ * After apply, the state record learns every object this run wrote (its LastModified read
+ * back with one LIST) or verified unchanged with HeadObject. Records of other keys are
+ * kept: a record is only ever trusted while LIST shows its exact write, so an old one is
+ * harmless. Objects that failed or conflicted lose theirs.
+ */
+export async function recordApply(
+  store: ObjectStore,
+  access: StateAccess,
+  manifest: Manifest,
+  plan: Plan,
+  facts: readonly ObjectFacts[] | undefined,
+  report: ApplyReport,
+): Promise<void> {
+  const written = report.items.filter((o) => o.outcome === 'created' || o.outcome === 'updated')
+  const listed = await listKeys(store, written.map((o) => o.key))
+  const options = new Map(manifest.objects.map((o) => [o.key, o.options]))
+  const planned = new Map(plan.items.map((item) => [item.key, item]))
+  const verified = new Map((facts ?? []).map((f) => [f.desired.key, f.remote]))
+
+  const learnt = new Map<string, StateRecord | undefined>()
+  for (const outcome of report.items) {
+    const key = outcome.key
+    if (outcome.outcome === 'created' || outcome.outcome === 'updated') {
+      const seen = listed.get(key)
+      const item = planned.get(key)
+      const sent = options.get(key)
+      // LIST must show this very write: another writer may have followed it.
+      const etag = outcome.etag
+      const ours = etag !== undefined && seen?.lastModified !== undefined && seen.etag === etag
+      learnt.set(key, ours && item && sent ? recordOfWrite(sent, item.local, { ...outcome, etag }, seen.lastModified!) : undefined)
+    } else if (outcome.outcome === 'unchanged') {
+      const remote = verified.get(key)
+      // Create-only objects are unchanged by content alone; their headers were not compared.
+      if (remote?.lastModified !== undefined && options.get(key)?.ifNoneMatch !== '*') learnt.set(key, recordOfRemote(remote, remote.lastModified))
+    } else if (outcome.outcome === 'conflict' || outcome.outcome === 'failed') {
+      learnt.set(key, undefined)
+    }
+  }
+  if (learnt.size === 0) return
+  await updateState(access, (document) => {
+    const objects = { ...document.objects }
+    for (const [key, record] of learnt) {
+      if (record) objects[key] = record
+      else delete objects[key]
+    }
+    return { ...document, objects }
+  })
+}
