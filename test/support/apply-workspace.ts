@@ -1,16 +1,24 @@
 /**
  * Helpers for the apply integration tests: run `putplan apply` and parse the report it
  * prints with `--format json` (the whole of stdout, checked against
- * schema/report.schema.json), and read objects back independently of putplan.
+ * schema/report.schema.json), start the CLI to signal it midway, and read objects back
+ * independently of putplan.
  */
+import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
-import { runPutplan, type RunResult } from './run-cli.js'
+import { cleanEnv } from './process.js'
+import { repoRoot, runPutplan, type RunResult } from './run-cli.js'
 import type { Workspace } from './plan-workspace.js'
+
+/** A path that does not exist, so no config or credentials file of the machine is read. */
+const NO_FILE = join(tmpdir(), 'putplan-test-no-aws-config')
 
 /** The apply report as the tests read it (see schema/report.schema.json). */
 export interface ReportJson {
@@ -108,4 +116,50 @@ export async function getBytes(s3: S3Client, input: ConstructorParameters<typeof
 
 export function sha256(bytes: Buffer | string): string {
   return createHash('sha256').update(bytes).digest('hex')
+}
+
+export interface SpawnedCli {
+  child: ChildProcess
+  /** stdout and stderr so far. */
+  output(): { stdout: string; stderr: string }
+  /** Resolves when the process has exited: its code, or 128 + the signal's number. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+/**
+ * Starts the built CLI (`node bin/run.js ...`) without waiting for it, for tests that
+ * signal it midway. Same environment rules as `runPutplan`.
+ */
+export function spawnPutplan(args: readonly string[], opts: { cwd: string; env: Record<string, string | undefined> }): SpawnedCli {
+  const env = cleanEnv({
+    NO_COLOR: '1',
+    FORCE_COLOR: undefined,
+    AWS_CONFIG_FILE: NO_FILE,
+    AWS_SHARED_CREDENTIALS_FILE: NO_FILE,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...opts.env,
+  })
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'run.js'), ...args], { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const stdout: Buffer[] = []
+  const stderr: Buffer[] = []
+  child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk))
+  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+    child.once('error', reject)
+    child.once('close', (code, signal) => resolve({ code, signal }))
+  })
+  return {
+    child,
+    output: () => ({ stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') }),
+    exited,
+  }
+}
+
+/** Polls `probe` every `intervalMs` until it returns true; throws after `timeoutMs`. */
+export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000, intervalMs = 50): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, intervalMs))
+  }
 }
