@@ -42,12 +42,17 @@ const RETRYABLE_CODES = new Set([
   'ConditionalRequestConflict',
 ])
 
+/** The `code` of an error a request body fails with when its bytes are not the ones it was made for. */
+export const SOURCE_CHANGED_CODE = 'source-changed'
+
 /**
  * Whether a failure is transient. 5xx, throttling, S3's request timeout, 409
- * ConditionalRequestConflict and every network failure are; any other 4xx is final.
+ * ConditionalRequestConflict and network failures are; any other 4xx is final, and so is
+ * a body that refused to send changed bytes (`code: 'source-changed'` in its causes):
+ * another attempt would read the same changed file.
  */
 export function isRetryable(error: unknown): boolean {
-  if (error instanceof NetworkError) return true
+  if (error instanceof NetworkError) return !causedBy(error.cause, SOURCE_CHANGED_CODE)
   if (!(error instanceof S3ServiceError)) return false
   if (RETRYABLE_STATUS.has(error.status)) return true
   if (error.status === 409) return error.s3Code === 'ConditionalRequestConflict'
@@ -64,4 +69,12 @@ export function backoffDelay(attempt: number, options: RetryOptions, retryAfterS
   const jittered = Math.floor(options.random() * ceiling)
   const floor = retryAfterSeconds === undefined ? 0 : Math.min(options.maxDelayMs, retryAfterSeconds * 1000)
   return Math.max(jittered, floor)
+}
+
+function causedBy(error: unknown, code: string): boolean {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 8; depth++) {
+    if ((e as { code?: unknown }).code === code) return true
+    e = (e as { cause?: unknown }).cause
+  }
+  return false
 }
