@@ -79,10 +79,10 @@ describe('faults that do not pass fail cleanly', () => {
     const run = await applyJson(ws, env, ['--auto-approve', '--verbose', '--max-attempts', '3'])
     const elapsed = Date.now() - started
     const stats = proxy.stats()
-    record('persistent 503 SlowDown on PUT (--max-attempts 3)', 6, run, stats)
+    record(`persistent 503 SlowDown on PUT (--max-attempts 3), stopped after ${elapsed} ms`, 6, run, stats)
 
     expect(run.result.code).toBe(1)
-    expect(elapsed).toBeLessThan(20_000)
+    expect(elapsed).toBeLessThan(30_000) // generous: about 5 s on two busy cores
     expect(run.report.summary).toMatchObject({ created: 0, failed: 6 })
     for (const item of run.report.items) expect(item.reason).toMatch(/503 SlowDown/)
     // Three attempts per request, no more: 5 PutObjects, and at least one part (all parts in flight may have started).
