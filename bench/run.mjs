@@ -1,0 +1,570 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: putplan side by side with `aws s3 sync` and `rclone` on the same data,
+ * against a local moto_server. A benchmark, not a test: nothing in `npm test` runs it.
+ *
+ *   npm run build && npm run bench [-- --quick] [-- --full] [-- --runs N] [-- --small N] [-- --out FILE]
+ *
+ *   (default)  10,000 small files (0.5-8 KiB), N runs per measurement (N=3)
+ *   --quick    2,000 small files
+ *   --full     also 200 files of 1-8 MiB, and one 1 GiB file for the hashing measurement
+ *   --runs N   runs per measurement (medians are reported)
+ *   --small N  number of small files
+ *   --only LIST  comma-separated parts: startup,upload,noop,change,header,bare,medium,hash
+ *   --out FILE where the markdown goes (default bench/results.md)
+ *
+ * moto_server runs with authentication off: in its IAM auth mode moto rejects '/' in
+ * ListObjectsV2 prefixes, which `aws s3 sync` and putplan's LIST both send. Every client
+ * still signs its requests; moto just does not check them.
+ *
+ * Each tool writes into its own fresh bucket. Each command runs under
+ * `/usr/bin/time -f '%e %U %S %M'`: wall time, client CPU (user+sys of the child process
+ * tree) and peak RSS. Requests are counted from moto's request log (one line per request
+ * on its stderr), server CPU from moto's /proc entry.
+ */
+import { execFileSync, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdir, mkdtemp, readFile, rm, writeFile, utimes } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
+import { join, relative } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+const repoRoot = fileURLToPath(new URL('../', import.meta.url))
+const runJs = join(repoRoot, 'bin', 'run.js')
+
+if (process.argv[2] === '--bare-child') {
+  await bareChild(process.argv.slice(3))
+  process.exit(0)
+}
+
+const args = parseArgs(process.argv.slice(2))
+const QUICK = args.quick === true
+const FULL = args.full === true
+const RUNS = Number(args.runs ?? 3)
+const SMALL = Number(args.small ?? (QUICK ? 2_000 : 10_000))
+const MEDIUM = 200
+const CONCURRENCY = 16
+const OUT = args.out ?? join(repoRoot, 'bench', 'results.md')
+const ONLY = typeof args.only === 'string' ? new Set(args.only.split(',')) : undefined
+const wants = (part) => (ONLY ? ONLY.has(part) : part === 'medium' || part === 'hash' ? FULL : true)
+
+const REGION = 'us-east-1'
+const ACCESS_KEY = 'AKIAIOSFODNN7EXAMPLE'
+const SECRET_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'
+const CACHE = ['max-age=300', 'max-age=600']
+
+const moto = await startMoto()
+const work = await mkdtemp(join(tmpdir(), 'putplan-bench-'))
+const sections = []
+try {
+  log(`moto_server on ${moto.endpoint} (auth off); workloads in a temporary folder; ${RUNS} run(s) per measurement`)
+  const machine = describeMachine()
+  if (wants('startup')) sections.push(await startup())
+  if (['upload', 'noop', 'change', 'header', 'bare'].some(wants)) {
+    const small = await makeWorkload('small', SMALL, () => 512 + Math.floor(Math.random() * 7.5 * 1024))
+    const parts = new Set(['upload', 'noop', 'change', 'header', 'bare'].filter(wants))
+    sections.push(...(await scenarios(small, `${SMALL.toLocaleString('en')} small files (0.5-8 KiB)`, parts)))
+  }
+  if (wants('medium')) {
+    const medium = await makeWorkload('medium', MEDIUM, () => (1 + Math.floor(Math.random() * 7)) * 1024 * 1024 + Math.floor(Math.random() * 1024 * 1024))
+    sections.push(...(await scenarios(medium, `${MEDIUM} files of 1-8 MiB`, new Set(['upload', 'noop', 'change', 'header']))))
+  }
+  if (wants('hash')) sections.push(await hashing())
+  machine.loadEnd = loadavg()[0].toFixed(1)
+  await writeFile(OUT, renderMarkdown(machine, sections))
+  log(`wrote ${relative(process.cwd(), OUT) || OUT}`)
+} finally {
+  await rm(work, { recursive: true, force: true })
+  moto.stop()
+}
+
+// ---------------------------------------------------------------- workloads
+
+/** Files under <dir>/files in 100 folders; manifests with and without a state record. */
+async function makeWorkload(name, count, sizeOf) {
+  const dir = join(work, name)
+  const files = []
+  const perFolder = Math.max(1, Math.ceil(count / 100))
+  for (let i = 0; i < count; i++) files.push(`d${String(Math.floor(i / perFolder)).padStart(3, '0')}/f${String(i).padStart(5, '0')}.bin`)
+  for (const folder of new Set(files.map((f) => f.slice(0, f.indexOf('/'))))) await mkdir(join(dir, 'files', folder), { recursive: true })
+  const started = Date.now()
+  await mapLimit(files, 32, (file) => writeFile(join(dir, 'files', file), randomBytes(sizeOf())))
+  // Old mtimes: a file rewritten by the one-file change is newer than every object, as in real use.
+  const old = new Date(Date.now() - 3600_000)
+  await mapLimit(files, 64, (file) => utimes(join(dir, 'files', file), old, old))
+  for (const state of [true, false]) {
+    const lines = [
+      'version: 1',
+      'bucket: ${BUCKET}',
+      `region: ${REGION}`,
+      ...(state ? ['state: { key: .putplan/state.json }'] : []),
+      'uploads:',
+      '  - source: "files/**"',
+      '    root: files',
+      '    cacheControl: ${CACHE}',
+    ]
+    await writeFile(join(dir, state ? 'state.yaml' : 'nostate.yaml'), `${lines.join('\n')}\n`)
+  }
+  log(`workload ${name}: ${count} files written in ${secs(Date.now() - started)}`)
+  return { name, dir, files, count }
+}
+
+// ---------------------------------------------------------------- scenarios
+
+/**
+ * The tools, each with its own bucket. `upload`, `sync` and `header` build the command for
+ * a bucket; `header` may be missing (the tool cannot do it).
+ */
+function tools(w) {
+  const files = join(w.dir, 'files')
+  const putplan = (state) => ({
+    name: state ? 'putplan (state record)' : 'putplan (no state)',
+    putplan: true,
+    state,
+    upload: (b, cache = CACHE[0]) => cli(['apply', '--auto-approve', '-f', join(w.dir, state ? 'state.yaml' : 'nostate.yaml'), '--var', `BUCKET=${b}`, '--var', `CACHE=${cache}`]),
+    noop: (b) => cli(['plan', '--detailed-exitcode', '-f', join(w.dir, state ? 'state.yaml' : 'nostate.yaml'), '--var', `BUCKET=${b}`, '--var', `CACHE=${CACHE[0]}`]),
+    header: (b, cache) => cli(['apply', '--auto-approve', '-f', join(w.dir, state ? 'state.yaml' : 'nostate.yaml'), '--var', `BUCKET=${b}`, '--var', `CACHE=${cache}`]),
+    headerLabel: 'apply with the new cacheControl',
+  })
+  const aws = {
+    name: 'aws s3 sync',
+    upload: (b, cache = CACHE[0]) => awsCli(['s3', 'sync', files, `s3://${b}/`, '--cache-control', cache, '--only-show-errors']),
+    header: (b, cache) => awsCli(['s3', 'cp', `s3://${b}/`, `s3://${b}/`, '--recursive', '--metadata-directive', 'REPLACE', '--cache-control', cache, '--only-show-errors']),
+    headerLabel: '`aws s3 cp --recursive --metadata-directive REPLACE --cache-control` (server-side copy)',
+  }
+  const rclone = (checksum) => ({
+    name: checksum ? 'rclone copy --checksum' : 'rclone copy',
+    upload: (b, cache = CACHE[0]) => rcloneCli(['copy', ...(checksum ? ['--checksum'] : []), '--header-upload', `Cache-Control: ${cache}`, files, `moto:${b}`]),
+    header: checksum ? (b, cache) => rcloneCli(['copy', '--checksum', '--ignore-times', '--header-upload', `Cache-Control: ${cache}`, files, `moto:${b}`]) : undefined,
+    headerLabel: checksum
+      ? '`--ignore-times --header-upload`: rclone cannot change headers in place, so this re-uploads every file'
+      : 'cannot: rclone has no way to change headers of objects it considers up to date',
+  })
+  return [putplan(true), putplan(false), aws, rclone(true), rclone(false)]
+}
+
+async function scenarios(w, label, parts) {
+  const list = tools(w)
+  const buckets = new Map()
+  const out = []
+  const bucketName = (tool, run) => `${w.name}-${slug(tool.name)}-${run}`.slice(0, 63)
+
+  // Initial upload: a fresh bucket per tool per run; moto is reset before each round.
+  {
+    const rows = new Map(list.map((t) => [t.name, []]))
+    const bareRows = []
+    const rounds = parts.has('upload') || parts.has('bare') ? RUNS : 1
+    for (let run = 1; run <= rounds; run++) {
+      await moto.reset()
+      for (const tool of list) {
+        const bucket = bucketName(tool, run)
+        await moto.createBucket(bucket)
+        const m = await measure(tool.upload(bucket), { cwd: w.dir })
+        check(m, tool.name + ' upload')
+        rows.get(tool.name).push(m)
+        buckets.set(tool.name, bucket)
+        log(`  upload ${w.name} ${tool.name} #${run}: ${fmtRun(m)}`)
+      }
+      if (parts.has('bare')) {
+        const bucket = `${w.name}-bare-${run}`
+        await moto.createBucket(bucket)
+        const m = await measure({ cmd: process.execPath, args: [fileURLToPath(import.meta.url), '--bare-child', moto.endpoint, bucket, join(w.dir, 'files'), String(CONCURRENCY)] })
+        check(m, 'bare client')
+        bareRows.push(m)
+        log(`  upload ${w.name} bare client #${run}: ${fmtRun(m)}`)
+      }
+    }
+    if (parts.has('upload') || parts.has('bare')) {
+      const rowsOut = (parts.has('upload') ? list : []).map((t) => ({ tool: t.name, how: describe(t.upload('BUCKET')), ...medians(rows.get(t.name)) }))
+      if (bareRows.length) rowsOut.push({ tool: 'bare client', how: `unsigned fetch PUT, ${CONCURRENCY} in flight (the server's limit)`, ...medians(bareRows) })
+      out.push({ title: `Initial upload: ${label}`, rows: rowsOut })
+    }
+  }
+
+  // No-op: the same command again, nothing to do.
+  if (parts.has('noop')) {
+    const rows = []
+    for (const tool of list) {
+      const runs = []
+      for (let run = 1; run <= RUNS; run++) {
+        const m = await measure(tool.noop ? tool.noop(buckets.get(tool.name)) : tool.upload(buckets.get(tool.name)), { cwd: w.dir })
+        check(m, tool.name + ' no-op')
+        if (tool.putplan && m.requests > 1 + 2 + (tool.state ? 3 : w.count + 2)) log(`  note: ${tool.name} no-op sent ${m.requests} requests`)
+        runs.push(m)
+        log(`  no-op ${w.name} ${tool.name} #${run}: ${fmtRun(m)}`)
+      }
+      rows.push({ tool: tool.name, how: tool.putplan ? '`plan --detailed-exitcode` (exit 0: no changes)' : describe(tool.upload('BUCKET')), ...medians(runs) })
+    }
+    out.push({ title: `No-op (nothing to do): ${label}`, rows })
+  }
+
+  // One file changed: rewrite one file (new bytes, new size, new mtime), then every tool syncs.
+  if (parts.has('change')) {
+    const runsByTool = new Map(list.map((t) => [t.name, []]))
+    for (let run = 1; run <= RUNS; run++) {
+      const file = join(w.dir, 'files', w.files[(run * 7919) % w.files.length])
+      await writeFile(file, randomBytes(600 + run * 13))
+      for (const tool of list) {
+        const m = await measure(tool.upload(buckets.get(tool.name)), { cwd: w.dir })
+        check(m, tool.name + ' one-file change')
+        runsByTool.get(tool.name).push(m)
+        log(`  change ${w.name} ${tool.name} #${run}: ${fmtRun(m)}`)
+      }
+    }
+    out.push({ title: `One file changed: ${label}`, rows: list.map((t) => ({ tool: t.name, how: t.putplan ? '`apply --auto-approve`' : describe(t.upload('BUCKET')), ...medians(runsByTool.get(t.name)) })) })
+  }
+
+  // A header changed on every object: alternate between two Cache-Control values.
+  if (parts.has('header')) {
+    const rows = []
+    for (const tool of list) {
+      if (!tool.header) {
+        rows.push({ tool: tool.name, how: tool.headerLabel, skipped: true })
+        continue
+      }
+      const runs = []
+      for (let run = 1; run <= RUNS; run++) {
+        const m = await measure(tool.header(buckets.get(tool.name), CACHE[run % 2]), { cwd: w.dir })
+        check(m, tool.name + ' header change')
+        runs.push(m)
+        log(`  header ${w.name} ${tool.name} #${run}: ${fmtRun(m)}`)
+      }
+      // Leave the bucket as the manifest's first value says, for later scenarios.
+      if (RUNS % 2 === 1) await measure(tool.header(buckets.get(tool.name), CACHE[0]), { cwd: w.dir })
+      rows.push({ tool: tool.name, how: tool.headerLabel, ...medians(runs) })
+    }
+    out.push({ title: `Cache-Control changed on every object: ${label}`, rows })
+  }
+  return out
+}
+
+/** `putplan --version`, 10 runs. */
+async function startup() {
+  const runs = []
+  for (let i = 0; i < 10; i++) runs.push(await measure(cli(['--version']), { countRequests: false }))
+  return { title: 'Startup', rows: [{ tool: 'putplan --version', how: 'median of 10 runs', ...medians(runs) }] }
+}
+
+/** `putplan plan` of one 1 GiB file (hashing dominates) vs `md5sum` of it; page cache warm. */
+async function hashing() {
+  const dir = join(work, 'big')
+  await mkdir(join(dir, 'files'), { recursive: true })
+  const file = join(dir, 'files', 'big.bin')
+  const chunk = randomBytes(16 * 1024 * 1024)
+  const parts = []
+  for (let i = 0; i < 64; i++) parts.push(chunk.map((b) => b ^ i))
+  await writeFile(file, Buffer.concat(parts))
+  parts.length = 0
+  await writeFile(join(dir, 'uploads.yaml'), ['version: 1', 'bucket: big', `region: ${REGION}`, 'uploads:', '  - source: files/big.bin', '    key: big.bin', ''].join('\n'))
+  await moto.createBucket('big')
+  await measure({ cmd: 'md5sum', args: [file] }, { countRequests: false })
+  const md5 = []
+  const plan = []
+  for (let run = 1; run <= RUNS; run++) {
+    md5.push(await measure({ cmd: 'md5sum', args: [file] }, { countRequests: false }))
+    const m = await measure(cli(['plan', '-f', join(dir, 'uploads.yaml')]), { cwd: dir })
+    check(m, 'plan of 1 GiB')
+    plan.push(m)
+    log(`  hash 1 GiB: md5sum ${fmtRun(md5.at(-1))}; putplan plan ${fmtRun(m)}`)
+  }
+  const rows = [
+    { tool: 'putplan plan (1 GiB, not in the bucket)', how: 'CRC64NVME + MD5 + multipart MD5s, one read', ...medians(plan) },
+    { tool: 'md5sum', how: 'MD5 only', ...medians(md5) },
+  ]
+  const gib = 1024
+  rows[0].note = `throughput ${(gib / rows[0].wall).toFixed(0)} MiB/s vs md5sum ${(gib / rows[1].wall).toFixed(0)} MiB/s: ${((rows[1].wall / rows[0].wall) * 100).toFixed(0)}% of md5sum`
+  await rm(dir, { recursive: true, force: true })
+  return { title: 'Hashing: one 1 GiB file', rows, noRatio: true }
+}
+
+// ---------------------------------------------------------------- commands
+
+function baseEnv() {
+  const env = {}
+  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('AWS_') && !name.startsWith('RCLONE_')) env[name] = value
+  const none = join(work, 'no-aws-config')
+  return { ...env, NO_COLOR: '1', AWS_CONFIG_FILE: none, AWS_SHARED_CREDENTIALS_FILE: none, AWS_EC2_METADATA_DISABLED: 'true' }
+}
+
+function cli(cliArgs) {
+  return {
+    cmd: process.execPath,
+    args: [runJs, ...cliArgs],
+    env: { ...baseEnv(), AWS_ACCESS_KEY_ID: ACCESS_KEY, AWS_SECRET_ACCESS_KEY: SECRET_KEY, AWS_REGION: REGION, AWS_ENDPOINT_URL: moto.endpoint },
+    show: `putplan ${cliArgs.filter((a) => !a.includes('/') && !a.startsWith('BUCKET') && !a.startsWith('CACHE') && a !== '-f' && a !== '--var').join(' ')}`,
+  }
+}
+
+function awsCli(awsArgs) {
+  return {
+    cmd: 'aws',
+    args: ['--endpoint-url', moto.endpoint, ...awsArgs],
+    env: { ...baseEnv(), AWS_ACCESS_KEY_ID: ACCESS_KEY, AWS_SECRET_ACCESS_KEY: SECRET_KEY, AWS_DEFAULT_REGION: REGION },
+    show: `aws ${awsArgs.map((a) => (a.includes('/') && !a.startsWith('s3://') ? 'DIR' : a.startsWith('s3://') ? 's3://BUCKET/' : a)).join(' ')}`,
+  }
+}
+
+/** rclone's remote comes from the environment: no config file. */
+function rcloneCli(rcloneArgs) {
+  return {
+    cmd: 'rclone',
+    args: rcloneArgs,
+    env: {
+      ...baseEnv(),
+      RCLONE_CONFIG: join(work, 'no-rclone.conf'),
+      RCLONE_CONFIG_MOTO_TYPE: 's3',
+      RCLONE_CONFIG_MOTO_PROVIDER: 'Other',
+      RCLONE_CONFIG_MOTO_ENDPOINT: moto.endpoint,
+      RCLONE_CONFIG_MOTO_ACCESS_KEY_ID: ACCESS_KEY,
+      RCLONE_CONFIG_MOTO_SECRET_ACCESS_KEY: SECRET_KEY,
+      RCLONE_CONFIG_MOTO_REGION: REGION,
+      RCLONE_CONFIG_MOTO_FORCE_PATH_STYLE: 'true',
+    },
+    show: `rclone ${rcloneArgs.map((a) => (a.startsWith('moto:') ? 'moto:BUCKET' : a.includes('/') && !a.includes(':') ? 'DIR' : a.includes(' ') ? `"${a}"` : a)).join(' ')}`,
+  }
+}
+
+function describe(command) {
+  return '`' + command.show.replace(/ --only-show-errors/, '') + '`'
+}
+
+/**
+ * Runs one command under /usr/bin/time. Requests are the lines moto logged between the
+ * start and the moment its log went quiet after the command exited.
+ */
+async function measure(command, { cwd = work, countRequests = true } = {}) {
+  const timeFile = join(work, 'time.out')
+  const before = moto.requests()
+  const cpuBefore = moto.cpuSeconds()
+  const child = spawn('/usr/bin/time', ['-f', '%e %U %S %M', '-o', timeFile, command.cmd, ...command.args], { cwd, env: command.env ?? baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d) => (stdout.length < 1e6 ? (stdout += d) : undefined))
+  child.stderr.on('data', (d) => (stderr.length < 1e6 ? (stderr += d) : undefined))
+  const code = await new Promise((resolve) => child.on('close', resolve))
+  let requests = 0
+  if (countRequests) requests = (await moto.settle()) - before
+  const [wall, user, sys, rss] = (await readFile(timeFile, 'utf8')).trim().split('\n').at(-1).split(' ').map(Number)
+  return { code, stdout, stderr, wall, cpu: user + sys, rssMb: rss / 1024, requests, serverCpu: moto.cpuSeconds() - cpuBefore }
+}
+
+function check(m, what) {
+  if (m.code !== 0) throw new Error(`${what} exited ${m.code}:\n${m.stdout.slice(-2000)}\n${m.stderr.slice(-4000)}`)
+}
+
+// ---------------------------------------------------------------- bare client
+
+/** Unsigned PUTs of every file under a folder with fetch, N in flight. */
+async function bareChild([endpoint, bucket, root, concurrency]) {
+  const { readdir } = await import('node:fs/promises')
+  const files = []
+  for (const folder of (await readdir(root)).sort()) for (const f of (await readdir(join(root, folder))).sort()) files.push(`${folder}/${f}`)
+  await mapLimit(files, Number(concurrency), async (key) => {
+    const body = await readFile(join(root, key))
+    const res = await fetch(`${endpoint}/${bucket}/${key}`, { method: 'PUT', body })
+    await res.arrayBuffer()
+    if (res.status !== 200) throw new Error(`PUT ${key}: ${res.status}`)
+  })
+}
+
+// ---------------------------------------------------------------- moto
+
+async function startMoto() {
+  const port = await freePort()
+  const env = {}
+  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('AWS_')) env[name] = value
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { env: { ...env, PYTHONUNBUFFERED: '1' }, detached: true, stdio: ['ignore', 'ignore', 'pipe'] })
+  let count = 0
+  let lastLine = Date.now()
+  let partial = ''
+  child.stderr.setEncoding('utf8')
+  child.stderr.on('data', (chunk) => {
+    const lines = (partial + chunk).split('\n')
+    partial = lines.pop()
+    for (const line of lines) if (/"(GET|PUT|HEAD|POST|DELETE) \//.test(line) && !line.includes('/moto-api/')) count++
+    lastLine = Date.now()
+  })
+  const stop = () => {
+    try {
+      process.kill(-child.pid, 'SIGTERM')
+    } catch {}
+  }
+  process.once('exit', stop)
+  const endpoint = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    try {
+      await (await fetch(`${endpoint}/moto-api/`)).arrayBuffer()
+      break
+    } catch (error) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`moto_server did not start: ${error.message}`)
+      await sleep(100)
+    }
+  }
+  const version = await new Promise((resolve) => {
+    const p = spawn('python', ['-c', 'import moto; print(moto.__version__)'], { env })
+    let out = ''
+    p.stdout.on('data', (d) => (out += d))
+    p.on('close', () => resolve(out.trim() || '?'))
+  })
+  return {
+    endpoint,
+    version,
+    stop,
+    requests: () => count,
+    /** Waits until moto's log has been quiet for 300 ms (at most 5 s), then returns the count. */
+    async settle() {
+      const until = Date.now() + 5_000
+      while (Date.now() - lastLine < 300 && Date.now() < until) await sleep(50)
+      return count
+    },
+    cpuSeconds() {
+      try {
+        const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ')
+        return (Number(fields[11]) + Number(fields[12])) / 100
+      } catch {
+        return NaN
+      }
+    },
+    async reset() {
+      await (await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' })).arrayBuffer()
+    },
+    async createBucket(name) {
+      const res = await fetch(`${endpoint}/${name}`, { method: 'PUT' })
+      await res.arrayBuffer()
+      if (res.status !== 200) throw new Error(`create bucket ${name}: ${res.status}`)
+      await this.settle()
+    },
+  }
+}
+
+// ---------------------------------------------------------------- report
+
+function describeMachine() {
+  const version = (cmd, a, re = /.*/) => {
+    try {
+      const out = spawnText(cmd, a)
+      return (re.exec(out) ?? [out.split('\n')[0]])[0].trim()
+    } catch {
+      return 'not installed'
+    }
+  }
+  return {
+    cpu: `${cpus().length} cores (${cpus()[0]?.model ?? '?'})`,
+    memory: `${(totalmem() / 1024 ** 3).toFixed(0)} GiB`,
+    node: process.version,
+    moto: moto.version,
+    aws: version('aws', ['--version'], /aws-cli\/\S+/),
+    rclone: version('rclone', ['version'], /rclone v\S+/),
+    loadStart: loadavg()[0].toFixed(1),
+  }
+}
+
+function spawnText(cmd, a) {
+  return execFileSync(cmd, a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: baseEnv() })
+}
+
+function renderMarkdown(machine, sections) {
+  const lines = []
+  lines.push('# putplan benchmark', '')
+  lines.push(`Machine: ${machine.cpu}, ${machine.memory} memory; Node ${machine.node}; moto ${machine.moto} (moto_server on loopback); ${machine.aws}; ${machine.rclone}. Load average (1 min) ${machine.loadStart} at the start, ${machine.loadEnd} at the end: other work on the machine inflates wall times, CPU times less so.`, '')
+  lines.push(
+    `Run: \`npm run bench${QUICK ? ' -- --quick' : ''}${FULL ? ' -- --full' : ''}${args.runs ? ` -- --runs ${RUNS}` : ''}\` — ${SMALL.toLocaleString('en')} small files, medians of ${RUNS} run(s) per row. ` +
+      'Each tool writes into its own fresh bucket (moto is reset before each round of initial uploads). ' +
+      "Wall time, client CPU (user+sys of the command's process tree) and peak RSS come from `/usr/bin/time -f '%e %U %S %M'`; " +
+      "requests are counted from moto's request log; server CPU is moto's user+sys over the run. " +
+      'moto runs with authentication off (in its IAM auth mode it rejects `/` in ListObjectsV2 prefixes, which `aws s3 sync` and putplan both send); every client still signs. ' +
+      `Each tool runs with its defaults: putplan --concurrency ${CONCURRENCY}, aws s3 (CLI v1) 10 concurrent requests, rclone 4 transfers and 8 checkers. ` +
+      'Every upload sets Cache-Control (putplan from the manifest, `--cache-control` for aws, `--header-upload` for rclone). ' +
+      'Ratios are putplan (state record) / the row, and putplan (no state) / the row in parentheses; below 1 means putplan is faster.',
+    '',
+  )
+  for (const section of sections) {
+    lines.push(`## ${section.title}`, '')
+    const ref = section.rows.find((r) => r.tool === 'putplan (state record)')
+    const ref2 = section.rows.find((r) => r.tool === 'putplan (no state)')
+    const ratio = !section.noRatio && ref
+    lines.push(`| tool | how | wall s | client CPU s | peak RSS MB | requests | server CPU s |${ratio ? ' wall ratio | CPU ratio |' : ''}`)
+    lines.push(`|---|---|---:|---:|---:|---:|---:|${ratio ? '---:|---:|' : ''}`)
+    for (const r of section.rows) {
+      if (r.skipped) {
+        lines.push(`| ${r.tool} | ${r.how} | - | - | - | - | - |${ratio ? ' - | - |' : ''}`)
+        continue
+      }
+      const cells = [r.tool, r.how, r.wall.toFixed(2), r.cpu.toFixed(2), r.rssMb.toFixed(0), String(r.requests), Number.isNaN(r.serverCpu) ? '?' : r.serverCpu.toFixed(2)]
+      if (ratio) {
+        const fmt = (a, b) => (b > 0 ? (a / b).toFixed(2) : '-')
+        const pair = (field) => (r.tool.startsWith('putplan') ? '' : `${fmt(ref[field], r[field])}${ref2 ? ` (${fmt(ref2[field], r[field])})` : ''}`)
+        cells.push(pair('wall'), pair('cpu'))
+      }
+      lines.push(`| ${cells.join(' | ')} |`)
+    }
+    for (const r of section.rows) if (r.note) lines.push('', `${r.tool}: ${r.note}.`)
+    lines.push('')
+  }
+  return `${lines.join('\n')}\n`
+}
+
+function medians(runs) {
+  const med = (f) => median(runs.map(f))
+  return { wall: med((r) => r.wall), cpu: med((r) => r.cpu), rssMb: med((r) => r.rssMb), requests: med((r) => r.requests), serverCpu: med((r) => r.serverCpu) }
+}
+
+// ---------------------------------------------------------------- helpers
+
+function fmtRun(m) {
+  return `${m.wall.toFixed(2)} s wall, ${m.cpu.toFixed(2)} s CPU, ${m.rssMb.toFixed(0)} MB, ${m.requests} requests, server ${m.serverCpu.toFixed(2)} s`
+}
+
+function slug(name) {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address()
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+async function mapLimit(items, limit, fn) {
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++])
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+function secs(ms) {
+  return `${(ms / 1000).toFixed(1)} s`
+}
+
+function log(message) {
+  process.stderr.write(`${message}\n`)
+}
+
+function parseArgs(argv) {
+  const out = {}
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].replace(/^--/, '')
+    if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) out[name] = argv[++i]
+    else out[name] = true
+  }
+  return out
+}
