@@ -3,7 +3,7 @@ import { sseCustomerHeaders } from './object-headers.js'
 import type { HeadObjectOptions, RequestOptions } from './object-store.js'
 import { remoteObjectFromHeaders } from './remote-object-headers.js'
 import type { RequestExecutor } from './request-executor.js'
-import { S3ServiceError } from './s3-errors.js'
+import { S3ServiceError, UnexpectedAnswerError } from './s3-errors.js'
 
 export async function headObject(executor: RequestExecutor, key: string, options: HeadObjectOptions = {}): Promise<RemoteObject | undefined> {
   const headers: Record<string, string> = {
@@ -14,6 +14,8 @@ export async function headObject(executor: RequestExecutor, key: string, options
   const query: Record<string, string> = options.partNumber === undefined ? {} : { partNumber: String(options.partNumber) }
   try {
     const response = await executor.send({ operation: 'HeadObject', method: 'HEAD', key, headers, query })
+    // Without an ETag nothing could be judged, or made conditional: not an object S3 describes.
+    if (!response.headers.etag) throw new UnexpectedAnswerError({ operation: 'HeadObject', key }, 'no ETag')
     return remoteObjectFromHeaders(response.headers, options.partNumber)
   } catch (error) {
     if (error instanceof S3ServiceError && error.status === 404) return undefined
@@ -22,7 +24,9 @@ export async function headObject(executor: RequestExecutor, key: string, options
 }
 
 export async function headBucket(executor: RequestExecutor, options: RequestOptions = {}): Promise<void> {
-  await executor.send({ operation: 'HeadBucket', method: 'HEAD', headers: requestOptionHeaders(options) })
+  const response = await executor.send({ operation: 'HeadBucket', method: 'HEAD', headers: requestOptionHeaders(options) })
+  // The first request of every plan: a web server's page would otherwise pass for a bucket.
+  if (/^\s*text\/html/i.test(response.headers['content-type'] ?? '')) throw new UnexpectedAnswerError({ operation: 'HeadBucket' }, 'an HTML page')
 }
 
 export function requestOptionHeaders(options: RequestOptions): Record<string, string> {

@@ -23,7 +23,7 @@ export async function* listObjectsV2(executor: RequestExecutor, prefix?: string)
 }
 
 export function parseListPage(xml: string): { objects: ListedObject[]; nextToken?: string } {
-  const result = child(parseXml(xml), 'ListBucketResult')
+  const result = child(parseXml(xml, { operation: 'ListObjectsV2' }), 'ListBucketResult')
   const encoded = text(result, 'EncodingType') === 'url'
   const objects: ListedObject[] = []
   for (const item of children(result, 'Contents')) {

@@ -4,12 +4,14 @@ import { requestOptionHeaders } from './head-object.js'
 import { putResultFromHeaders } from './put-object.js'
 import { CHECKSUM_HEADERS, unquote } from './remote-object-headers.js'
 import type { RequestExecutor } from './request-executor.js'
+import { UnexpectedAnswerError } from './s3-errors.js'
 import { child, children, parseXml, text, xmlEscape } from './xml.js'
 
 export async function createMultipartUpload(executor: RequestExecutor, key: string, headers: Record<string, string>): Promise<string> {
   const response = await executor.send({ operation: 'CreateMultipartUpload', method: 'POST', key, query: { uploads: '' }, headers })
-  const uploadId = text(child(parseXml(response.body.toString('utf8')), 'InitiateMultipartUploadResult'), 'UploadId')
-  if (uploadId === undefined || uploadId === '') throw new Error('CreateMultipartUpload answered without an UploadId')
+  const context = { operation: 'CreateMultipartUpload', key }
+  const uploadId = text(child(parseXml(response.body.toString('utf8'), context), 'InitiateMultipartUploadResult'), 'UploadId')
+  if (uploadId === undefined || uploadId === '') throw new UnexpectedAnswerError(context, 'no UploadId')
   return uploadId
 }
 
@@ -36,7 +38,7 @@ export async function completeMultipartUpload(executor: RequestExecutor, key: st
     body,
     errorIn200: true,
   })
-  const document = parseXml(response.body.toString('utf8'))
+  const document = parseXml(response.body.toString('utf8'), { operation: 'CompleteMultipartUpload', key })
   // S3 names the root ...Result; some S3-compatible stores (moto) ...Response.
   const result = document.CompleteMultipartUploadResult === undefined ? child(document, 'CompleteMultipartUploadResponse') : child(document, 'CompleteMultipartUploadResult')
   const fromBody: Record<string, string> = {}
@@ -74,7 +76,7 @@ export async function* listMultipartUploads(executor: RequestExecutor, prefix?: 
     if (keyMarker !== undefined) query['key-marker'] = keyMarker
     if (uploadIdMarker !== undefined) query['upload-id-marker'] = uploadIdMarker
     const response = await executor.send({ operation: 'ListMultipartUploads', method: 'GET', query })
-    const result = child(parseXml(response.body.toString('utf8')), 'ListMultipartUploadsResult')
+    const result = child(parseXml(response.body.toString('utf8'), { operation: 'ListMultipartUploads' }), 'ListMultipartUploadsResult')
     const encoded = text(result, 'EncodingType') === 'url'
     for (const upload of children(result, 'Upload')) {
       const key = text(upload, 'Key')

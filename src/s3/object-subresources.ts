@@ -2,6 +2,7 @@ import type { RemoteAcl, RemoteGrant } from '../plan/remote-object.js'
 import { requestOptionHeaders } from './head-object.js'
 import type { RequestOptions } from './object-store.js'
 import type { RequestExecutor } from './request-executor.js'
+import type { S3ErrorContext } from './s3-errors.js'
 import { child, children, parseXml, text } from './xml.js'
 
 export async function getObjectTagging(executor: RequestExecutor, key: string, options: RequestOptions = {}): Promise<Record<string, string>> {
@@ -12,12 +13,12 @@ export async function getObjectTagging(executor: RequestExecutor, key: string, o
     query: { tagging: '' },
     headers: requestOptionHeaders(options),
   })
-  return parseTagging(response.body.toString('utf8'))
+  return parseTagging(response.body.toString('utf8'), { operation: 'GetObjectTagging', key })
 }
 
-export function parseTagging(xml: string): Record<string, string> {
+export function parseTagging(xml: string, context?: S3ErrorContext): Record<string, string> {
   const tags: Record<string, string> = {}
-  for (const tag of children(child(parseXml(xml).Tagging, 'TagSet'), 'Tag')) {
+  for (const tag of children(child(parseXml(xml, context).Tagging, 'TagSet'), 'Tag')) {
     const key = text(tag, 'Key')
     if (key !== undefined) tags[key] = text(tag, 'Value') ?? ''
   }
@@ -32,14 +33,14 @@ export async function getObjectAcl(executor: RequestExecutor, key: string, optio
     query: { acl: '' },
     headers: requestOptionHeaders(options),
   })
-  return parseAcl(response.body.toString('utf8'))
+  return parseAcl(response.body.toString('utf8'), { operation: 'GetObjectAcl', key })
 }
 
 const PERMISSIONS = new Set<RemoteGrant['permission']>(['FULL_CONTROL', 'READ', 'READ_ACP', 'WRITE', 'WRITE_ACP'])
 
 /** Grants in the grant-header form: `id=...`, `uri=...`, `emailAddress=...`. */
-export function parseAcl(xml: string): RemoteAcl {
-  const policy = parseXml(xml).AccessControlPolicy
+export function parseAcl(xml: string, context?: S3ErrorContext): RemoteAcl {
+  const policy = parseXml(xml, context).AccessControlPolicy
   const ownerId = text(child(policy, 'Owner'), 'ID')
   const grants: RemoteGrant[] = []
   for (const grant of children(child(policy, 'AccessControlList'), 'Grant')) {

@@ -2,6 +2,7 @@ import { CHECKSUM_ALGORITHMS } from '../plan/local-digest.js'
 import type { PutObjectInput, PutObjectResult } from './object-store.js'
 import { CHECKSUM_HEADERS, unquote } from './remote-object-headers.js'
 import type { RequestExecutor } from './request-executor.js'
+import { UnexpectedAnswerError } from './s3-errors.js'
 
 export async function putObject(executor: RequestExecutor, key: string, input: PutObjectInput): Promise<PutObjectResult> {
   const response = await executor.send({
@@ -11,6 +12,8 @@ export async function putObject(executor: RequestExecutor, key: string, input: P
     headers: { ...input.headers, 'content-length': String(input.contentLength) },
     body: input.body,
   })
+  // S3 always names what it stored; a success without an ETag is not S3's, and nothing can be said to be written.
+  if (!response.headers.etag) throw new UnexpectedAnswerError({ operation: 'PutObject', key }, 'no ETag')
   return putResultFromHeaders(response.headers)
 }
 

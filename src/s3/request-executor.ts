@@ -89,8 +89,8 @@ export class RequestExecutor {
   }
 
   private async sendOnce(request: S3Request, attempt: number): Promise<S3Response> {
-    const context = { operation: request.operation, ...keyOf(request) }
     const address = addressFor(this.endpoint, this.config.bucket, this.config.forcePathStyle, request.key)
+    const context = { operation: request.operation, ...keyOf(request), endpoint: originOf(address) }
     const query = request.query ?? {}
     const headers = await this.sign(request, address, query)
     const url = `${originOf(address)}${address.path}${queryString(query)}`

@@ -4,6 +4,8 @@ import { PutplanError } from '../errors/index.js'
 export interface S3ErrorContext {
   operation: string
   key?: string
+  /** Where the request went (origin), named when it got no answer. */
+  endpoint?: string
 }
 
 /**
@@ -58,10 +60,29 @@ export class NetworkError extends PutplanError {
     const causeCode = errorCode(cause)
     const detail = cause instanceof Error ? cause.message : String(cause)
     const where = context.key === undefined ? '' : ` for "${context.key}"`
-    super('network', `${context.operation}${where} failed: ${causeCode ?? 'network error'}: ${detail}`)
+    const to = context.endpoint === undefined ? '' : ` (endpoint ${context.endpoint})`
+    super('network', `${context.operation}${where} failed: ${causeCode ?? 'network error'}: ${detail}${to}`)
     this.name = 'NetworkError'
     this.cause = cause
     if (causeCode !== undefined) this.causeCode = causeCode
+    if (context.key !== undefined) this.key = context.key
+    this.operation = context.operation
+  }
+}
+
+/**
+ * A successful answer S3 never gives (an HTML page, malformed XML, an object without an
+ * ETag): the endpoint is not S3, or something between mangled the answer. Never retried,
+ * and never read as data.
+ */
+export class UnexpectedAnswerError extends PutplanError {
+  readonly key?: string
+  readonly operation: string
+
+  constructor(context: S3ErrorContext, what: string) {
+    const where = context.key === undefined ? '' : ` for "${context.key}"`
+    super('s3', `${context.operation}${where} got an answer S3 never gives (${what}): is the endpoint an S3 service?`)
+    this.name = 'UnexpectedAnswerError'
     if (context.key !== undefined) this.key = context.key
     this.operation = context.operation
   }

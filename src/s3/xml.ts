@@ -1,4 +1,5 @@
-import { XMLParser } from 'fast-xml-parser'
+import { XMLParser, XMLValidator } from 'fast-xml-parser'
+import { UnexpectedAnswerError, type S3ErrorContext } from './s3-errors.js'
 
 /** Elements S3 repeats; always parsed as arrays so one item and many read alike. */
 const REPEATED = new Set(['Contents', 'CommonPrefixes', 'Tag', 'Grant', 'Upload', 'Part'])
@@ -14,8 +15,17 @@ const parser = new XMLParser({
 
 export type XmlNode = Record<string, unknown>
 
-/** Parses an S3 XML document; the root element is a property of the result. */
-export function parseXml(text: string): XmlNode {
+/**
+ * Parses an S3 XML document; the root element is a property of the result. The parser
+ * reads a cut or broken document as whatever it can (empty tags, missing elements), so
+ * the text is validated first: a document that is not well-formed throws (an empty
+ * body reads as an empty document).
+ * @throws UnexpectedAnswerError naming `context`'s operation and key
+ */
+export function parseXml(text: string, context: S3ErrorContext = { operation: 'S3 request' }): XmlNode {
+  if (text.trim() === '') return {}
+  const valid = XMLValidator.validate(text)
+  if (valid !== true) throw new UnexpectedAnswerError(context, `malformed XML: ${valid.err.msg} at line ${valid.err.line}, column ${valid.err.col}`)
   const parsed: unknown = parser.parse(text)
   return isNode(parsed) ? parsed : {}
 }
