@@ -18,8 +18,11 @@ export interface StateDocument {
   objects: Record<string, StateRecord>
 }
 
-/** The object as HeadObject would report it, at the write it describes. */
-export type StateRecord = Omit<RemoteObject, 'tagging' | 'acl' | 'versionId' | 'lastModified' | 'firstPartSize'> & { lastModified: string }
+/**
+ * The object as HeadObject would report it, at the write it describes; for a multipart
+ * object also the size of part 1, so that a plan need not ask HeadObject `partNumber=1`.
+ */
+export type StateRecord = Omit<RemoteObject, 'tagging' | 'acl' | 'versionId' | 'lastModified'> & { lastModified: string }
 
 /** What LIST says of a key. */
 export interface ListedFacts {
@@ -39,7 +42,7 @@ export function trustRecord(record: StateRecord | undefined, listed: ListedFacts
 
 /** A record of what HeadObject reported (an object verified unchanged). */
 export function recordOfRemote(remote: RemoteObject, lastModified: string): StateRecord {
-  const { tagging: _t, acl: _a, versionId: _v, firstPartSize: _f, lastModified: _l, ...rest } = remote
+  const { tagging: _t, acl: _a, versionId: _v, lastModified: _l, ...rest } = remote
   return { ...rest, lastModified: secondOf(lastModified) }
 }
 
@@ -68,6 +71,8 @@ export function recordOfWrite(options: PutOptions, local: LocalDigest, result: W
     checksums: result.checksums ?? {},
     checksumType: composite ? 'COMPOSITE' : 'FULL_OBJECT',
     ...(parts === undefined ? {} : { partCount: Number(parts) }),
+    // The part size apply cut the file with (part 1 is the whole file when there is one part).
+    ...(local.multipart === undefined ? {} : { firstPartSize: Math.min(local.multipart.partSize, local.size) }),
     headers: headersOf(options, result),
   }
 }

@@ -43,7 +43,8 @@ async function readRemote(store: ObjectStore, desired: DesiredObject, known: Rem
   if (remote === undefined) return undefined
   if (options.tagging !== undefined) remote.tagging = await remoteCall(key, 's3:GetObjectTagging', () => store.getObjectTagging(key, request))
   if (declaresAcl(desired)) remote.acl = await remoteCall(key, 's3:GetObjectAcl', () => store.getObjectAcl(key, request))
-  if (needsPartSize(remote)) {
+  // A record of the write may already tell the part size.
+  if (remote.firstPartSize === undefined && needsPartSize(remote)) {
     const part = await remoteCall(key, 's3:GetObject', () => store.headObject(key, { ...request, sseCustomer, partNumber: 1 }))
     if (part?.firstPartSize !== undefined) remote.firstPartSize = part.firstPartSize
   }

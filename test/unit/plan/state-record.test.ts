@@ -89,7 +89,8 @@ describe('recordOfWrite then trustRecord: zero changes right after a write', () 
             ...(sent.ssekmsEncryptionContext && { ssekmsEncryptionContext: sent.ssekmsEncryptionContext }),
             ...(sent.bucketKeyEnabled === false && { bucketKeyEnabled: false }),
           }
-          expect(trusted).toEqual({ ...head, lastModified: recordedAt, headers: { ...head.headers, ...told } })
+          // A multipart record also holds putplan's part size: HeadObject partNumber=1 need not be asked.
+          expect(trusted).toEqual({ ...head, lastModified: recordedAt, ...(partSize && { firstPartSize: partSize }), headers: { ...head.headers, ...told } })
           // The plan workflow hashes the declared algorithm and those the bucket (here: the record) reports.
           const hashed = [...new Set([checksumAlgorithm ?? 'CRC64NVME', ...(Object.keys(trusted.checksums) as ChecksumAlgorithm[])])]
           const item = planItem(factsFor(data, { options: sent }, trusted, { algorithms: hashed, ...(partSize && { partSize }) }))
@@ -101,7 +102,7 @@ describe('recordOfWrite then trustRecord: zero changes right after a write', () 
 
   it('multipart SHA256 is recorded as a composite checksum with its part count', () => {
     const { trusted } = writeAndTrust({ ...html, checksumAlgorithm: 'SHA256' }, 16)
-    expect(trusted).toMatchObject({ checksumType: 'COMPOSITE', partCount: 4 })
+    expect(trusted).toMatchObject({ checksumType: 'COMPOSITE', partCount: 4, firstPartSize: 16 })
     expect(trusted.checksums.SHA256).toMatch(/-4$/)
   })
 
@@ -156,6 +157,11 @@ function writeAndTrust(options: PutOptions, partSize?: number): { trusted: Remot
 }
 
 describe('recordOfRemote', () => {
+  it('keeps the part size HeadObject partNumber=1 revealed: it belongs to the write', () => {
+    const remote: RemoteObject = { ...remoteObject({ etag: `${'a'.repeat(32)}-3`, size: 40, partCount: 3, firstPartSize: 16 }), lastModified: listedAt }
+    expect(recordOfRemote(remote, listedAt)).toMatchObject({ partCount: 3, firstPartSize: 16 })
+  })
+
   it('keeps what HeadObject said and drops what can change without a rewrite, or belongs to one read', () => {
     const remote: RemoteObject = {
       ...remoteObject({ etag: 'abc', size: 3, checksums: { CRC32: 'AAAAAA==' }, checksumType: 'FULL_OBJECT', headers: { cacheControl: 'no-cache' } }),
