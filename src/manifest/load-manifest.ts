@@ -8,6 +8,7 @@ import { expandEntries } from './expand-entries.js'
 import { interpolate, type Variables } from './interpolate.js'
 import type { DesiredObject } from './desired-object.js'
 import type { Manifest, RawManifest } from './manifest.js'
+import { sseCustomerKeyMD5 } from '../plan/sse-customer-key.js'
 import { withoutSecrets } from './put-options.js'
 import { nodeRange, parseYaml } from './yaml-source.js'
 
@@ -52,11 +53,17 @@ export async function loadManifest(options: LoadOptions): Promise<Manifest> {
 
 /**
  * Covers the text and what it resolved to (variables, globs, sizes), so a saved plan is
- * stale when either changed. Secrets are left out; the digest is written to plan files.
+ * stale when either changed. The digest is written to plan files, so an SSE-C key enters
+ * it only as its MD5, which S3 itself sends and returns in the clear: a key rotated since
+ * the plan makes the plan stale instead of writing some objects under another key.
  */
 function manifestDigest(text: string, objects: readonly DesiredObject[]): string {
   const hash = createHash('sha256').update(text)
-  for (const object of objects) hash.update(JSON.stringify([object.key, object.source, object.size, withoutSecrets(object.options)]))
+  for (const object of objects) {
+    const { sseCustomerKey } = object.options
+    const keyMd5 = sseCustomerKey === undefined ? null : sseCustomerKeyMD5(sseCustomerKey)
+    hash.update(JSON.stringify([object.key, object.source, object.size, withoutSecrets(object.options), keyMd5]))
+  }
   return hash.digest('hex')
 }
 
