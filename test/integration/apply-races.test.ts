@@ -58,11 +58,12 @@ async function text(key: string): Promise<string> {
  * Keys and what happens to them between plan and apply:
  * - updated-by-them, kms-updated-by-them, multipart-updated-by-them: planned update; the other client rewrites it.
  * - deleted-by-them: planned update; the other client deletes it.
+ * - same-bytes-by-them: planned update; the other client writes our bytes, with another Content-Type.
  * - created-by-them, multipart-created-by-them: planned create; the other client creates it first.
  * - create-only-by-them: create-only entry (ifNoneMatch), planned create; the other client creates it first.
  * - update-ok, kms-update-ok, create-ok: nobody touches them: written as planned.
  */
-const UPDATES = ['updated-by-them', 'kms-updated-by-them', 'multipart-updated-by-them', 'deleted-by-them', 'update-ok', 'kms-update-ok']
+const UPDATES = ['updated-by-them', 'kms-updated-by-them', 'multipart-updated-by-them', 'deleted-by-them', 'same-bytes-by-them', 'update-ok', 'kms-update-ok']
 const CREATES = ['created-by-them', 'create-only-by-them', 'multipart-created-by-them', 'create-ok']
 let plannedEtags: Record<string, string | undefined>
 
@@ -106,6 +107,7 @@ beforeAll(async () => {
   await putTheirs('kms-updated-by-them', ['--server-side-encryption', 'aws:kms', '--ssekms-key-id', kmsArn, '--content-type', 'text/plain'])
   await putTheirs('multipart-updated-by-them')
   await aws(['s3api', 'delete-object', '--bucket', bucket, '--key', 'deleted-by-them'])
+  await aws(['s3api', 'put-object', '--bucket', bucket, '--key', 'same-bytes-by-them', '--body', 'files/same-bytes-by-them', '--content-type', 'application/x-theirs'])
   await putTheirs('created-by-them')
   await putTheirs('create-only-by-them')
   await putTheirs('multipart-created-by-them')
@@ -134,10 +136,12 @@ describe('apply plan.json after another client changed the bucket', () => {
       'kms-updated-by-them': { outcome: 'conflict', reason: 'changed in the bucket since the plan' },
       'multipart-created-by-them': { outcome: 'conflict', reason: 'created by someone else since the plan' },
       'multipart-updated-by-them': { outcome: 'updated', reason: undefined }, // moto: see below
+      'same-bytes-by-them': expect.objectContaining({ outcome: expect.any(String) }), // a bug: see below
       'update-ok': { outcome: 'updated', reason: undefined },
       'updated-by-them': { outcome: 'conflict', reason: 'changed in the bucket since the plan' },
     })
-    expect(report.summary).toEqual({ created: 1, updated: 3, unchanged: 0, conflict: 6, failed: 0, skipped: 0 })
+    expect(report.summary).toMatchObject({ created: 1, unchanged: 0, failed: 0, skipped: 0 })
+    expect(report.summary.updated + report.summary.conflict).toBe(10)
     expect(report.orphanedUploads).toEqual([])
   })
 
@@ -160,6 +164,17 @@ describe('apply plan.json after another client changed the bucket', () => {
     expect(complete[0]).toContain(`"if-match":"\\"${etag}\\""`)
     // The other client's write is lost on moto only.
     expect(await text('multipart-updated-by-them')).toBe(`${big.length} bytes, sha256 ${sha256(big)}`)
+  })
+
+  // Bug in src/apply (outcomeAfterPrecondition -> outcomeIfLanded): after the 412 it HEADs the
+  // object, finds the planned bytes and reports "updated" ("an earlier attempt landed"), though
+  // the write is the other client's and carries its headers (here another Content-Type), not
+  // the manifest's: the report claims success, exit 0 for this object, and the next plan shows
+  // an update. Holding the planned bytes is not enough to call the write ours: the headers the
+  // write would set must match too, else it is a conflict. \`it.fails\` until fixed.
+  it.fails('an update raced by another client that wrote the same bytes with other headers is a conflict, not "updated"', () => {
+    const item = applied.report.items.find((i) => i.key === 'same-bytes-by-them')
+    expect(item).toMatchObject({ outcome: 'conflict', reason: 'changed in the bucket since the plan' })
   })
 
   it('a fresh apply then leaves the create-only object alone: a conflict in the plan, never overwritten', async () => {
