@@ -31,10 +31,13 @@ export async function readOnce(
     const before = await handle.stat({ bigint: true })
     const expected = Number(before.size)
     options.onOpen?.(expected)
-    let current = Buffer.allocUnsafe(chunkSize)
-    let spare = Buffer.allocUnsafe(chunkSize)
+    // No bigger than the file: two fresh chunk-sized buffers per small file are mostly
+    // garbage collection. One byte more than the size, so that a file that grew shows.
+    const bufferSize = Math.min(chunkSize, expected + 1)
+    let current = Buffer.allocUnsafe(bufferSize)
+    let spare = Buffer.allocUnsafe(bufferSize)
     let position = 0
-    let read = handle.read(current, 0, chunkSize, 0)
+    let read = handle.read(current, 0, bufferSize, 0)
     pending = read
     for (;;) {
       const { bytesRead } = await read
@@ -44,7 +47,7 @@ export async function readOnce(
       if (position > expected) break
       const chunk = current.subarray(0, bytesRead)
       ;[current, spare] = [spare, current]
-      read = handle.read(current, 0, chunkSize, position)
+      read = handle.read(current, 0, bufferSize, position)
       pending = read
       options.signal?.throwIfAborted()
       onChunk(chunk)
