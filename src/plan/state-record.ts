@@ -68,13 +68,24 @@ export function recordOfWrite(options: PutOptions, local: LocalDigest, result: W
     etag: result.etag,
     size: local.size,
     lastModified: secondOf(lastModified),
-    checksums: result.checksums ?? {},
+    checksums: { ...sentChecksum(algorithm, local, composite), ...result.checksums },
     checksumType: composite ? 'COMPOSITE' : 'FULL_OBJECT',
     ...(parts === undefined ? {} : { partCount: Number(parts) }),
     // The part size apply cut the file with (part 1 is the whole file when there is one part).
     ...(local.multipart === undefined ? {} : { firstPartSize: Math.min(local.multipart.partSize, local.size) }),
     headers: headersOf(options, result),
   }
+}
+
+/**
+ * The checksum putplan sent, which S3 verified before it stored the object: the record
+ * holds it even when the answer does not repeat it (moto's CompleteMultipartUpload does
+ * not), else a plan trusting the record would see `checksumAlgorithm` drift after every
+ * apply, and apply would rewrite the object every time.
+ */
+function sentChecksum(algorithm: ChecksumAlgorithm, local: LocalDigest, composite: boolean): Partial<Record<ChecksumAlgorithm, string>> {
+  const value = composite ? local.multipart?.compositeChecksums[algorithm] : local.checksums[algorithm]
+  return value === undefined ? {} : { [algorithm]: value }
 }
 
 function headersOf(options: PutOptions, result: WriteResult): RemoteHeaderOptions {
