@@ -21,6 +21,7 @@ export type DiagnosticCode =
   | 'glob-empty'
   | 'file-missing'
   | 'file-unreadable'
+  | 'file-name-not-utf8'
   | 'not-a-file'
   | 'symlink-loop'
   | 'duplicate-key'

@@ -94,14 +94,26 @@ function fileProblem(problem: FileProblem): Pick<Diagnostic, 'code' | 'summary' 
       return { code: problem.code, summary: `"${problem.path}" is a symbolic link loop`, detail: 'expected links that do not lead back to their own folder; exclude it or fix the link' }
     case 'file-unreadable':
       return { code: problem.code, summary: `file "${problem.path}" cannot be read`, detail: 'expected a file this user may read' }
+    case 'file-name-not-utf8':
+      return {
+        code: problem.code,
+        summary: `the name of "${problem.path}" is not valid UTF-8 (shown with \uFFFD where its bytes are not)`,
+        detail: 'expected UTF-8 file names, as S3 keys are UTF-8: rename the file, or leave it out with "exclude"',
+      }
   }
 }
 
 function keyDiagnostic(problem: 'key-too-long' | 'key-invalid', key: string): Pick<Diagnostic, 'code' | 'summary' | 'detail'> {
   if (problem === 'key-too-long') {
-    return { code: problem, summary: `key is ${Buffer.byteLength(key)} bytes long`, detail: `expected at most ${MAX_KEY_BYTES} UTF-8 bytes (S3's limit)` }
+    return { code: problem, summary: `key ${JSON.stringify(shortened(key))} is ${Buffer.byteLength(key)} bytes long`, detail: `expected at most ${MAX_KEY_BYTES} UTF-8 bytes (S3's limit)` }
   }
   return { code: problem, summary: `key ${JSON.stringify(key)} is not usable`, detail: 'expected a non-empty key without a leading "/", "." or ".." segments, or control characters' }
+}
+
+/** A key too long to print whole: its start and its end, which tell keys apart. */
+function shortened(key: string): string {
+  const chars = [...key]
+  return chars.length <= 80 ? key : `${chars.slice(0, 40).join('')}...${chars.slice(-30).join('')}`
 }
 
 function duplicateKey(source: YamlSource, first: DesiredObject, second: DesiredObject): Diagnostic {

@@ -1,6 +1,10 @@
 import { realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import fg from 'fast-glob'
+import { mapBounded } from '../util/map-bounded.js'
+
+const STAT_CONCURRENCY = 64
+const REPLACEMENT_CHARACTER = '\uFFFD'
 
 export interface FoundFile {
   /** Relative to the manifest's folder, `/`-separated. */
@@ -9,7 +13,7 @@ export interface FoundFile {
 }
 
 export interface FileProblem {
-  code: 'file-missing' | 'not-a-file' | 'symlink-loop' | 'file-unreadable'
+  code: 'file-missing' | 'not-a-file' | 'symlink-loop' | 'file-unreadable' | 'file-name-not-utf8'
   path: string
 }
 
@@ -46,15 +50,27 @@ async function findGlob(dir: string, pattern: string, exclude: readonly string[]
     dot: true,
     onlyFiles: false,
     followSymbolicLinks: true,
-    stats: true,
+    objectMode: true,
     suppressErrors: false,
     unique: true,
   })
+  // Stat here, not with fast-glob's `stats`: that drops a whole folder, silently, when one
+  // name in it cannot be stat'ed, which is what a name that is not UTF-8 does (the walker
+  // decodes it with U+FFFD, a path that does not exist).
+  const stated = await mapBounded(entries, STAT_CONCURRENCY, async (entry) => {
+    try {
+      return { entry, stats: await stat(path.resolve(dir, entry.path)) }
+    } catch (error) {
+      return { entry, error }
+    }
+  })
   const files: FoundFile[] = []
   const problems: FileProblem[] = []
-  for (const entry of entries) {
-    if (entry.stats?.isFile()) files.push({ path: entry.path, size: entry.stats.size })
-    else if (entry.dirent.isSymbolicLink()) problems.push(await brokenLink(dir, entry.path))
+  for (const { entry, stats, error } of stated) {
+    if (stats?.isFile()) files.push({ path: entry.path, size: stats.size })
+    else if (error !== undefined && entry.path.includes(REPLACEMENT_CHARACTER) && (error as NodeJS.ErrnoException).code === 'ENOENT') {
+      problems.push({ code: 'file-name-not-utf8', path: entry.path })
+    } else if (error !== undefined || entry.dirent.isSymbolicLink()) problems.push(await brokenLink(dir, entry.path))
   }
   const loops = await symlinkLoops(dir, files)
   if (loops.length === 0) return { files, problems }

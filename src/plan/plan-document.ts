@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { LocalDigest } from './local-digest.js'
 import { summarise, type Plan, type PlanAction, type PlanItem, type PlanSummary } from './plan.js'
 import { withoutSecrets, type PutOptions } from './put-options.js'
@@ -14,6 +15,8 @@ export interface PlanDocument {
   version: 1
   bucket: string
   manifestDigest: string
+  /** See `planDocumentDigest`: a reader refuses a document whose content no longer matches it. */
+  planDigest: string
   summary: PlanSummary
   actions: PlanDocumentAction[]
 }
@@ -31,6 +34,32 @@ export interface PlanDocumentAction {
 }
 
 export function toPlanDocument(plan: Plan): PlanDocument {
+  const { formatVersion, version, bucket, manifestDigest, ...rest } = documentBody(plan)
+  return { formatVersion, version, bucket, manifestDigest, planDigest: planDocumentDigest({ formatVersion, version, bucket, manifestDigest, ...rest }), ...rest }
+}
+
+/**
+ * Hex SHA-256 of a plan document without its `planDigest`, over canonical JSON (keys
+ * sorted, no spacing), so re-indenting the file changes nothing but editing any value
+ * (an action, a key, an ETag, an option) does. It catches hand edits and damage; it is
+ * not a signature: whoever edits the file on purpose can compute it again.
+ */
+export function planDocumentDigest(document: object): string {
+  const { planDigest: _ignored, ...body } = document as Record<string, unknown>
+  return createHash('sha256').update(canonicalJson(body)).digest('hex')
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(',')}]`
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined)
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
+  }
+  return JSON.stringify(value)
+}
+
+function documentBody(plan: Plan): Omit<PlanDocument, 'planDigest'> {
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     version: 1,

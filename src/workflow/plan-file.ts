@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import { PutplanError } from '../errors/index.js'
-import { fromPlanDocument, toPlanDocument, type Plan, type PlanDocument } from '../plan/index.js'
+import { fromPlanDocument, planDocumentDigest, toPlanDocument, type Plan, type PlanDocument } from '../plan/index.js'
 
 const PLAN_SCHEMA_URL = new URL('../../schema/plan.schema.json', import.meta.url)
 
@@ -11,7 +11,7 @@ export async function writePlanFile(file: string, plan: Plan): Promise<void> {
   await writeFile(file, `${JSON.stringify(toPlanDocument(plan), null, 2)}\n`, { mode: 0o644 })
 }
 
-/** Reads a saved plan, refusing one that is not valid JSON or not a plan document. */
+/** Reads a saved plan, refusing one that is not valid JSON, not a plan document, or edited since it was written. */
 export async function readPlanFile(file: string): Promise<Plan> {
   let text: string
   try {
@@ -30,7 +30,11 @@ export async function readPlanFile(file: string): Promise<Plan> {
     const first = validate.errors?.[0]
     throw new PutplanError('plan-file-invalid', `${file} is not a valid plan file: ${first?.instancePath || '/'} ${first?.message ?? ''} (make a new one with putplan plan --out)`)
   }
-  return fromPlanDocument(document as PlanDocument)
+  const plan = document as PlanDocument
+  if (planDocumentDigest(plan) !== plan.planDigest) {
+    throw new PutplanError('plan-file-invalid', `${file} was changed after putplan wrote it: its content does not match its planDigest. Nothing was written; make a new plan with putplan plan --out`)
+  }
+  return fromPlanDocument(plan)
 }
 
 let validator: ValidateFunction | undefined
