@@ -52,8 +52,8 @@ export async function applyObject(item: WriteItem, ctx: WriteContext, job: Objec
     // The bucket decides: a conflict, or our own write that landed after all.
     try {
       const remote = await ctx.store.headObject(item.key, headOptionsOf(options))
-      if (meaning.kind === 'precondition') return withAttempts(outcomeAfterPrecondition(item, remote), run.attempts)
-      return withAttempts(outcomeIfLanded(item, remote) ?? failed(meaning.reason), run.attempts)
+      if (meaning.kind === 'precondition') return withAttempts(outcomeAfterPrecondition(item, options, remote), run.attempts)
+      return withAttempts(outcomeIfLanded(item, options, remote) ?? failed(meaning.reason), run.attempts)
     } catch (headError) {
       const why = headError instanceof Error ? headError.message : String(headError)
       return failed(meaning.kind === 'precondition' ? `the bucket refused the conditional write, and checking the object failed: ${why}` : `${meaning.reason}; checking the object failed: ${why}`)

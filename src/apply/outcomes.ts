@@ -1,4 +1,6 @@
 import { compareContent } from '../plan/content-identity.js'
+import { headerDrift } from '../plan/header-drift.js'
+import type { PutOptions } from '../plan/put-options.js'
 import type { CreateItem, UpdateItem } from '../plan/plan.js'
 import type { RemoteObject } from '../plan/remote-object.js'
 import type { PutObjectResult } from '../s3/index.js'
@@ -42,11 +44,12 @@ export function conflictReason(action: WriteItem['action']): string {
 /**
  * After a precondition failure, what the object now in the bucket says. The client
  * retries dropped connections, so a 412 may answer our own earlier attempt that landed:
- * when the bucket holds exactly the planned bytes, the write happened (a create-only
- * object present with identical content is `unchanged`, as the plan would say). Anything
- * else is a conflict: never overwritten.
+ * when the bucket holds exactly the planned bytes and headers, the write happened (a
+ * create-only object present with identical content is `unchanged`, as the plan would
+ * say). Anything else is a conflict: never overwritten. `options` are the ones sent,
+ * secrets included.
  */
-export function outcomeAfterPrecondition(item: WriteItem, remote: RemoteObject | undefined): ObjectOutcome {
+export function outcomeAfterPrecondition(item: WriteItem, options: PutOptions, remote: RemoteObject | undefined): ObjectOutcome {
   const base = { key: item.key, action: item.action, bytes: 0 }
   if (remote === undefined) {
     return { ...base, outcome: 'conflict', reason: item.action === 'create' ? conflictReason('create') : 'deleted from the bucket since the plan' }
@@ -54,12 +57,16 @@ export function outcomeAfterPrecondition(item: WriteItem, remote: RemoteObject |
   if (item.action === 'create' && item.options.ifNoneMatch === '*' && holdsPlannedBytes(item, remote)) {
     return { ...base, ...found(remote), outcome: 'unchanged', reason: 'already present with identical content (create-only)' }
   }
-  return outcomeIfLanded(item, remote) ?? { ...base, outcome: 'conflict', reason: conflictReason(item.action) }
+  return outcomeIfLanded(item, options, remote) ?? { ...base, outcome: 'conflict', reason: conflictReason(item.action) }
 }
 
-/** The write counts as done when the bucket holds exactly the planned bytes. */
-export function outcomeIfLanded(item: WriteItem, remote: RemoteObject | undefined): ObjectOutcome | undefined {
-  if (remote === undefined || !holdsPlannedBytes(item, remote)) return undefined
+/**
+ * The write counts as done when the bucket holds exactly the planned bytes with the
+ * headers this write sets: the same bytes written by another client with other headers
+ * are that client's write, not ours.
+ */
+export function outcomeIfLanded(item: WriteItem, options: PutOptions, remote: RemoteObject | undefined): ObjectOutcome | undefined {
+  if (remote === undefined || !holdsPlannedBytes(item, remote) || headerDrift(options, remote).length > 0) return undefined
   return {
     key: item.key,
     action: item.action,

@@ -37,27 +37,35 @@ describe('classifyFailure', () => {
 
 describe('outcomeAfterPrecondition', () => {
   it('is a conflict when the bucket holds other bytes', () => {
-    expect(outcomeAfterPrecondition(create, remote({ checksums: { CRC64NVME: 'BBBBBBBBBBB=' } }))).toMatchObject({ outcome: 'conflict', reason: 'created by someone else since the plan' })
-    expect(outcomeAfterPrecondition(update, remote({ checksums: { CRC64NVME: 'BBBBBBBBBBB=' } }))).toMatchObject({ outcome: 'conflict', reason: 'changed in the bucket since the plan' })
+    expect(outcomeAfterPrecondition(create, create.options, remote({ checksums: { CRC64NVME: 'BBBBBBBBBBB=' } }))).toMatchObject({ outcome: 'conflict', reason: 'created by someone else since the plan' })
+    expect(outcomeAfterPrecondition(update, update.options, remote({ checksums: { CRC64NVME: 'BBBBBBBBBBB=' } }))).toMatchObject({ outcome: 'conflict', reason: 'changed in the bucket since the plan' })
   })
 
   it('is a conflict when nothing can prove the bytes equal (SSE-KMS, no checksum)', () => {
     const kms = remote({ etag: local.md5, headers: { metadata: {}, storageClass: 'STANDARD', serverSideEncryption: 'aws:kms' } })
-    expect(outcomeAfterPrecondition(create, kms).outcome).toBe('conflict')
+    expect(outcomeAfterPrecondition(create, create.options, kms).outcome).toBe('conflict')
   })
 
   it('counts the planned bytes, proven by checksum or plain MD5 ETag, as our write', () => {
-    expect(outcomeAfterPrecondition(create, remote({ checksums: { CRC64NVME: 'AAAAAAAAAAA=' } }))).toMatchObject({ outcome: 'created', bytes: 5 })
-    expect(outcomeAfterPrecondition(update, remote({ etag: local.md5 }))).toMatchObject({ outcome: 'updated', etag: local.md5 })
+    expect(outcomeAfterPrecondition(create, create.options, remote({ checksums: { CRC64NVME: 'AAAAAAAAAAA=' } }))).toMatchObject({ outcome: 'created', bytes: 5 })
+    expect(outcomeAfterPrecondition(update, update.options, remote({ etag: local.md5 }))).toMatchObject({ outcome: 'updated', etag: local.md5 })
+  })
+
+  it('calls the planned bytes with other headers a conflict: another client wrote them', () => {
+    const withType: UpdateItem = { ...update, options: { contentType: 'text/plain' } }
+    const theirs = remote({ etag: local.md5, headers: { metadata: {}, storageClass: 'STANDARD', contentType: 'application/json' } })
+    expect(outcomeAfterPrecondition(withType, withType.options, theirs)).toMatchObject({ outcome: 'conflict', reason: 'changed in the bucket since the plan' })
+    const ours = remote({ etag: local.md5, headers: { metadata: {}, storageClass: 'STANDARD', contentType: 'text/plain' } })
+    expect(outcomeAfterPrecondition(withType, withType.options, ours)).toMatchObject({ outcome: 'updated' })
   })
 
   it('counts a create-only object present with the planned bytes as unchanged', () => {
     const createOnly: CreateItem = { ...create, options: { ifNoneMatch: '*' } }
-    expect(outcomeAfterPrecondition(createOnly, remote({ etag: local.md5 }))).toMatchObject({ outcome: 'unchanged', bytes: 0 })
+    expect(outcomeAfterPrecondition(createOnly, createOnly.options, remote({ etag: local.md5 }))).toMatchObject({ outcome: 'unchanged', bytes: 0 })
   })
 
   it('calls an update whose key vanished a conflict', () => {
-    expect(outcomeAfterPrecondition(update, undefined)).toMatchObject({ outcome: 'conflict', reason: 'deleted from the bucket since the plan' })
+    expect(outcomeAfterPrecondition(update, update.options, undefined)).toMatchObject({ outcome: 'conflict', reason: 'deleted from the bucket since the plan' })
   })
 })
 
