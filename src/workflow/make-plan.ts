@@ -49,7 +49,11 @@ async function checkBucket(store: ObjectStore, manifest: Manifest): Promise<void
     if (!(error instanceof S3ServiceError)) throw error
     if (error.status === 404) throw new PutplanError('s3', `bucket "${manifest.bucket}" does not exist (or this endpoint does not serve it)`)
     if (error.status === 403) {
-      const hint = owner === undefined ? 'the credentials likely lack s3:ListBucket on it' : `the credentials lack s3:ListBucket on it, or it is not owned by account ${owner}`
+      // HeadBucket answers without a body: a bad signature and a missing permission look alike.
+      const hint =
+        owner === undefined
+          ? 'the credentials are invalid, or lack s3:ListBucket on it'
+          : `the credentials are invalid or lack s3:ListBucket on it, or it is not owned by account ${owner}`
       throw new PutplanError('s3', `access denied to bucket "${manifest.bucket}": ${hint}`)
     }
     // The client already re-signed for the region S3 named; a redirect now means the endpoint serves another region.

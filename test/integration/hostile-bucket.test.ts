@@ -118,7 +118,7 @@ describe('access denied by an IAM policy (moto users whose inline policy denies 
     const before = await snapshot(server)
     const runs = await runAll(env(denyAll))
     for (const [name, result] of Object.entries(runs)) expect(result.code, `${name}: ${result.stderr}`).toBe(1)
-    const message = 'access denied to bucket "hostile-present": the credentials likely lack s3:ListBucket on it'
+    const message = 'access denied to bucket "hostile-present": the credentials are invalid, or lack s3:ListBucket on it'
     expect(runs.plan!.stderr).toContain(`Error: ${message}`)
     expect(errorOf(runs.applyJson!).message).toBe(message)
     expectNoInternalError(runs)
@@ -193,7 +193,7 @@ describe('expectedBucketOwner', () => {
     const before = await snapshot(server)
     const runs = await runAll(env(server.credentials, proxy.endpoint), 'owner.yaml')
     for (const [name, result] of Object.entries(runs)) expect(result.code, `${name}: ${result.stderr}`).toBe(1)
-    const message = 'access denied to bucket "hostile-present": the credentials lack s3:ListBucket on it, or it is not owned by account 999999999999'
+    const message = 'access denied to bucket "hostile-present": the credentials are invalid or lack s3:ListBucket on it, or it is not owned by account 999999999999'
     expect(runs.plan!.stderr).toBe(`Error: ${message}\n`)
     expect(errorOf(runs.applyJson!).message).toBe(message)
     expect(proxy.requests.map((r) => `${r.method} ${String(r.headers['x-amz-expected-bucket-owner'])}`)).toEqual(Array(2).fill('HEAD 999999999999'))
