@@ -9,7 +9,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { snapshot, type Snapshot } from '../support/bucket-snapshot.js'
-import { errorXml, signedRegion, startHostileProxy, type HostileProxy } from '../support/hostile-proxy.js'
+import { errorXml, signedRegion, startHostileProxy, type HostileProxy, type Reply, type SeenRequest } from '../support/hostile-proxy.js'
 import { awsEnv, createBucket, s3Client, startMoto, type Credentials, type MotoServer } from '../support/moto.js'
 import { createUser, denyingPolicy } from '../support/moto-iam.js'
 import { makeWorkspace, type Workspace } from '../support/plan-workspace.js'
@@ -133,7 +133,7 @@ describe('a bucket in another region (a proxy answering as S3 does for a request
    * with 400 AuthorizationHeaderMalformed naming the region in `<Region>`. Requests
    * signed for the bucket's region pass through to moto (which accepts any region).
    */
-  const wrongRegion = (always: boolean) => (request: Parameters<NonNullable<Parameters<typeof startHostileProxy>[1]['answer']>>[0]) => {
+  const wrongRegion = (always: boolean) => (request: SeenRequest): Reply | undefined => {
     if (!always && signedRegion(request.headers) === BUCKET_REGION) return undefined
     if (request.method === 'HEAD') return { status: 301, headers: { 'x-amz-bucket-region': BUCKET_REGION } }
     const body = errorXml('AuthorizationHeaderMalformed', `The authorization header is malformed; the region '${signedRegion(request.headers)}' is wrong; expecting '${BUCKET_REGION}'`, { Region: BUCKET_REGION })
@@ -180,7 +180,7 @@ describe('expectedBucketOwner', () => {
    * AccessDenied when the header names another account than the owner (moto's account).
    */
   const OWNER = '123456789012'
-  const ownerCheck = (request: Parameters<NonNullable<Parameters<typeof startHostileProxy>[1]['answer']>>[0]) => {
+  const ownerCheck = (request: SeenRequest): Reply | undefined => {
     const expected = request.headers['x-amz-expected-bucket-owner']
     if (expected === undefined || expected === OWNER) return undefined
     return { status: 403, headers: { 'content-type': 'application/xml' }, body: request.method === 'HEAD' ? '' : errorXml('AccessDenied', 'Access Denied') }

@@ -54,7 +54,7 @@ function errorOf(result: RunResult): ErrorJson {
 
 describe('a manifest of 20,000 entries, each a literal file', () => {
   const N = 20_000
-  it(`validates in well under 20 s (exit 0, ${N} objects)`, async () => {
+  it(`validates, with every object (exit 0, ${N} objects), in linear time`, async () => {
     const ws = await workspace()
     await mkdir(ws.path('f'))
     const lines = ['version: 1', `bucket: ${BUCKET}`, 'uploads:']
@@ -69,8 +69,10 @@ describe('a manifest of 20,000 entries, each a literal file', () => {
     const elapsed = Date.now() - started
     expect(result.code, result.stderr).toBe(0)
     expect((JSON.parse(result.stdout) as { summary: { objects: number } }).summary.objects).toBe(N)
-    // 100,000 entries took 7 s on a 2-core machine (10 s with a key and metadata each).
-    expect(elapsed).toBeLessThan(20_000)
+    // Measured on an idle 2-core machine: 100,000 entries in 7 s (10 s with a key and
+    // metadata each), 20,000 in about 3 s of CPU. The bound is loose for loaded machines; it
+    // catches a quadratic step, which at this size takes minutes.
+    expect(elapsed).toBeLessThan(45_000)
   }, 60_000)
 })
 
