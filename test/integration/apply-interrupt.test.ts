@@ -80,7 +80,7 @@ describe('SIGINT during a multipart upload', () => {
 
     expect(await listUploads(s3, bucket)).toEqual([])
     expect(await listKeys(s3, bucket)).toEqual([]) // nor a partial object
-  })
+  }, 120_000)
 })
 
 describe('SIGKILL halfway through 300 objects', () => {
@@ -119,5 +119,5 @@ describe('SIGKILL halfway through 300 objects', () => {
     const { result: planned, plan } = await planJson(ws, env)
     expect(planned.code, planned.stderr).toBe(0)
     expect(plan.summary).toEqual({ create: 0, update: 0, unchanged: COUNT, conflict: 0 })
-  })
+  }, 120_000)
 })
