@@ -1,3 +1,4 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { FileChangedError } from './file-changed-error.js'
 
@@ -10,6 +11,12 @@ export interface ReadOnceOptions {
 }
 
 export const DEFAULT_CHUNK_SIZE = 1024 * 1024
+
+/**
+ * Files up to this size are read with blocking calls: for a small file the trips through
+ * libuv's thread pool (open, stat, read, stat, close) cost several times the reading.
+ */
+export const SYNC_READ_LIMIT = 64 * 1024
 
 /**
  * Reads a file from start to end exactly once, handing every chunk to `onChunk`, which
@@ -25,6 +32,8 @@ export async function readOnce(
   options: ReadOnceOptions = {},
 ): Promise<number> {
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE
+  const small = readSmallOnce(path, onChunk, options, chunkSize)
+  if (small !== undefined) return small
   const handle = await open(path, 'r')
   let pending: Promise<unknown> | undefined
   try {
@@ -64,5 +73,40 @@ export async function readOnce(
     // A read may still be in flight when a chunk handler or the signal threw.
     await pending?.catch(() => undefined)
     await handle.close()
+  }
+}
+
+/**
+ * readOnce for a file of at most SYNC_READ_LIMIT bytes at open, with the same checks, in
+ * blocking calls; `undefined` (file closed, nothing read) when the file is larger.
+ */
+function readSmallOnce(path: string, onChunk: (chunk: Uint8Array) => void, options: ReadOnceOptions, chunkSize: number): number | undefined {
+  const fd = openSync(path, 'r')
+  try {
+    const before = fstatSync(fd, { bigint: true })
+    if (before.size > BigInt(SYNC_READ_LIMIT)) return undefined
+    const expected = Number(before.size)
+    options.onOpen?.(expected)
+    const bufferSize = Math.min(chunkSize, expected + 1)
+    const buffer = Buffer.allocUnsafe(bufferSize)
+    let position = 0
+    for (;;) {
+      const bytesRead = readSync(fd, buffer, 0, bufferSize, position)
+      if (bytesRead === 0) break
+      position += bytesRead
+      if (position > expected) break
+      options.signal?.throwIfAborted()
+      onChunk(buffer.subarray(0, bytesRead))
+    }
+    const after = fstatSync(fd, { bigint: true })
+    if (position !== expected) {
+      throw new FileChangedError(path, expected, position, `${expected} bytes at open, ${position} read`)
+    }
+    if (after.size !== before.size || after.mtimeNs !== before.mtimeNs) {
+      throw new FileChangedError(path, expected, position, 'modified during the read')
+    }
+    return position
+  } finally {
+    closeSync(fd)
   }
 }
