@@ -7,7 +7,7 @@ export type { LocalDigest, MultipartDigest, ChecksumAlgorithm } from './local-di
 export { CHECKSUM_ALGORITHMS, DEFAULT_CHECKSUM_ALGORITHM } from './local-digest.js'
 export type { RemoteObject, RemoteHeaderOptions, RemoteAcl, RemoteGrant } from './remote-object.js'
 export * from './put-options.js'
-export { toPlanDocument, fromPlanDocument, planDocumentDigest, PLAN_FORMAT_VERSION, type PlanDocument, type PlanDocumentAction } from './plan-document.js'
+export { toPlanDocument, fromPlanDocument, planDocumentDigest, canonicalJson, PLAN_FORMAT_VERSION, type PlanDocument, type PlanDocumentAction } from './plan-document.js'
 export { sseCustomerKeyBytes, sseCustomerKeyMD5 } from './sse-customer-key.js'
 export { STATE_FORMAT_VERSION, trustRecord, recordOfRemote, recordOfWrite } from './state-record.js'
 export type { StateDocument, StateRecord, ListedFacts, WriteResult } from './state-record.js'

@@ -1,7 +1,7 @@
 import { hashFile, type MultipartPolicy } from '../local/index.js'
 import { PutplanError } from '../errors/index.js'
 import type { Manifest } from '../manifest/index.js'
-import type { ChecksumAlgorithm, LocalDigest, Plan, PlanItem } from '../plan/index.js'
+import { canonicalJson, withoutSecrets, type ChecksumAlgorithm, type LocalDigest, type Plan, type PlanItem } from '../plan/index.js'
 import { mapBounded } from '../util/map-bounded.js'
 
 /**
@@ -17,6 +17,19 @@ export async function checkFresh(plan: Plan, manifest: Manifest, concurrency: nu
     throw stale('the manifest, its variables or the set of files it names changed since the plan')
   }
   const writes = plan.items.filter((item) => item.action === 'create' || item.action === 'update')
+  // The manifest is as it was, so a write it does not ask for (another key, file or option) was put in the plan by hand.
+  const desired = new Map(manifest.objects.map((o) => [o.key, o]))
+  const foreign = writes.filter((item) => {
+    const wanted = desired.get(item.key)
+    return wanted === undefined || wanted.source !== item.source || canonicalJson(withoutSecrets(wanted.options)) !== canonicalJson(withoutSecrets(item.options))
+  })
+  if (foreign.length > 0) {
+    const keys = foreign.slice(0, 10).map((item) => `"${item.key}"`).join(', ')
+    throw new PutplanError(
+      'plan-file-invalid',
+      `the saved plan writes what the manifest does not ask for (edited by hand?): ${keys}${foreign.length > 10 ? ', ...' : ''}. Nothing was written; make a new plan with putplan plan --out`,
+    )
+  }
   const paths = new Map(manifest.objects.map((o) => [o.key, o.sourcePath]))
   const changed = (await mapBounded(writes, concurrency, async (item) => ((await sameBytes(paths.get(item.key), item)) ? undefined : item.source))).filter(
     (source): source is string => source !== undefined,

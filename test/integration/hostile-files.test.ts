@@ -17,6 +17,7 @@ import { awsEnv, createBucket, s3Client, startMoto, type MotoServer } from '../s
 import { makeWorkspace, type Workspace } from '../support/plan-workspace.js'
 import { repoRoot, runPutplan, type RunResult } from '../support/run-cli.js'
 import { cleanEnv } from '../support/process.js'
+import { planDocumentDigest } from '../../src/plan/plan-document.js'
 
 let server: MotoServer
 const workspaces: Workspace[] = []
@@ -262,6 +263,26 @@ describe('a saved plan edited by hand, or cut short', () => {
       expect(applies[i]!.code, `${file}: ${applies[i]!.stderr}`).toBe(1)
       expect(errorOf(applies[i]!)).toMatchObject({ code: 'plan-file-invalid', message: message(file) })
     }
+    expect(await snapshot(server)).toEqual(before)
+  })
+
+  it('edited with the digest computed again: apply still refuses a write the manifest does not ask for', async () => {
+    const forge = (name: string, edit: (doc: Doc) => void) =>
+      edited(name, (doc) => {
+        edit(doc)
+        doc.planDigest = planDocumentDigest(doc)
+      })
+    const files = await Promise.all([
+      forge('forged-acl.json', (d) => void (d.actions[1]!.options.acl = 'public-read')),
+      forge('forged-key.json', (d) => void (d.actions[0]!.key = 'edit/elsewhere.txt')),
+    ])
+    const before = await snapshot(server)
+    const [show, ...applies] = await Promise.all([run(ws, ['show', 'forged-acl.json']), ...files.map((file) => run(ws, ['apply', file]))])
+    expect(show!.code, 'a digest is no signature: show renders it').toBe(0)
+    expect(applies[0]!.code).toBe(1)
+    expect(applies[0]!.stderr).toBe('Error: the saved plan writes what the manifest does not ask for (edited by hand?): "edit/b.txt". Nothing was written; make a new plan with putplan plan --out\n')
+    expect(applies[1]!.code).toBe(1)
+    expect(applies[1]!.stderr).toContain('the saved plan writes what the manifest does not ask for (edited by hand?): "edit/elsewhere.txt"')
     expect(await snapshot(server)).toEqual(before)
   })
 
