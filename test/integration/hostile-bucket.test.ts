@@ -159,6 +159,20 @@ describe('a bucket in another region (a proxy answering as S3 does for a request
     expect(Object.keys((await snapshot(server))[BUCKET]!.objects)).toContain('region/a.txt')
   })
 
+  it('apply plan.json, whose first request is a PUT, follows 400 AuthorizationHeaderMalformed the same way', async () => {
+    const proxy = await startHostileProxy(server.endpoint, { answer: wrongRegion(false) })
+    proxies.push(proxy)
+    await ws.manifest({ version: 1, bucket: BUCKET, region: 'us-east-1', uploads: [{ source: 'a.txt', key: 'region/saved.txt' }] }, 'region-saved.yaml')
+    const target = env(server.credentials, proxy.endpoint)
+    expect((await runPutplan(['plan', '-f', 'region-saved.yaml', '--out', 'region-plan.json'], { cwd: ws.dir, env: target })).code).toBe(0)
+    const before = proxy.requests.length
+    const apply = await runPutplan(['apply', '-f', 'region-saved.yaml', 'region-plan.json', '--debug'], { cwd: ws.dir, env: target })
+    expect(apply.code, apply.stderr).toBe(0)
+    expect(apply.stderr).toContain(`region redirect for PutObject: us-east-1 -> ${BUCKET_REGION}`)
+    expect(proxy.requests.slice(before).map((r) => `${r.method} ${signedRegion(r.headers)}`)).toEqual(['PUT us-east-1', `PUT ${BUCKET_REGION}`])
+    expect(Object.keys((await snapshot(server))[BUCKET]!.objects)).toContain('region/saved.txt')
+  })
+
   it('fails clearly, naming the bucket and the region, when the redirect leads nowhere', async () => {
     const proxy = await startHostileProxy(server.endpoint, { answer: wrongRegion(true) })
     proxies.push(proxy)
