@@ -471,7 +471,7 @@ function renderMarkdown(machine, sections) {
   lines.push('# putplan benchmark', '')
   lines.push(`Machine: ${machine.cpu}, ${machine.memory} memory; Node ${machine.node}; moto ${machine.moto} (moto_server on loopback); ${machine.aws}; ${machine.rclone}. Load average (1 min) ${machine.loadStart} at the start, ${machine.loadEnd} at the end: other work on the machine inflates wall times, CPU times less so.`, '')
   lines.push(
-    `Run: \`npm run bench${QUICK ? ' -- --quick' : ''}${FULL ? ' -- --full' : ''}${args.runs ? ` -- --runs ${RUNS}` : ''}\` — ${SMALL.toLocaleString('en')} small files, medians of ${RUNS} run(s) per row. ` +
+    `Run: \`${['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ')}\` — ${SMALL.toLocaleString('en')} small files, medians of ${RUNS} run(s) per row. ` +
       'Each tool writes into its own fresh bucket (moto is reset before each round of initial uploads). ' +
       "Wall time, client CPU (user+sys of the command's process tree) and peak RSS come from `/usr/bin/time -f '%e %U %S %M'`; " +
       "requests are counted from moto's request log; server CPU is moto's user+sys over the run. " +
