@@ -1,10 +1,17 @@
 import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs'
 import { Readable, Transform, pipeline } from 'node:stream'
 import { SourceChangedError } from './source-changed-error.js'
 
 /** Bytes per read: a body in flight holds about two of these (file stream and check). */
 export const BODY_CHUNK_SIZE = 256 * 1024
+
+/**
+ * Ranges up to this size are read whole with blocking calls and checked before any byte
+ * goes out: for a small file, the thread-pool round trips and stream plumbing of a file
+ * stream cost several times the reading.
+ */
+export const SMALL_BODY_LIMIT = 64 * 1024
 
 export interface VerifiedBodyOptions {
   path: string
@@ -43,6 +50,7 @@ export class VerifiedBody {
     if (this.mismatch) return failed(this.mismatch)
     if (signal?.aborted) return failed(signal.reason)
     if (this.options.length === 0) return Readable.from([], { objectMode: false })
+    if (this.options.length <= SMALL_BODY_LIMIT) return this.small()
     const source = createReadStream(this.options.path, {
       start: this.options.start,
       end: this.options.start + this.options.length - 1,
@@ -57,6 +65,38 @@ export class VerifiedBody {
       checked.once('close', () => signal.removeEventListener('abort', onAbort))
     }
     return checked
+  }
+
+  /** The whole range in memory, sent only when its length and MD5 are the planned ones. */
+  private small(): Readable {
+    const { path, start, length, expectedMd5, what, signal } = this.options
+    let bytes: Buffer
+    try {
+      bytes = readRange(path, start, length)
+    } catch (error) {
+      return failed(error)
+    }
+    if (bytes.length > this.counted) {
+      this.options.onBytes?.(bytes.length - this.counted)
+      this.counted = bytes.length
+    }
+    if (bytes.length < length) {
+      this.mismatch = new SourceChangedError(`${what} changed since the plan: ${bytes.length} bytes read, ${length} planned`)
+      return failed(this.mismatch)
+    }
+    if (createHash('md5').update(bytes).digest('hex') !== expectedMd5) {
+      this.mismatch = new SourceChangedError(`${what} changed since the plan: its bytes no longer have the planned MD5`)
+      return failed(this.mismatch)
+    }
+    const body = Readable.from([bytes], { objectMode: false })
+    if (signal) {
+      const onAbort = (): void => {
+        body.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'))
+      }
+      signal.addEventListener('abort', onAbort, { once: true })
+      body.once('close', () => signal.removeEventListener('abort', onAbort))
+    }
+    return body
   }
 
   private check(): Transform {
@@ -90,6 +130,23 @@ export class VerifiedBody {
         callback()
       },
     })
+  }
+}
+
+/** Up to `length` bytes of the file from `start`; fewer when the file is shorter. */
+function readRange(path: string, start: number, length: number): Buffer {
+  const fd = openSync(path, 'r')
+  try {
+    const bytes = Buffer.allocUnsafe(length)
+    let filled = 0
+    while (filled < length) {
+      const read = readSync(fd, bytes, filled, length - filled, start + filled)
+      if (read === 0) break
+      filled += read
+    }
+    return bytes.subarray(0, filled)
+  } finally {
+    closeSync(fd)
   }
 }
 
