@@ -13,7 +13,7 @@ export const s3Flags = {
   'read-timeout': Flags.integer({ summary: 'Seconds to wait for an answer.', min: 1, default: 60 }),
   'max-attempts': Flags.integer({ summary: 'Attempts per request, retries of transient failures included.', min: 1, default: 5 }),
   concurrency: Flags.integer({ summary: 'Requests and files in flight at once.', min: 1, max: 256, default: 16 }),
-  refresh: Flags.boolean({ summary: "Ask HeadObject for every object, even where the manifest's state record could vouch for it." }),
+  refresh: Flags.boolean({ summary: "Ask HeadObject for every object, trusting neither LIST nor the state record." }),
   debug: Flags.boolean({ summary: 'Log every request and response to stderr (secrets redacted).' }),
 }
 

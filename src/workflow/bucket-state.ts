@@ -91,19 +91,46 @@ export function commonPrefix(keys: readonly string[]): string {
 }
 
 /**
- * What LIST and the record tell without HeadObject: keys LIST does not show are missing
- * (`null`); keys whose recorded write LIST still shows are as recorded. Others stay unknown.
+ * What LIST (and the record, when there is one) tell without HeadObject: keys LIST does
+ * not show are missing (`null`); keys whose recorded write LIST still shows are as
+ * recorded. Others stay unknown. LIST is only a shortcut: when it would cost more pages
+ * than the keys warrant (a small manifest in a big shared bucket), or the store refuses
+ * it, every key stays unknown and is asked with HeadObject.
  */
-export async function knownObjects(store: ObjectStore, access: StateAccess, keys: readonly string[]): Promise<Map<string, RemoteObject | null>> {
-  const [{ document }, listed] = await Promise.all([readState(access), listKeys(store, keys)])
+export async function knownObjects(store: ObjectStore, access: StateAccess | undefined, keys: readonly string[]): Promise<Map<string, RemoteObject | null>> {
+  const [state, listed] = await Promise.all([access ? readState(access) : undefined, listWithin(store, keys)])
   const known = new Map<string, RemoteObject | null>()
+  if (!listed) return known
   for (const key of keys) {
     const seen = listed.get(key)
     if (!seen) known.set(key, null)
     else {
-      const trusted = trustRecord(document.objects[key], seen)
+      const trusted = state && trustRecord(state.document.objects[key], seen)
       if (trusted) known.set(key, trusted)
     }
   }
   return known
+}
+
+/** LIST pages allowed per 1,000 keys wanted (a page holds up to 1,000 objects), plus slack. */
+const PAGES_PER_THOUSAND_KEYS = 2
+const SLACK_PAGES = 2
+
+async function listWithin(store: ObjectStore, keys: readonly string[]): Promise<Map<string, ListedObject> | undefined> {
+  if (keys.length === 0) return new Map()
+  const budget = Math.ceil(keys.length / 1000) * PAGES_PER_THOUSAND_KEYS + SLACK_PAGES
+  const wanted = new Set(keys)
+  const listed = new Map<string, ListedObject>()
+  let pages = 0
+  try {
+    for await (const page of store.listObjectsV2(commonPrefix(keys))) {
+      if (++pages > budget) return undefined
+      for (const object of page) if (wanted.has(object.key)) listed.set(object.key, object)
+    }
+  } catch (error) {
+    // Without s3:ListBucket (or on a store that cannot list), HeadObject still answers.
+    if (error instanceof S3ServiceError) return undefined
+    throw error
+  }
+  return listed
 }

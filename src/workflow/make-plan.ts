@@ -9,9 +9,9 @@ import { gatherFacts } from './gather-facts.js'
 export interface PlanOptions {
   concurrency: number
   multipart?: MultipartPolicy
-  /** The state record, when the manifest keeps one: LIST plus the record replace most HeadObjects. */
+  /** The state record, when the manifest keeps one: with it, LIST replaces HeadObject for unchanged objects too, not only missing ones. */
   state?: StateAccess
-  /** Ask HeadObject for every object even with a state record (`--refresh`). */
+  /** Ask HeadObject for every object, trusting neither LIST nor the record (`--refresh`). */
   refresh?: boolean
   onObject?: (done: number, total: number) => void
 }
@@ -26,7 +26,7 @@ export interface PlanResult {
 export async function makePlan(manifest: Manifest, store: ObjectStore, options: PlanOptions): Promise<PlanResult> {
   await checkBucket(store, manifest)
   const keys = manifest.objects.map((o) => o.key)
-  const known = options.state && !options.refresh ? await knownObjects(store, options.state, keys) : undefined
+  const known = options.refresh ? undefined : await knownObjects(store, options.state, keys)
   const facts = await gatherFacts(manifest.objects, {
     store,
     concurrency: options.concurrency,

@@ -3,7 +3,7 @@ import { PutplanError } from '../../../src/errors/index.js'
 import { STATE_FORMAT_VERSION, type StateDocument, type StateRecord } from '../../../src/plan/state-record.js'
 import type { ListedObject } from '../../../src/s3/object-store.js'
 import { commonPrefix, knownObjects, listKeys, readState, updateState, type StateAccess } from '../../../src/workflow/bucket-state.js'
-import { MemoryStore, type Call } from '../apply/memory-store.js'
+import { MemoryStore, s3Error, type Call } from '../apply/memory-store.js'
 
 const BUCKET = 'example-site'
 const STATE_KEY = '.putplan/state.json'
@@ -296,5 +296,35 @@ describe('knownObjects', () => {
     expect(known.get('site/trusted')).toEqual(records['site/trusted'])
     expect(stateStore.prefixes).toEqual([])
     expect(store.prefixes).toEqual(['site/trusted'])
+  })
+})
+
+describe('knownObjects without a state record', () => {
+  it('marks the keys LIST does not show as missing, and leaves listed ones to HeadObject', async () => {
+    const store = new MemoryStore()
+    store.putDirect('site/a', 'a')
+    const known = await knownObjects(store, undefined, ['site/a', 'site/b'])
+    expect(known.get('site/b')).toBeNull()
+    expect(known.has('site/a')).toBe(false)
+  })
+
+  it('knows nothing when LIST would cost more pages than the keys warrant', async () => {
+    const store = new MemoryStore()
+    const pages = Array.from({ length: 5 }, (_, p) => Array.from({ length: 1000 }, (_, i) => ({ key: `k/${p}-${i}`, etag: 'e', size: 1, storageClass: 'STANDARD' })))
+    store.listObjectsV2 = async function* () {
+      yield* pages
+    }
+    const known = await knownObjects(store, undefined, ['k/wanted'])
+    expect(known.size).toBe(0)
+  })
+
+  it('knows nothing when the store refuses to list', async () => {
+    const store = new MemoryStore()
+    store.listObjectsV2 = async function* () {
+      yield* []
+      throw s3Error(403, 'AccessDenied', 'ListObjectsV2', '')
+    }
+    const known = await knownObjects(store, undefined, ['k/a'])
+    expect(known.size).toBe(0)
   })
 })
