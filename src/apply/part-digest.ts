@@ -38,8 +38,14 @@ export function multipartEtag(partMd5s: readonly string[]): string {
   return `${combined}-${partMd5s.length}`
 }
 
+/** `"<base64 sha of the parts' sha digests>-<count>"`: the COMPOSITE checksum of an upload with a SHA algorithm. */
+export function compositeChecksum(algorithm: 'SHA1' | 'SHA256', parts: readonly { checksums: Partial<Record<ChecksumAlgorithm, string>> }[]): string {
+  const digests = parts.map((part) => Buffer.from(part.checksums[algorithm] ?? '', 'base64'))
+  return `${createHash(algorithm.toLowerCase()).update(Buffer.concat(digests)).digest('base64')}-${parts.length}`
+}
+
 /** S3 cannot combine SHA digests of parts into a whole-object value: those uploads are COMPOSITE. */
-export function isCompositeAlgorithm(algorithm: ChecksumAlgorithm): boolean {
+export function isCompositeAlgorithm(algorithm: ChecksumAlgorithm): algorithm is 'SHA1' | 'SHA256' {
   return algorithm === 'SHA1' || algorithm === 'SHA256'
 }
 

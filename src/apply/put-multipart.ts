@@ -11,7 +11,7 @@ import {
 } from '../s3/index.js'
 import { mapBounded } from '../util/map-bounded.js'
 import type { WriteItem } from './outcomes.js'
-import { completeChecksumHeaders, digestRange, multipartEtag, partDigestHeaders } from './part-digest.js'
+import { completeChecksumHeaders, compositeChecksum, digestRange, isCompositeAlgorithm, multipartEtag, partDigestHeaders } from './part-digest.js'
 import { SourceChangedError } from './source-changed-error.js'
 import { VerifiedBody } from './verified-body.js'
 import type { ObjectRun, WriteContext } from './write-context.js'
@@ -60,10 +60,17 @@ export async function putMultipart(item: WriteItem, options: PutOptions, ctx: Wr
       }
     })
 
-    // The parts' digests are what was sent: they must make the ETag the plan predicted.
+    // The parts' digests are what was sent: they must make the ETag or composite checksum
+    // the plan computed. A CRC travels whole on Complete, for S3 to check against the parts.
     const planned = item.local.multipart
-    if (planned !== undefined && planned.partSize === partSize && multipartEtag(md5s) !== planned.etag) {
-      throw new SourceChangedError('the file changed since the plan: its parts no longer make the planned multipart ETag')
+    if (planned !== undefined && planned.partSize === partSize) {
+      if (planned.etag !== undefined && multipartEtag(md5s) !== planned.etag) {
+        throw new SourceChangedError('the file changed since the plan: its parts no longer make the planned multipart ETag')
+      }
+      const composite = planned.compositeChecksums[algorithm]
+      if (composite !== undefined && isCompositeAlgorithm(algorithm) && compositeChecksum(algorithm, parts) !== composite) {
+        throw new SourceChangedError(`the file changed since the plan: its parts no longer make the planned ${algorithm} composite checksum`)
+      }
     }
     signal?.throwIfAborted()
     const result = await store.completeMultipartUpload(item.key, { uploadId, parts, headers: completeHeaders })

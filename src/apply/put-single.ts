@@ -16,7 +16,8 @@ export async function putSingle(item: WriteItem, options: PutOptions, ctx: Write
     path: run.path,
     start: 0,
     length: item.size,
-    expectedMd5: item.local.md5,
+    // putHeaders has thrown if the plan has no MD5.
+    expectedMd5: item.local.md5!,
     what: 'the file',
     onBytes: run.onBytes,
     ...(ctx.signal ? { signal: ctx.signal } : {}),

@@ -80,7 +80,8 @@ const Wasm = (globalThis as unknown as {
     Instance: new (module: object) => { exports: Record<string, unknown> }
   }
 }).WebAssembly
-const { exports } = new Wasm.Instance(new Wasm.Module(MODULE))
+const module = new Wasm.Module(MODULE)
+const { exports } = new Wasm.Instance(module)
 const memory = exports.memory as WasmMemory
 const wasmUpdate = exports.update as (ptr: number, len: number, crc: bigint) => bigint
 
@@ -98,6 +99,17 @@ const POLY = 0x9a6c9329ac4bc9b5n
       tables[s * 256 + i] = (prev >> 8n) ^ tables[Number(prev & 0xffn)]!
     }
   }
+}
+
+/**
+ * The compiled module and its tables, for a worker thread to run its own instance without
+ * compiling or building anything (see crc64-worker.ts). Memory starts with the tables.
+ */
+export const CRC64_NVME_WASM: { readonly module: object; readonly tableBytes: number } = { module, tableBytes: TABLE_BYTES }
+
+/** A copy of the tables, as the first TABLE_BYTES of a fresh instance's memory must hold. */
+export function crc64NvmeTables(): Uint8Array {
+  return new Uint8Array(memory.buffer, 0, TABLE_BYTES).slice()
 }
 
 export class Crc64NvmeWasm {

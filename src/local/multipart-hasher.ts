@@ -10,26 +10,34 @@ const COMPOSITE_HASHES: Partial<Record<ChecksumAlgorithm, string>> = { SHA1: 'sh
 
 /**
  * Follows a byte stream cut into parts of `partSize` and yields what a multipart upload of
- * it reports: the ETag `hex(md5(md5(part 1) ... md5(part N)))-N` and composite checksums
- * `base64(sha(sha(part 1) ... sha(part N)))-N`. Chunks may straddle part boundaries.
+ * it reports: the ETag `hex(md5(md5(part 1) ... md5(part N)))-N` (unless `etag` is false)
+ * and composite checksums `base64(sha(sha(part 1) ... sha(part N)))-N`. Chunks may
+ * straddle part boundaries.
  */
 export class MultipartHasher {
   private readonly partSize: number
-  private readonly composites: [ChecksumAlgorithm, string][]
-  private readonly md5s: Buffer[] = []
+  private readonly perPart: [string, ChecksumAlgorithm | 'etag'][]
+  /** Per hash of `perPart`, the digests of the parts ended so far. */
   private readonly digests: Buffer[][]
   private part: Hash[] = []
   private filled = 0
+  private partCount = 0
 
-  constructor(partSize: number, algorithms: readonly ChecksumAlgorithm[] = []) {
+  constructor(partSize: number, algorithms: readonly ChecksumAlgorithm[] = [], options: { etag?: boolean } = {}) {
     if (!(partSize > 0)) throw new RangeError(`part size must be positive, got ${partSize}`)
     this.partSize = partSize
-    this.composites = [...new Set(algorithms)].flatMap((a) => {
+    this.perPart = [...new Set(algorithms)].flatMap((a) => {
       const hash = COMPOSITE_HASHES[a]
-      return hash ? [[a, hash] as [ChecksumAlgorithm, string]] : []
+      return hash ? [[hash, a] as [string, ChecksumAlgorithm]] : []
     })
-    this.digests = this.composites.map(() => [])
+    if (options.etag ?? true) this.perPart.unshift(['md5', 'etag'])
+    this.digests = this.perPart.map(() => [])
     this.startPart()
+  }
+
+  /** Whether `update` hashes anything; else it only counts the parts. */
+  get hashing(): boolean {
+    return this.perPart.length > 0
   }
 
   update(chunk: Uint8Array): void {
@@ -48,25 +56,25 @@ export class MultipartHasher {
   digest(): MultipartDigest {
     // The last part is always open (an empty file is one empty part).
     this.endPart()
-    const partCount = this.md5s.length
+    const partCount = this.partCount
+    let etag: string | undefined
     const compositeChecksums: MultipartDigest['compositeChecksums'] = {}
-    this.composites.forEach(([algorithm, hash], i) => {
-      const combined = createHash(hash).update(Buffer.concat(this.digests[i]!)).digest('base64')
-      compositeChecksums[algorithm] = `${combined}-${partCount}`
+    this.perPart.forEach(([hash, what], i) => {
+      const combined = createHash(hash).update(Buffer.concat(this.digests[i]!))
+      if (what === 'etag') etag = `${combined.digest('hex')}-${partCount}`
+      else compositeChecksums[what] = `${combined.digest('base64')}-${partCount}`
     })
-    const etag = `${createHash('md5').update(Buffer.concat(this.md5s)).digest('hex')}-${partCount}`
-    return { partSize: this.partSize, partCount, etag, compositeChecksums }
+    return { partSize: this.partSize, partCount, ...(etag === undefined ? {} : { etag }), compositeChecksums }
   }
 
   private startPart(): void {
-    this.part = [createHash('md5'), ...this.composites.map(([, hash]) => createHash(hash))]
+    this.part = this.perPart.map(([hash]) => createHash(hash))
     this.filled = 0
   }
 
   private endPart(): void {
-    const [md5, ...rest] = this.part
-    this.md5s.push(md5!.digest())
-    rest.forEach((hash, i) => this.digests[i]!.push(hash.digest()))
+    this.part.forEach((hash, i) => this.digests[i]!.push(hash.digest()))
+    this.partCount++
     this.startPart()
   }
 }

@@ -21,14 +21,16 @@ export const SYNC_READ_LIMIT = 64 * 1024
 /**
  * Reads a file from start to end exactly once, handing every chunk to `onChunk`, which
  * must consume it synchronously: the buffer is reused. The next read is already under
- * way while `onChunk` runs, so disk and hashing overlap.
+ * way while `onChunk` runs, so disk and hashing overlap. A promise `onChunk` returns holds
+ * the next chunk back until it settles (a consumer on another thread catching up); files
+ * of at most SYNC_READ_LIMIT bytes are read without waiting, so it must not matter there.
  *
  * Throws FileChangedError when the bytes read differ from the size at open, or when size
  * or modification time differ after the read: digests of a moving file are worthless.
  */
 export async function readOnce(
   path: string,
-  onChunk: (chunk: Uint8Array) => void,
+  onChunk: (chunk: Uint8Array) => void | Promise<void>,
   options: ReadOnceOptions = {},
 ): Promise<number> {
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE
@@ -59,7 +61,8 @@ export async function readOnce(
       read = handle.read(current, 0, bufferSize, position)
       pending = read
       options.signal?.throwIfAborted()
-      onChunk(chunk)
+      const caughtUp = onChunk(chunk)
+      if (caughtUp) await caughtUp
     }
     const after = await handle.stat({ bigint: true })
     if (position !== expected) {
@@ -80,7 +83,7 @@ export async function readOnce(
  * readOnce for a file of at most SYNC_READ_LIMIT bytes at open, with the same checks, in
  * blocking calls; `undefined` (file closed, nothing read) when the file is larger.
  */
-function readSmallOnce(path: string, onChunk: (chunk: Uint8Array) => void, options: ReadOnceOptions, chunkSize: number): number | undefined {
+function readSmallOnce(path: string, onChunk: (chunk: Uint8Array) => unknown, options: ReadOnceOptions, chunkSize: number): number | undefined {
   const fd = openSync(path, 'r')
   try {
     const before = fstatSync(fd, { bigint: true })

@@ -20,6 +20,33 @@ export function compareContent(local: LocalDigest, remote: RemoteObject): Conten
  * (moto's HeadObject among them) report a composite one with neither its type nor its
  * `-N` suffix. Then a match is still proof of the bytes, but a mismatch is no evidence.
  */
+/** The MD5s beyond the checksums that judging a file against `remote` may need. */
+export interface Md5sNeeded {
+  /** The whole-file MD5, which only a single-part ETag can be compared with. */
+  wholeMd5: boolean
+  /** The multipart ETag, which only a multipart ETag can be compared with. */
+  multipartEtag: boolean
+}
+
+/**
+ * Which MD5s `compareContent` could use against `remote`, given local checksums of every
+ * algorithm the remote reports: none when there is no remote object or a full-object
+ * checksum decides first. The plan asks for no more, because an MD5 is the slowest digest
+ * of a large file and a file uploaded in parts needs none for its own upload.
+ */
+export function md5sNeeded(remote: RemoteObject | undefined): Md5sNeeded {
+  if (remote === undefined || fullChecksumDecides(remote)) return { wholeMd5: false, multipartEtag: false }
+  return { wholeMd5: /^[0-9a-f]{32}$/.test(remote.etag), multipartEtag: /-\d+$/.test(remote.etag) }
+}
+
+/** Whether `byFullChecksum` always gives a verdict, whatever the local bytes. */
+function fullChecksumDecides(remote: RemoteObject): boolean {
+  if (remote.checksumType === 'COMPOSITE') return false
+  // A mismatch of a checksum of unknown type is no evidence (see byFullChecksum).
+  if (remote.checksumType === undefined && /-\d+$/.test(remote.etag)) return false
+  return Object.values(remote.checksums).some((value) => value !== undefined && !isComposite(value))
+}
+
 function byFullChecksum(local: LocalDigest, remote: RemoteObject): ContentVerdict | undefined {
   if (remote.checksumType === 'COMPOSITE') return undefined
   const typeUnknown = remote.checksumType === undefined && /-\d+$/.test(remote.etag)
@@ -58,7 +85,7 @@ function byEtag(local: LocalDigest, remote: RemoteObject): ContentVerdict {
   }
   const ours = local.multipart
   const parts = ours ? partsMatch(ours.partSize, ours.partCount, remote) : 'no'
-  if (!ours || parts === 'no' || (parts === 'maybe' && ours.etag !== remote.etag)) {
+  if (!ours?.etag || parts === 'no' || (parts === 'maybe' && ours.etag !== remote.etag)) {
     return { same: undefined, why: `the object was uploaded in ${multipartEtag[1]} parts of a size putplan could not learn` }
   }
   return verdict(ours.etag === remote.etag, 'multipart ETag')

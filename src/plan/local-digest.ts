@@ -10,8 +10,13 @@ export const DEFAULT_CHECKSUM_ALGORITHM: ChecksumAlgorithm = 'CRC64NVME'
 
 export interface LocalDigest {
   size: number
-  /** Hex MD5 of the whole file: the ETag of a single-part, unencrypted or SSE-S3 upload. */
-  md5: string
+  /**
+   * Hex MD5 of the whole file: the ETag of a single-part, unencrypted or SSE-S3 upload.
+   * Always present for a file uploaded in one piece (its Content-MD5). For a file uploaded
+   * in parts only when the bucket holds a single-part copy that no checksum can judge: an
+   * MD5 of a gigabyte costs more than reading it.
+   */
+  md5?: string
   /** Full-object checksums, base64 as in `x-amz-checksum-*`. */
   checksums: Partial<Record<ChecksumAlgorithm, string>>
   /** Present when the file is uploaded in parts: what a multipart upload of it yields. */
@@ -21,8 +26,11 @@ export interface LocalDigest {
 export interface MultipartDigest {
   partSize: number
   partCount: number
-  /** `"<hex md5 of the part md5s>-<partCount>"`, without quotes. */
-  etag: string
+  /**
+   * `"<hex md5 of the part md5s>-<partCount>"`, without quotes. Present only when the bucket
+   * holds a multipart copy without a full-object checksum: nothing else needs it.
+   */
+  etag?: string
   /** Composite checksums (`<base64>-<partCount>`), for SHA1/SHA256 which S3 cannot combine. */
   compositeChecksums: Partial<Record<ChecksumAlgorithm, string>>
 }

@@ -42,6 +42,8 @@ const PLAIN_HEADERS: Partial<Record<StringOption, string>> = {
 export function putHeaders(options: PutOptions, digest: LocalDigest): Record<string, string> {
   const headers = objectHeaders(options)
   if (options.ifNoneMatch !== undefined) headers['if-none-match'] = options.ifNoneMatch
+  // The plan computes the MD5 of every file uploaded in one piece.
+  if (digest.md5 === undefined) throw new Error('the local digest has no MD5 for the Content-MD5 of a single PutObject')
   headers['content-md5'] = Buffer.from(digest.md5, 'hex').toString('base64')
   const algorithm = options.checksumAlgorithm ?? DEFAULT_CHECKSUM_ALGORITHM
   const value = digest.checksums[algorithm]

@@ -43,7 +43,13 @@ export async function checkFresh(plan: Plan, manifest: Manifest, concurrency: nu
 async function sameBytes(sourcePath: string | undefined, item: PlanItem): Promise<boolean> {
   if (sourcePath === undefined) return false
   try {
-    const now = await hashFile(sourcePath, { algorithms: Object.keys(item.local.checksums) as ChecksumAlgorithm[], multipart: policyOf(item.local) })
+    // Exactly the digests the plan recorded: a missing MD5 was not needed to judge the bucket.
+    const now = await hashFile(sourcePath, {
+      algorithms: Object.keys(item.local.checksums) as ChecksumAlgorithm[],
+      multipart: policyOf(item.local),
+      md5: () => item.local.md5 !== undefined,
+      multipartEtag: item.local.multipart?.etag !== undefined,
+    })
     return now.size === item.local.size && now.md5 === item.local.md5 && sameChecksums(now, item.local)
   } catch {
     return false
@@ -57,7 +63,12 @@ function policyOf(local: LocalDigest): MultipartPolicy | false {
 
 function sameChecksums(now: LocalDigest, planned: LocalDigest): boolean {
   const algorithms = Object.keys(planned.checksums) as ChecksumAlgorithm[]
-  return algorithms.every((a) => now.checksums[a] === planned.checksums[a]) && now.multipart?.etag === planned.multipart?.etag
+  const composites = Object.keys(planned.multipart?.compositeChecksums ?? {}) as ChecksumAlgorithm[]
+  return (
+    algorithms.every((a) => now.checksums[a] === planned.checksums[a]) &&
+    now.multipart?.etag === planned.multipart?.etag &&
+    composites.every((a) => now.multipart?.compositeChecksums[a] === planned.multipart?.compositeChecksums[a])
+  )
 }
 
 function stale(why: string): PutplanError {

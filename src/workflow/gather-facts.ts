@@ -1,7 +1,7 @@
-import { FileChangedError, hashFile, type MultipartPolicy } from '../local/index.js'
+import { FileChangedError, hashFile, isMultipart, type MultipartPolicy } from '../local/index.js'
 import { PutplanError } from '../errors/index.js'
 import type { ChecksumAlgorithm, DesiredObject, ObjectFacts, RemoteObject } from '../plan/index.js'
-import { CHECKSUM_PIN_FIELDS } from '../plan/index.js'
+import { CHECKSUM_PIN_FIELDS, md5sNeeded } from '../plan/index.js'
 import { DEFAULT_CHECKSUM_ALGORITHM, S3ServiceError, type ObjectStore, type RequestOptions } from '../s3/index.js'
 import { mapBounded } from '../util/map-bounded.js'
 
@@ -69,8 +69,12 @@ async function hashLocal(desired: DesiredObject, remote: RemoteObject | undefine
   for (const algorithm of Object.keys(remote?.checksums ?? {}) as ChecksumAlgorithm[]) algorithms.add(algorithm)
   // Another uploader's part size, when the bucket revealed it, predicts its multipart ETag.
   const multipart = remote?.firstPartSize !== undefined ? { threshold: 0, partSize: remote.firstPartSize, minPartSize: 1 } : policy
+  // A file apply uploads whole needs its MD5 (Content-MD5); one it uploads in parts needs
+  // MD5s only as evidence against what the bucket holds.
+  const needed = md5sNeeded(remote)
+  const md5 = (size: number) => needed.wholeMd5 || !isMultipart(size, policy)
   try {
-    return await hashFile(desired.sourcePath, { algorithms: [...algorithms], multipart })
+    return await hashFile(desired.sourcePath, { algorithms: [...algorithms], multipart, md5, multipartEtag: needed.multipartEtag })
   } catch (error) {
     throw fileError(desired, error)
   }

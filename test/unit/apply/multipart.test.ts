@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { executePlan, type ApplyEvent, type ExecuteOptions } from '../../../src/apply/index.js'
-import type { Plan } from '../../../src/plan/plan.js'
+import type { Plan, PlanItem } from '../../../src/plan/plan.js'
+import type { PutOptions } from '../../../src/plan/put-options.js'
 import { patternBytes } from '../local/temp-dir.js'
 import { MemoryStore, checksumOf, md5Hex } from './memory-store.js'
 import { planOf, SMALL_PARTS, useManifestDir } from './plan-builder.js'
@@ -134,6 +135,48 @@ describe('multipart upload', () => {
     expect(report.items[0]).toMatchObject({ outcome: 'failed', reason: 'the file changed since the plan: its parts no longer make the planned multipart ETag' })
     expect(store.callsOf('completeMultipartUpload')).toEqual([])
     expect(store.uploads.size).toBe(0)
+  })
+
+  describe('from a plan without the multipart ETag (a create computes no part MD5s)', () => {
+    /** The item as the plan makes it for a create: no whole-file MD5, no multipart ETag. */
+    async function planned(options: PutOptions = {}): Promise<PlanItem> {
+      const item = await files.item('big.bin', { action: 'create', data: DATA, options })
+      const { etag: _etag, ...multipart } = item.local.multipart!
+      const { md5: _md5, ...local } = item.local
+      return { ...item, local: { ...local, multipart } }
+    }
+    function change(): void {
+      const changed = Buffer.from(DATA)
+      changed[1500] = changed[1500]! ^ 0xff
+      writeFileSync(join(files.dir(), 'big.bin'), changed)
+    }
+
+    it('uploads, with the ETag S3 gives', async () => {
+      const store = new MemoryStore()
+      const report = await run(planOf([await planned()]), store)
+      expect(report.items[0]).toMatchObject({ outcome: 'created', bytes: 3000 })
+      expect(store.objects.get('big.bin')?.bytes.equals(DATA)).toBe(true)
+    })
+
+    it('a file changed since the plan fails the full-object checksum S3 checks on Complete', async () => {
+      const store = new MemoryStore()
+      const item = await planned()
+      change()
+      const report = await run(planOf([item]), store)
+      expect(report.items[0]).toMatchObject({ outcome: 'failed' })
+      expect(store.objects.size).toBe(0)
+      expect(store.uploads.size).toBe(0)
+    })
+
+    it.each(['SHA1', 'SHA256'] as const)('%s: a file changed since the plan no longer makes the planned composite, before completing', async (checksumAlgorithm) => {
+      const store = new MemoryStore()
+      const item = await planned({ checksumAlgorithm })
+      change()
+      const report = await run(planOf([item]), store)
+      expect(report.items[0]).toMatchObject({ outcome: 'failed', reason: `the file changed since the plan: its parts no longer make the planned ${checksumAlgorithm} composite checksum` })
+      expect(store.callsOf('completeMultipartUpload')).toEqual([])
+      expect(store.uploads.size).toBe(0)
+    })
   })
 
   it('reports an upload that cannot be aborted, after the final sweep tried again', async () => {

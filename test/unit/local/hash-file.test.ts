@@ -75,6 +75,27 @@ describe('hashFile', () => {
     expect((await hashFile(path, { multipart: false })).multipart).toBeUndefined()
   })
 
+  it('leaves out the whole-file MD5 and the multipart ETag when told, keeping parts and composites', async () => {
+    const data = patternBytes(2 * MiB + 5, 4)
+    const path = tmp.write('parts.bin', data)
+    const sizes: number[] = []
+    const md5 = (size: number) => (sizes.push(size), false)
+    const digest = await hashFile(path, { algorithms: ['CRC64NVME', 'SHA256'], multipart: SMALL_PARTS, md5, multipartEtag: false })
+    expect(sizes).toEqual([data.length])
+    expect(digest).toEqual({
+      size: data.length,
+      checksums: { CRC64NVME: expect.any(String), SHA256: createHash('sha256').update(data).digest('base64') },
+      multipart: { partSize: MiB, partCount: 3, compositeChecksums: { SHA256: expectedMultipart(data, MiB, 'sha256') } },
+    })
+  })
+
+  it('counts the parts when it hashes none of them', async () => {
+    const data = patternBytes(3 * MiB, 6)
+    const digest = await hashFile(tmp.write('count.bin', data), { algorithms: ['CRC64NVME'], multipart: SMALL_PARTS, md5: () => false, multipartEtag: false })
+    expect(digest.multipart).toEqual({ partSize: MiB, partCount: 3, compositeChecksums: {} })
+    expect(digest.md5).toBeUndefined()
+  })
+
   it('fails with FileChangedError when the file grows during the read', async () => {
     const path = tmp.write('grows.bin', patternBytes(256 * KiB))
     let appended = false
