@@ -1,5 +1,6 @@
 import { decodeListedKey } from './multipart-upload.js'
-import type { ListedObject } from './object-store.js'
+import { requestOptionHeaders } from './head-object.js'
+import type { ListedObject, RequestOptions } from './object-store.js'
 import { unquote } from './remote-object-headers.js'
 import type { RequestExecutor } from './request-executor.js'
 import { child, children, parseXml, text } from './xml.js'
@@ -8,13 +9,13 @@ import { child, children, parseXml, text } from './xml.js'
  * ListObjectsV2, one page per iteration. Keys are asked URL-encoded (`encoding-type=url`)
  * so that any key survives XML, and decoded here.
  */
-export async function* listObjectsV2(executor: RequestExecutor, prefix?: string): AsyncGenerator<ListedObject[]> {
+export async function* listObjectsV2(executor: RequestExecutor, prefix?: string, options: RequestOptions = {}): AsyncGenerator<ListedObject[]> {
   let token: string | undefined
   for (;;) {
     const query: Record<string, string> = { 'list-type': '2', 'encoding-type': 'url' }
     if (prefix !== undefined && prefix !== '') query.prefix = prefix
     if (token !== undefined) query['continuation-token'] = token
-    const response = await executor.send({ operation: 'ListObjectsV2', method: 'GET', query })
+    const response = await executor.send({ operation: 'ListObjectsV2', method: 'GET', query, headers: requestOptionHeaders(options) })
     const page = parseListPage(response.body.toString('utf8'))
     yield page.objects
     if (page.nextToken === undefined) return

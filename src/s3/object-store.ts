@@ -24,7 +24,7 @@ export interface ObjectStore {
   abortMultipartUpload(key: string, uploadId: string, options?: RequestOptions): Promise<void>
   listMultipartUploads(prefix?: string): AsyncIterable<MultipartUploadInfo>
   /** Pages of objects, in S3's order (by key). */
-  listObjectsV2(prefix?: string): AsyncIterable<ListedObject[]>
+  listObjectsV2(prefix?: string, options?: RequestOptions): AsyncIterable<ListedObject[]>
   /** Resolves when the bucket exists and is reachable with these credentials. */
   headBucket(options?: RequestOptions): Promise<void>
 }

@@ -115,8 +115,8 @@ export class S3Client implements ObjectStore {
     return multipart.listMultipartUploads(this.executor, prefix)
   }
 
-  listObjectsV2(prefix?: string): AsyncIterable<ListedObject[]> {
-    return listObjectsV2(this.executor, prefix)
+  listObjectsV2(prefix?: string, options?: RequestOptions): AsyncIterable<ListedObject[]> {
+    return listObjectsV2(this.executor, prefix, options)
   }
 
   headBucket(options?: RequestOptions): Promise<void> {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { PutplanError } from '../errors/index.js'
 import { STATE_FORMAT_VERSION, trustRecord, type RemoteObject, type StateDocument } from '../plan/index.js'
-import { S3ServiceError, type ListedObject, type ObjectStore } from '../s3/index.js'
+import { requestOptionHeaders, S3ServiceError, type ListedObject, type ObjectStore, type RequestOptions } from '../s3/index.js'
 
 /** Where the state record lives, and the store that reaches it. */
 export interface StateAccess {
@@ -10,6 +10,8 @@ export interface StateAccess {
   /** The bucket the record describes (the manifest's). */
   bucket: string
   conditionalWrites: boolean
+  /** Bucket owner / requester-pays headers, when the record is in the manifest's bucket. */
+  request?: RequestOptions
 }
 
 export interface LoadedState {
@@ -20,7 +22,7 @@ export interface LoadedState {
 
 /** Reads the record; a missing or unreadable one is an empty record (the plan then asks HeadObject). */
 export async function readState(access: StateAccess): Promise<LoadedState> {
-  const stored = await access.store.getObject(access.key)
+  const stored = await access.store.getObject(access.key, access.request)
   const empty: StateDocument = { formatVersion: STATE_FORMAT_VERSION, bucket: access.bucket, objects: {} }
   if (!stored) return { document: empty }
   const document = parseState(stored.body.toString('utf8'), access.bucket)
@@ -47,6 +49,7 @@ export async function updateState(access: StateAccess, change: (document: StateD
     const current = await readState(access)
     const body = Buffer.from(`${JSON.stringify(change(current.document))}\n`)
     const headers: Record<string, string> = {
+      ...requestOptionHeaders(access.request ?? {}),
       'content-type': 'application/json',
       'content-md5': createHash('md5').update(body).digest('base64'),
     }
@@ -67,11 +70,11 @@ export async function updateState(access: StateAccess, change: (document: StateD
 }
 
 /** LIST of the keys' longest common prefix: every listed object among them, by key. */
-export async function listKeys(store: ObjectStore, keys: readonly string[]): Promise<Map<string, ListedObject>> {
+export async function listKeys(store: ObjectStore, keys: readonly string[], request: RequestOptions = {}): Promise<Map<string, ListedObject>> {
   const wanted = new Set(keys)
   const listed = new Map<string, ListedObject>()
   if (keys.length === 0) return listed
-  for await (const page of store.listObjectsV2(commonPrefix(keys))) {
+  for await (const page of store.listObjectsV2(commonPrefix(keys), request)) {
     for (const object of page) if (wanted.has(object.key)) listed.set(object.key, object)
   }
   return listed
@@ -97,8 +100,13 @@ export function commonPrefix(keys: readonly string[]): string {
  * than the keys warrant (a small manifest in a big shared bucket), or the store refuses
  * it, every key stays unknown and is asked with HeadObject.
  */
-export async function knownObjects(store: ObjectStore, access: StateAccess | undefined, keys: readonly string[]): Promise<Map<string, RemoteObject | null>> {
-  const [state, listed] = await Promise.all([access ? readState(access) : undefined, listWithin(store, keys)])
+export async function knownObjects(
+  store: ObjectStore,
+  access: StateAccess | undefined,
+  keys: readonly string[],
+  request: RequestOptions = {},
+): Promise<Map<string, RemoteObject | null>> {
+  const [state, listed] = await Promise.all([access ? readState(access) : undefined, listWithin(store, keys, request)])
   const known = new Map<string, RemoteObject | null>()
   if (!listed) return known
   for (const key of keys) {
@@ -116,14 +124,14 @@ export async function knownObjects(store: ObjectStore, access: StateAccess | und
 const PAGES_PER_THOUSAND_KEYS = 2
 const SLACK_PAGES = 2
 
-async function listWithin(store: ObjectStore, keys: readonly string[]): Promise<Map<string, ListedObject> | undefined> {
+async function listWithin(store: ObjectStore, keys: readonly string[], request: RequestOptions): Promise<Map<string, ListedObject> | undefined> {
   if (keys.length === 0) return new Map()
   const budget = Math.ceil(keys.length / 1000) * PAGES_PER_THOUSAND_KEYS + SLACK_PAGES
   const wanted = new Set(keys)
   const listed = new Map<string, ListedObject>()
   let pages = 0
   try {
-    for await (const page of store.listObjectsV2(commonPrefix(keys))) {
+    for await (const page of store.listObjectsV2(commonPrefix(keys), request)) {
       if (++pages > budget) return undefined
       for (const object of page) if (wanted.has(object.key)) listed.set(object.key, object)
     }

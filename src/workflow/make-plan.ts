@@ -2,7 +2,8 @@ import { DEFAULT_MULTIPART_POLICY, type MultipartPolicy } from '../local/index.j
 import { PutplanError } from '../errors/index.js'
 import type { Manifest } from '../manifest/index.js'
 import { computePlan, type ObjectFacts, type Plan } from '../plan/index.js'
-import { S3ServiceError, type ObjectStore } from '../s3/index.js'
+import { S3ServiceError, type ObjectStore, type RequestOptions } from '../s3/index.js'
+import { bucketRequestOptions } from './bucket-request-options.js'
 import { knownObjects, type StateAccess } from './bucket-state.js'
 import { gatherFacts } from './gather-facts.js'
 
@@ -24,9 +25,10 @@ export interface PlanResult {
 
 /** Reads the bucket and the files, then diffs: the plan stage, with the store given. */
 export async function makePlan(manifest: Manifest, store: ObjectStore, options: PlanOptions): Promise<PlanResult> {
-  await checkBucket(store, manifest)
+  const request = bucketRequestOptions(manifest)
+  await checkBucket(store, manifest, request)
   const keys = manifest.objects.map((o) => o.key)
-  const known = options.refresh ? undefined : await knownObjects(store, options.state, keys)
+  const known = options.refresh ? undefined : await knownObjects(store, options.state, keys, request)
   const facts = await gatherFacts(manifest.objects, {
     store,
     concurrency: options.concurrency,
@@ -41,10 +43,10 @@ export async function makePlan(manifest: Manifest, store: ObjectStore, options: 
  * HeadObject cannot tell a missing bucket from a missing key (no body on HEAD), so the
  * bucket is checked first: otherwise a typo in its name would plan to create everything.
  */
-async function checkBucket(store: ObjectStore, manifest: Manifest): Promise<void> {
-  const owner = manifest.objects.find((o) => o.options.expectedBucketOwner !== undefined)?.options.expectedBucketOwner
+async function checkBucket(store: ObjectStore, manifest: Manifest, request: RequestOptions): Promise<void> {
+  const owner = request.expectedBucketOwner
   try {
-    await store.headBucket(owner === undefined ? {} : { expectedBucketOwner: owner })
+    await store.headBucket(request)
   } catch (error) {
     if (!(error instanceof S3ServiceError)) throw error
     if (error.status === 404) throw new PutplanError('s3', `bucket "${manifest.bucket}" does not exist (or this endpoint does not serve it)`)

@@ -1,6 +1,7 @@
 import type { Manifest } from '../manifest/index.js'
 import type { S3Client } from '../s3/index.js'
 import type { StateAccess } from './bucket-state.js'
+import { bucketRequestOptions } from './bucket-request-options.js'
 import { openStore } from './open-store.js'
 import type { BucketRequest } from './bucket-request.js'
 
@@ -16,7 +17,7 @@ export async function openState(
   const elsewhere = location.bucket !== undefined && location.bucket !== manifest.bucket
   const stateStore = elsewhere ? await openStore({ ...manifest, bucket: location.bucket! }, request.connection, request.env, request.client) : store
   return {
-    access: { store: stateStore, key: location.key, bucket: manifest.bucket, conditionalWrites },
+    access: { store: stateStore, key: location.key, bucket: manifest.bucket, conditionalWrites, ...(elsewhere ? {} : { request: bucketRequestOptions(manifest) }) },
     close: async () => {
       if (elsewhere) await stateStore.close()
     },

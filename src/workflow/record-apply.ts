@@ -2,6 +2,7 @@ import type { ApplyReport } from '../apply/index.js'
 import type { Manifest } from '../manifest/index.js'
 import { recordOfRemote, recordOfWrite, type ObjectFacts, type Plan, type StateRecord } from '../plan/index.js'
 import type { ObjectStore } from '../s3/index.js'
+import { bucketRequestOptions } from './bucket-request-options.js'
 import { listKeys, updateState, type StateAccess } from './bucket-state.js'
 
 /**
@@ -19,7 +20,7 @@ export async function recordApply(
   report: ApplyReport,
 ): Promise<void> {
   const written = report.items.filter((o) => o.outcome === 'created' || o.outcome === 'updated')
-  const listed = await listKeys(store, written.map((o) => o.key))
+  const listed = await listKeys(store, written.map((o) => o.key), bucketRequestOptions(manifest))
   const options = new Map(manifest.objects.map((o) => [o.key, o.options]))
   const planned = new Map(plan.items.map((item) => [item.key, item]))
   const verified = new Map((facts ?? []).map((f) => [f.desired.key, f.remote]))
