@@ -2,7 +2,7 @@ import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../plan/local-diges
 import type { CompleteMultipartInput, MultipartUploadInfo, PutObjectResult, RequestOptions, UploadedPart, UploadPartInput } from './object-store.js'
 import { requestOptionHeaders } from './head-object.js'
 import { putResultFromHeaders } from './put-object.js'
-import { CHECKSUM_HEADERS, unquote } from './remote-object-headers.js'
+import { CHECKSUM_HEADERS, checksumsFromHeaders, unquote } from './remote-object-headers.js'
 import type { RequestExecutor } from './request-executor.js'
 import { UnexpectedAnswerError } from './s3-errors.js'
 import { child, children, parseXml, text, xmlEscape } from './xml.js'
@@ -24,7 +24,7 @@ export async function uploadPart(executor: RequestExecutor, key: string, input: 
     headers: { ...input.headers, 'content-length': String(input.contentLength) },
     body: input.body,
   })
-  return { partNumber: input.partNumber, etag: unquote(response.headers.etag ?? ''), checksums: checksumsOf(response.headers) }
+  return { partNumber: input.partNumber, etag: unquote(response.headers.etag ?? ''), checksums: checksumsFromHeaders(response.headers) }
 }
 
 export async function completeMultipartUpload(executor: RequestExecutor, key: string, input: CompleteMultipartInput): Promise<PutObjectResult> {
@@ -101,13 +101,4 @@ export function decodeListedKey(value: string): string {
   } catch {
     return value
   }
-}
-
-function checksumsOf(h: Record<string, string>): Partial<Record<ChecksumAlgorithm, string>> {
-  const out: Partial<Record<ChecksumAlgorithm, string>> = {}
-  for (const algorithm of CHECKSUM_ALGORITHMS) {
-    const value = h[CHECKSUM_HEADERS[algorithm]]
-    if (value !== undefined && value !== '') out[algorithm] = value
-  }
-  return out
 }

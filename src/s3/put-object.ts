@@ -1,6 +1,5 @@
-import { CHECKSUM_ALGORITHMS } from '../plan/local-digest.js'
 import type { PutObjectInput, PutObjectResult } from './object-store.js'
-import { CHECKSUM_HEADERS, unquote } from './remote-object-headers.js'
+import { checksumsFromHeaders, unquote } from './remote-object-headers.js'
 import type { RequestExecutor } from './request-executor.js'
 import { UnexpectedAnswerError } from './s3-errors.js'
 
@@ -19,11 +18,7 @@ export async function putObject(executor: RequestExecutor, key: string, input: P
 
 /** The fields of PutObject's answer (CompleteMultipartUpload shares the header ones). */
 export function putResultFromHeaders(h: Record<string, string>, etagFromBody?: string): PutObjectResult {
-  const result: PutObjectResult = { etag: unquote(etagFromBody ?? h.etag ?? ''), checksums: {} }
-  for (const algorithm of CHECKSUM_ALGORITHMS) {
-    const value = h[CHECKSUM_HEADERS[algorithm]]
-    if (value !== undefined && value !== '') result.checksums[algorithm] = value
-  }
+  const result: PutObjectResult = { etag: unquote(etagFromBody ?? h.etag ?? ''), checksums: checksumsFromHeaders(h) }
   const set = <K extends keyof PutObjectResult>(field: K, value: PutObjectResult[K] | undefined): void => {
     if (value !== undefined) result[field] = value
   }

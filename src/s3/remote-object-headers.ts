@@ -23,11 +23,7 @@ export function remoteObjectFromHeaders(h: Record<string, string>, partNumber?: 
   const length = toInt(h['content-length']) ?? 0
   const total = partNumber === undefined ? undefined : toInt(/\/(\d+)\s*$/.exec(h['content-range'] ?? '')?.[1])
   const partCount = toInt(h['x-amz-mp-parts-count']) ?? toInt(/-(\d+)$/.exec(etag)?.[1])
-  const checksums: RemoteObject['checksums'] = {}
-  for (const algorithm of CHECKSUM_ALGORITHMS) {
-    const value = h[CHECKSUM_HEADERS[algorithm]]
-    if (value !== undefined && value !== '') checksums[algorithm] = value
-  }
+  const checksums = checksumsFromHeaders(h)
   const checksumType = h['x-amz-checksum-type']
   const remote: RemoteObject = {
     etag,
@@ -42,6 +38,16 @@ export function remoteObjectFromHeaders(h: Record<string, string>, partNumber?: 
   if (partCount !== undefined) remote.partCount = partCount
   if (partNumber !== undefined && partCount !== undefined) remote.firstPartSize = length
   return remote
+}
+
+/** The `x-amz-checksum-*` values of an answer (HeadObject, PutObject, UploadPart), by algorithm. */
+export function checksumsFromHeaders(h: Record<string, string>): Partial<Record<ChecksumAlgorithm, string>> {
+  const checksums: Partial<Record<ChecksumAlgorithm, string>> = {}
+  for (const algorithm of CHECKSUM_ALGORITHMS) {
+    const value = h[CHECKSUM_HEADERS[algorithm]]
+    if (value !== undefined && value !== '') checksums[algorithm] = value
+  }
+  return checksums
 }
 
 function headerOptions(h: Record<string, string>): RemoteHeaderOptions {
