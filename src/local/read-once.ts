@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { FileChangedError } from './file-changed-error.js'
 
@@ -64,13 +64,7 @@ export async function readOnce(
       const caughtUp = onChunk(chunk)
       if (caughtUp) await caughtUp
     }
-    const after = await handle.stat({ bigint: true })
-    if (position !== expected) {
-      throw new FileChangedError(path, expected, position, `${expected} bytes at open, ${position} read`)
-    }
-    if (after.size !== before.size || after.mtimeNs !== before.mtimeNs) {
-      throw new FileChangedError(path, expected, position, 'modified during the read')
-    }
+    checkUnchanged(path, expected, position, before, await handle.stat({ bigint: true }))
     return position
   } finally {
     // A read may still be in flight when a chunk handler or the signal threw.
@@ -101,15 +95,19 @@ function readSmallOnce(path: string, onChunk: (chunk: Uint8Array) => unknown, op
       options.signal?.throwIfAborted()
       onChunk(buffer.subarray(0, bytesRead))
     }
-    const after = fstatSync(fd, { bigint: true })
-    if (position !== expected) {
-      throw new FileChangedError(path, expected, position, `${expected} bytes at open, ${position} read`)
-    }
-    if (after.size !== before.size || after.mtimeNs !== before.mtimeNs) {
-      throw new FileChangedError(path, expected, position, 'modified during the read')
-    }
+    checkUnchanged(path, expected, position, before, fstatSync(fd, { bigint: true }))
     return position
   } finally {
     closeSync(fd)
+  }
+}
+
+/** The file read is the file opened: every byte of it, and nothing changed meanwhile. */
+function checkUnchanged(path: string, expected: number, position: number, before: BigIntStats, after: BigIntStats): void {
+  if (position !== expected) {
+    throw new FileChangedError(path, expected, position, `${expected} bytes at open, ${position} read`)
+  }
+  if (after.size !== before.size || after.mtimeNs !== before.mtimeNs) {
+    throw new FileChangedError(path, expected, position, 'modified during the read')
   }
 }
