@@ -9,47 +9,20 @@
 import { randomBytes } from 'node:crypto'
 import { open } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { HeadObjectCommand } from '@aws-sdk/client-s3'
+import { describe, expect, it } from 'vitest'
 import { applyJson, getBytes, listUploads, parseReportJson, sha256, type ApplyRun } from '../support/apply-workspace.js'
-import { startFaultProxy, type FaultProxy, type FaultStats } from '../support/fault-proxy.js'
-import { awsEnv, createBucket, s3Client, startMoto, type MotoServer } from '../support/moto.js'
-import { makeWorkspace, type Workspace } from '../support/plan-workspace.js'
+import type { FaultStats } from '../support/fault-proxy.js'
+import { useFaultSuite } from '../support/fault-suite.js'
 import { runPutplan } from '../support/run-cli.js'
 
 const MiB = 1024 * 1024
-let server: MotoServer
-let proxy: FaultProxy
-let s3: S3Client
-let env: Record<string, string>
-const workspaces: Workspace[] = []
-
-beforeAll(async () => {
-  server = await startMoto()
-  proxy = await startFaultProxy(server.endpoint)
-  s3 = s3Client(server)
-  env = { ...awsEnv(server), AWS_ENDPOINT_URL: proxy.endpoint }
-})
-
-afterAll(async () => {
-  s3?.destroy()
-  await proxy?.stop()
-  await server?.stop()
-  await Promise.all(workspaces.map((ws) => ws.remove()))
-})
-
-async function scenario(bucket: string, files: Record<string, Buffer>): Promise<Workspace> {
-  await createBucket(server, bucket)
-  const ws = await makeWorkspace('putplan-faults-')
-  workspaces.push(ws)
-  for (const [path, bytes] of Object.entries(files)) await ws.write(`files/${path}`, bytes)
-  await ws.manifest({ version: 1, bucket, defaults: { checksumAlgorithm: 'CRC32' }, uploads: [{ source: 'files/**', root: 'files' }] })
-  return ws
-}
+const suite = useFaultSuite()
+const { scenario } = suite
 
 async function exists(bucket: string, key: string): Promise<boolean> {
   try {
-    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))
+    await suite.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))
     return true
   } catch (error) {
     if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false
@@ -58,7 +31,7 @@ async function exists(bucket: string, key: string): Promise<boolean> {
 }
 
 async function stored(bucket: string, key: string): Promise<string | undefined> {
-  return (await exists(bucket, key)) ? sha256(await getBytes(s3, { Bucket: bucket, Key: key })) : undefined
+  return (await exists(bucket, key)) ? sha256(await getBytes(suite.s3, { Bucket: bucket, Key: key })) : undefined
 }
 
 const retryLines = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('retry: '))
@@ -74,11 +47,11 @@ describe('faults that do not pass fail cleanly', () => {
     for (let i = 0; i < 5; i++) files[`small/s${i}.txt`] = randomBytes(2000 + i)
     const ws = await scenario('persistent', files)
     // Every PutObject and UploadPart: the multipart upload starts (so it must be aborted), no body ever lands.
-    proxy.setFaults({ seed: 503, rules: [{ kind: 'slowdown', rate: 1, methods: ['PUT'] }] })
+    suite.proxy.setFaults({ seed: 503, rules: [{ kind: 'slowdown', rate: 1, methods: ['PUT'] }] })
     const started = Date.now()
-    const run = await applyJson(ws, env, ['--auto-approve', '--verbose', '--max-attempts', '3'])
+    const run = await applyJson(ws, suite.env, ['--auto-approve', '--verbose', '--max-attempts', '3'])
     const elapsed = Date.now() - started
-    const stats = proxy.stats()
+    const stats = suite.proxy.stats()
     record(`persistent 503 SlowDown on PUT (--max-attempts 3), stopped after ${elapsed} ms`, 6, run, stats)
 
     expect(run.result.code).toBe(1)
@@ -90,23 +63,23 @@ describe('faults that do not pass fail cleanly', () => {
     expect((stats.byOperation.UploadPart ?? 0) % 3).toBe(0)
     expect(stats.byOperation.AbortMultipartUpload).toBe(1)
     for (const key of Object.keys(files)) expect(await exists('persistent', key), key).toBe(false)
-    expect(await listUploads(s3, 'persistent')).toEqual([])
+    expect(await listUploads(suite.s3, 'persistent')).toEqual([])
 
     // The human report names every failed object too.
-    proxy.setFaults({ seed: 503, rules: [{ kind: 'slowdown', rate: 1, methods: ['PUT'] }] })
-    const human = await runPutplan(['apply', '--auto-approve', '--max-attempts', '2'], { cwd: ws.dir, env })
+    suite.proxy.setFaults({ seed: 503, rules: [{ kind: 'slowdown', rate: 1, methods: ['PUT'] }] })
+    const human = await runPutplan(['apply', '--auto-approve', '--max-attempts', '2'], { cwd: ws.dir, env: suite.env })
     expect(human.code).toBe(1)
     for (const key of Object.keys(files)) expect(human.stderr).toContain(`x ${key}: failed`)
     expect(human.stderr).toMatch(/Apply incomplete: 0 created.*6 failed/)
-    expect(await listUploads(s3, 'persistent')).toEqual([])
+    expect(await listUploads(suite.s3, 'persistent')).toEqual([])
   })
 
   it('412 on conditional writes: conflicts, exit 1, never an overwrite', async () => {
     const before: Record<string, Buffer> = {}
     for (let i = 0; i < 12; i++) before[`obj/o${String(i).padStart(2, '0')}.txt`] = randomBytes(500 + i)
     const ws = await scenario('precondition', before)
-    proxy.setFaults({})
-    const first = await applyJson(ws, env)
+    suite.proxy.setFaults({})
+    const first = await applyJson(ws, suite.env)
     expect(first.result.code, first.result.stderr).toBe(0)
 
     // Every file changes (updates, If-Match), and four new ones appear (creates, If-None-Match).
@@ -115,9 +88,9 @@ describe('faults that do not pass fail cleanly', () => {
     for (let i = 0; i < 4; i++) after[`new/n${i}.txt`] = randomBytes(300 + i)
     for (const [path, bytes] of Object.entries(after)) await ws.write(`files/${path}`, bytes)
 
-    proxy.setFaults({ seed: 412, rules: [{ kind: 'precondition', rate: 0.5 }] })
-    const run = await applyJson(ws, env, ['--auto-approve', '--verbose'])
-    const stats = proxy.stats()
+    suite.proxy.setFaults({ seed: 412, rules: [{ kind: 'precondition', rate: 0.5 }] })
+    const run = await applyJson(ws, suite.env, ['--auto-approve', '--verbose'])
+    const stats = suite.proxy.stats()
     record('412 on 50% of conditional writes', 16, run, stats)
 
     expect(run.result.code).toBe(1)
@@ -142,17 +115,17 @@ describe('faults that do not pass fail cleanly', () => {
     const SIZE = 16 * MiB
     const oldUpdate = randomBytes(SIZE)
     const ws = await scenario('changing', { 'update.bin': oldUpdate })
-    proxy.setFaults({})
-    expect((await applyJson(ws, env)).result.code).toBe(0)
+    suite.proxy.setFaults({})
+    expect((await applyJson(ws, suite.env)).result.code).toBe(0)
 
     // One create and one update, each slow enough on the wire to be changed halfway.
     const create = randomBytes(SIZE)
     const update = randomBytes(SIZE)
     await ws.write('files/create.bin', create)
     await ws.write('files/update.bin', update)
-    proxy.setFaults({ bytesPerSecond: 4 * MiB })
-    const applying = runPutplan(['apply', '--auto-approve', '--format', 'json', '--verbose'], { cwd: ws.dir, env })
-    await waitFor(() => (proxy.stats().byOperation.PutObject ?? 0) >= 2 && proxy.stats().throttledBytes > 2 * MiB, 15_000)
+    suite.proxy.setFaults({ bytesPerSecond: 4 * MiB })
+    const applying = runPutplan(['apply', '--auto-approve', '--format', 'json', '--verbose'], { cwd: ws.dir, env: suite.env })
+    await waitFor(() => (suite.proxy.stats().byOperation.PutObject ?? 0) >= 2 && suite.proxy.stats().throttledBytes > 2 * MiB, 15_000)
     // Rewritten in place (same size, other bytes) and appended to.
     await overwrite(ws.path('files/create.bin'), 0, randomBytes(SIZE))
     await overwrite(ws.path('files/update.bin'), SIZE - 10, Buffer.from('appended, and the last ten bytes rewritten'))

@@ -6,43 +6,15 @@
  * the same faults every time.
  */
 import { randomBytes } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { S3Client } from '@aws-sdk/client-s3'
+import { describe, expect, it } from 'vitest'
 import { applyJson, getBytes, listUploads, sha256, type ApplyRun } from '../support/apply-workspace.js'
-import { startFaultProxy, type FaultProxy, type FaultStats, type Faults } from '../support/fault-proxy.js'
-import { awsEnv, createBucket, s3Client, startMoto, type MotoServer } from '../support/moto.js'
-import { makeWorkspace, planJson, type Workspace } from '../support/plan-workspace.js'
+import type { FaultStats, Faults } from '../support/fault-proxy.js'
+import { useFaultSuite } from '../support/fault-suite.js'
+import { planJson, type Workspace } from '../support/plan-workspace.js'
 
 const MiB = 1024 * 1024
-let server: MotoServer
-let proxy: FaultProxy
-let s3: S3Client
-let env: Record<string, string>
-const workspaces: Workspace[] = []
-
-beforeAll(async () => {
-  server = await startMoto()
-  proxy = await startFaultProxy(server.endpoint)
-  s3 = s3Client(server)
-  env = { ...awsEnv(server), AWS_ENDPOINT_URL: proxy.endpoint }
-})
-
-afterAll(async () => {
-  s3?.destroy()
-  await proxy?.stop()
-  await server?.stop()
-  await Promise.all(workspaces.map((ws) => ws.remove()))
-})
-
-/** A bucket and a workspace whose manifest uploads `files` (key = path) with CRC32 checksums, which moto keeps right for multipart too. */
-async function scenario(bucket: string, files: Record<string, Buffer>): Promise<Workspace> {
-  await createBucket(server, bucket)
-  const ws = await makeWorkspace('putplan-faults-')
-  workspaces.push(ws)
-  for (const [path, bytes] of Object.entries(files)) await ws.write(`files/${path}`, bytes)
-  await ws.manifest({ version: 1, bucket, defaults: { checksumAlgorithm: 'CRC32' }, uploads: [{ source: 'files/**', root: 'files' }] })
-  return ws
-}
+const suite = useFaultSuite()
+const { scenario } = suite
 
 function smallFiles(count: number, seed: number): Record<string, Buffer> {
   return Object.fromEntries(Array.from({ length: count }, (_, i) => [`small/f${String(i).padStart(3, '0')}.bin`, randomBytes(1024 + ((i * 7919 + seed) % 20_000))]))
@@ -52,16 +24,16 @@ function smallFiles(count: number, seed: number): Record<string, Buffer> {
 async function expectBucketHolds(bucket: string, files: Record<string, Buffer>): Promise<void> {
   const wrong: string[] = []
   for (const [key, bytes] of Object.entries(files)) {
-    const stored = await getBytes(s3, { Bucket: bucket, Key: key }).catch(() => undefined)
+    const stored = await getBytes(suite.s3, { Bucket: bucket, Key: key }).catch(() => undefined)
     if (stored === undefined || sha256(stored) !== sha256(bytes)) wrong.push(key)
   }
   expect(wrong).toEqual([])
-  expect(await listUploads(s3, bucket)).toEqual([])
+  expect(await listUploads(suite.s3, bucket)).toEqual([])
 }
 
 async function expectZeroChanges(ws: Workspace): Promise<void> {
-  proxy.setFaults({})
-  const { result, plan } = await planJson(ws, env)
+  suite.proxy.setFaults({})
+  const { result, plan } = await planJson(ws, suite.env)
   expect(result.code, result.stderr).toBe(0)
   expect(plan.summary).toMatchObject({ create: 0, update: 0, conflict: 0 })
 }
@@ -90,9 +62,9 @@ describe('transient faults are retried into a correct bucket', () => {
       // Never more than the attempts the CLI makes (5 by default) minus one.
       maxPerRequest: 3,
     }
-    proxy.setFaults(faults)
-    const run = await applyJson(ws, env, ['--auto-approve', '--verbose'], 90_000)
-    const stats = proxy.stats()
+    suite.proxy.setFaults(faults)
+    const run = await applyJson(ws, suite.env, ['--auto-approve', '--verbose'], 90_000)
+    const stats = suite.proxy.stats()
     record('20% mixed', 62, run, stats)
 
     expect(run.result.code, run.result.stderr).toBe(0)
@@ -108,13 +80,13 @@ describe('transient faults are retried into a correct bucket', () => {
   it('resets after the server acted on creates: counted created (checked in the bucket), not conflicts', async () => {
     const files = { ...smallFiles(20, 2), 'big/one.bin': randomBytes(16 * MiB + 999) }
     const ws = await scenario('reset-after', files)
-    proxy.setFaults({
+    suite.proxy.setFaults({
       seed: 3,
       rules: [{ kind: 'reset-after', rate: 0.5, operations: ['PutObject', 'CompleteMultipartUpload'] }],
       maxPerRequest: 1,
     })
-    const run = await applyJson(ws, env, ['--auto-approve', '--verbose'])
-    const stats = proxy.stats()
+    const run = await applyJson(ws, suite.env, ['--auto-approve', '--verbose'])
+    const stats = suite.proxy.stats()
     record('reset after the server acted (creates)', 21, run, stats)
 
     expect(run.result.code, run.result.stderr).toBe(0)
@@ -132,24 +104,24 @@ describe('transient faults are retried into a correct bucket', () => {
   it('a lost answer to CreateMultipartUpload: retried, the object is right; the upload whose answer was lost stays open (known gap)', async () => {
     const files = { 'big/lost.bin': randomBytes(16 * MiB + 1) }
     const ws = await scenario('lost-create-upload', files)
-    proxy.setFaults({ rules: [{ kind: 'reset-after', rate: 1, operations: ['CreateMultipartUpload'] }], maxPerRequest: 1 })
-    const run = await applyJson(ws, env, ['--auto-approve', '--verbose'])
-    const stats = proxy.stats()
+    suite.proxy.setFaults({ rules: [{ kind: 'reset-after', rate: 1, operations: ['CreateMultipartUpload'] }], maxPerRequest: 1 })
+    const run = await applyJson(ws, suite.env, ['--auto-approve', '--verbose'])
+    const stats = suite.proxy.stats()
     record('reset after CreateMultipartUpload acted', 1, run, stats)
 
     expect(run.result.code, run.result.stderr).toBe(0)
     expect(stats.injected['reset-after']).toBe(1)
-    const stored = await getBytes(s3, { Bucket: 'lost-create-upload', Key: 'big/lost.bin' })
+    const stored = await getBytes(suite.s3, { Bucket: 'lost-create-upload', Key: 'big/lost.bin' })
     expect(sha256(stored)).toBe(sha256(files['big/lost.bin']))
     // putplan never learnt the first upload's id, so it cannot abort it. It holds no parts (costs
     // nothing); S3's AbortIncompleteMultipartUpload lifecycle rule removes it. Flip this when fixed.
-    expect(await listUploads(s3, 'lost-create-upload')).toHaveLength(1)
+    expect(await listUploads(suite.s3, 'lost-create-upload')).toHaveLength(1)
   })
 
   it('409 ConditionalRequestConflict and 503 with Retry-After, below persistence: retried, finishes', async () => {
     const files = smallFiles(20, 3)
     const ws = await scenario('conflict-409', files)
-    proxy.setFaults({
+    suite.proxy.setFaults({
       seed: 410,
       rules: [
         { kind: 'conditional-conflict', rate: 0.3 },
@@ -157,8 +129,8 @@ describe('transient faults are retried into a correct bucket', () => {
       ],
       maxPerRequest: 2,
     })
-    const run = await applyJson(ws, env, ['--auto-approve', '--verbose'])
-    const stats = proxy.stats()
+    const run = await applyJson(ws, suite.env, ['--auto-approve', '--verbose'])
+    const stats = suite.proxy.stats()
     record('409 ConditionalRequestConflict 30% + Retry-After 10%', 20, run, stats)
 
     expect(run.result.code, run.result.stderr).toBe(0)
@@ -174,10 +146,10 @@ describe('transient faults are retried into a correct bucket', () => {
   it('latency and a throttled bandwidth: slower, still correct', async () => {
     const files = smallFiles(12, 4)
     const ws = await scenario('slow-link', files)
-    proxy.setFaults({ delayMs: 150, bytesPerSecond: 256 * 1024 })
+    suite.proxy.setFaults({ delayMs: 150, bytesPerSecond: 256 * 1024 })
     const started = Date.now()
-    const run = await applyJson(ws, env, ['--auto-approve', '--concurrency', '4'])
-    const stats = proxy.stats()
+    const run = await applyJson(ws, suite.env, ['--auto-approve', '--concurrency', '4'])
+    const stats = suite.proxy.stats()
     record('latency 150 ms + 256 KiB/s per request', 12, run, stats)
 
     expect(run.result.code, run.result.stderr).toBe(0)
