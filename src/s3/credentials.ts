@@ -1,11 +1,38 @@
-import { defaultProvider } from '@aws-sdk/credential-provider-node'
-import type { AwsCredentialIdentityProvider } from '@smithy/types'
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
 
 /**
  * The standard credential chain (environment, shared files and profiles, SSO, web
  * identity, process, container and instance metadata), for one profile. The provider is
  * memoised by the chain itself and refreshed ahead of expiry.
+ *
+ * The chain's first step is taken here: without a profile, keys in the environment win,
+ * as in the chain. Only otherwise is the chain loaded: importing it costs about 35 ms and
+ * 12 MB, a quarter of a no-op plan's start-up, for what a CI job usually passes in
+ * three variables.
  */
-export function standardCredentials(profile: string | undefined): AwsCredentialIdentityProvider {
-  return defaultProvider(profile === undefined ? {} : { profile })
+export function standardCredentials(profile: string | undefined, env: NodeJS.ProcessEnv = process.env): AwsCredentialIdentityProvider {
+  const fromEnvironment = profile === undefined ? environmentCredentials(env) : undefined
+  if (fromEnvironment !== undefined) return async () => fromEnvironment
+  let chain: AwsCredentialIdentityProvider | undefined
+  return async (options) => {
+    if (chain === undefined) {
+      const { defaultProvider } = await import('@aws-sdk/credential-provider-node')
+      chain = defaultProvider(profile === undefined ? {} : { profile })
+    }
+    return chain(options)
+  }
+}
+
+/** The variables the chain's `fromEnv` reads, with the same rule: both keys, or nothing. */
+export function environmentCredentials(env: NodeJS.ProcessEnv): AwsCredentialIdentity | undefined {
+  const accessKeyId = env.AWS_ACCESS_KEY_ID
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY
+  if (!accessKeyId || !secretAccessKey) return undefined
+  const expiration = env.AWS_CREDENTIAL_EXPIRATION
+  return {
+    accessKeyId,
+    secretAccessKey,
+    ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+    ...(expiration ? { expiration: new Date(expiration) } : {}),
+  }
 }

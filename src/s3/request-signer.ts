@@ -1,4 +1,4 @@
-import { Sha256 } from '@aws-crypto/sha256-js'
+import { Hash } from '@smithy/hash-node'
 import { SignatureV4 } from '@smithy/signature-v4'
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, HttpRequest } from '@smithy/types'
 import { hostHeader, type Address } from './addressing.js'
@@ -28,12 +28,15 @@ export interface RequestSigner {
  * `encodeKeyPath`, never normalised: `a/../b` is a key, not a path), and
  * `x-amz-content-sha256` is always present.
  */
+/** SHA-256 and HMAC-SHA256 from Node's crypto: native, unlike the SDK's portable JavaScript one. */
+const NativeSha256 = Hash.bind(null, 'sha256')
+
 export function createSigner(credentials: AwsCredentialIdentityProvider | AwsCredentialIdentity | undefined): RequestSigner {
   const signers = new Map<string, SignatureV4>()
   const signerFor = (region: string): SignatureV4 => {
     let signer = signers.get(region)
     if (signer === undefined && credentials !== undefined) {
-      signer = new SignatureV4({ credentials, region, service: 's3', sha256: Sha256, uriEscapePath: false, applyChecksum: true })
+      signer = new SignatureV4({ credentials, region, service: 's3', sha256: NativeSha256, uriEscapePath: false, applyChecksum: true })
       signers.set(region, signer)
     }
     return signer as SignatureV4

@@ -51,7 +51,7 @@ export class S3ServiceError extends PutplanError {
 
 /** The request never got an HTTP answer: refused, reset, timed out, TLS failure. */
 export class NetworkError extends PutplanError {
-  /** The system or undici error code (`ECONNRESET`, `UND_ERR_HEADERS_TIMEOUT`, ...). */
+  /** The system or transport error code (`ECONNRESET`, `READ_TIMEOUT`, ...). */
   readonly causeCode?: string
   readonly key?: string
   readonly operation: string

@@ -138,7 +138,7 @@ describe('retries', () => {
     const { s3 } = client({ readTimeoutMs: 150, maxAttempts: 1 })
     const error = await s3.headObject('slow').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(NetworkError)
-    expect(error).toMatchObject({ code: 'network', causeCode: 'UND_ERR_HEADERS_TIMEOUT', key: 'slow' })
+    expect(error).toMatchObject({ code: 'network', causeCode: 'READ_TIMEOUT', key: 'slow' })
   })
 })
 
