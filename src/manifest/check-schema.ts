@@ -1,28 +1,16 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
-import addFormatsModule from 'ajv-formats'
+import type { ErrorObject, ValidateFunction } from 'ajv'
 import type { Diagnostic, DiagnosticCode } from '../errors/index.js'
 import { describeExpected, describeValue } from './describe.js'
 import { didYouMean } from './did-you-mean.js'
 import { manifestSchema } from './schema-file.js'
+import compiledValidator from './generated/uploads-validator.js'
 import { keyNodeAt, nodeAt, nodeRange, type JsonPath, type YamlSource } from './yaml-source.js'
 
-// ajv-formats is CommonJS with a default export that NodeNext sees one level down.
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default
-
-let validator: ValidateFunction | undefined
-
-function compiled(): ValidateFunction {
-  if (!validator) {
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true })
-    addFormats(ajv)
-    validator = ajv.compile(manifestSchema())
-  }
-  return validator
-}
+/** schema/uploads.schema.json compiled at build time (scripts/compile-manifest-validator.mjs). */
+const validate = compiledValidator as unknown as ValidateFunction
 
 /** Validates the (interpolated) manifest data; every violation becomes a positioned diagnostic. */
 export function checkSchema(source: YamlSource, data: unknown): Diagnostic[] {
-  const validate = compiled()
   if (validate(data)) return []
   const errors = relevant(validate.errors ?? [])
   return unique(mergeTypeErrors(errors).map((error) => toDiagnostic(source, data, error)))
