@@ -10,6 +10,8 @@ const parser = new XMLParser({
   // Keys, ETags and tag values are strings: "007" must stay "007".
   parseTagValue: false,
   trimValues: false,
+  // The isArray callback reads only the name: no path strings built per element.
+  jPath: false,
   isArray: (name) => REPEATED.has(name),
 })
 

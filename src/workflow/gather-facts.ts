@@ -1,8 +1,9 @@
-import { FileChangedError, hashFile, isMultipart, type MultipartPolicy } from '../local/index.js'
+import { FileChangedError, hashFile, type MultipartPolicy } from '../local/index.js'
 import { PutplanError } from '../errors/index.js'
-import type { ChecksumAlgorithm, DesiredObject, ObjectFacts, RemoteObject } from '../plan/index.js'
-import { CHECKSUM_PIN_FIELDS, md5sNeeded } from '../plan/index.js'
-import { DEFAULT_CHECKSUM_ALGORITHM, S3ServiceError, type ObjectStore, type RequestOptions } from '../s3/index.js'
+import type { DesiredObject, ObjectFacts, RemoteObject } from '../plan/index.js'
+import { S3ServiceError, type ObjectStore, type RequestOptions } from '../s3/index.js'
+import type { EarlyHashes } from './early-hashes.js'
+import { hashOptions } from './hash-options.js'
 import { mapBounded } from '../util/map-bounded.js'
 
 export interface GatherOptions {
@@ -15,6 +16,8 @@ export interface GatherOptions {
    */
   known?: ReadonlyMap<string, RemoteObject | null>
   onObject?: (done: number, total: number) => void
+  /** Digests computed while the bucket was being read; used where they are what is needed. */
+  early?: EarlyHashes
 }
 
 /**
@@ -26,7 +29,7 @@ export async function gatherFacts(objects: readonly DesiredObject[], options: Ga
   let done = 0
   return mapBounded(objects, options.concurrency, async (desired) => {
     const remote = await readRemote(options.store, desired, options.known?.get(desired.key))
-    const local = await hashLocal(desired, remote, options.multipart)
+    const local = await hashLocal(desired, remote, options.multipart, options.early)
     options.onObject?.(++done, objects.length)
     return { desired, local, remote }
   })
@@ -61,20 +64,11 @@ function needsPartSize(remote: RemoteObject): boolean {
   return multipart && !fullChecksum
 }
 
-async function hashLocal(desired: DesiredObject, remote: RemoteObject | undefined, policy: MultipartPolicy) {
-  const algorithms = new Set<ChecksumAlgorithm>([desired.options.checksumAlgorithm ?? DEFAULT_CHECKSUM_ALGORITHM])
-  for (const [field, algorithm] of Object.entries(CHECKSUM_PIN_FIELDS)) {
-    if (desired.options[field as keyof typeof CHECKSUM_PIN_FIELDS] !== undefined) algorithms.add(algorithm)
-  }
-  for (const algorithm of Object.keys(remote?.checksums ?? {}) as ChecksumAlgorithm[]) algorithms.add(algorithm)
-  // Another uploader's part size, when the bucket revealed it, predicts its multipart ETag.
-  const multipart = remote?.firstPartSize !== undefined ? { threshold: 0, partSize: remote.firstPartSize, minPartSize: 1 } : policy
-  // A file apply uploads whole needs its MD5 (Content-MD5); one it uploads in parts needs
-  // MD5s only as evidence against what the bucket holds.
-  const needed = md5sNeeded(remote)
-  const md5 = (size: number) => needed.wholeMd5 || !isMultipart(size, policy)
+async function hashLocal(desired: DesiredObject, remote: RemoteObject | undefined, policy: MultipartPolicy, early: EarlyHashes | undefined) {
+  const options = hashOptions(desired, remote, policy)
+  const ready = early?.take(desired, options)
   try {
-    return await hashFile(desired.sourcePath, { algorithms: [...algorithms], multipart, md5, multipartEtag: needed.multipartEtag })
+    return (ready && (await ready)) || (await hashFile(desired.sourcePath, options))
   } catch (error) {
     throw fileError(desired, error)
   }

@@ -5,6 +5,7 @@ import { computePlan, type ObjectFacts, type Plan } from '../plan/index.js'
 import { S3ServiceError, type ObjectStore, type RequestOptions } from '../s3/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
 import { knownObjects, type StateAccess } from './bucket-state.js'
+import { EarlyHashes } from './early-hashes.js'
 import { gatherFacts } from './gather-facts.js'
 
 export interface PlanOptions {
@@ -27,15 +28,16 @@ export interface PlanResult {
 export async function makePlan(manifest: Manifest, store: ObjectStore, options: PlanOptions): Promise<PlanResult> {
   const request = bucketRequestOptions(manifest)
   await checkBucket(store, manifest, request)
-  const keys = manifest.objects.map((o) => o.key)
-  const known = options.refresh ? undefined : await knownObjects(store, options.state, keys, request)
-  const facts = await gatherFacts(manifest.objects, {
-    store,
-    concurrency: options.concurrency,
-    multipart: options.multipart ?? DEFAULT_MULTIPART_POLICY,
-    known,
-    onObject: options.onObject,
-  })
+  const multipart = options.multipart ?? DEFAULT_MULTIPART_POLICY
+  const early = new EarlyHashes(manifest.objects, multipart)
+  let facts: ObjectFacts[]
+  try {
+    const keys = manifest.objects.map((o) => o.key)
+    const known = options.refresh ? undefined : await knownObjects(store, options.state, keys, request)
+    facts = await gatherFacts(manifest.objects, { store, concurrency: options.concurrency, multipart, known, early, onObject: options.onObject })
+  } finally {
+    await early.stop()
+  }
   return { plan: computePlan({ bucket: manifest.bucket, manifestDigest: manifest.digest, objects: facts }), facts }
 }
 

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
+import type { ValidateFunction } from 'ajv'
 import { PutplanError } from '../errors/index.js'
 import { fromPlanDocument, planDocumentDigest, toPlanDocument, type Plan, type PlanDocument } from '../plan/index.js'
 
@@ -25,7 +25,7 @@ export async function readPlanFile(file: string): Promise<Plan> {
   } catch (error) {
     throw new PutplanError('plan-file-invalid', `${file} is not a plan file: ${(error as Error).message} (truncated or edited?)`)
   }
-  const validate = planValidator()
+  const validate = await planValidator()
   if (!validate(document)) {
     const first = validate.errors?.[0]
     throw new PutplanError('plan-file-invalid', `${file} is not a valid plan file: ${first?.instancePath || '/'} ${first?.message ?? ''} (make a new one with putplan plan --out)`)
@@ -39,7 +39,11 @@ export async function readPlanFile(file: string): Promise<Plan> {
 
 let validator: ValidateFunction | undefined
 
-function planValidator(): ValidateFunction {
-  validator ??= new Ajv2020({ allErrors: false, strict: false }).compile(JSON.parse(readFileSync(PLAN_SCHEMA_URL, 'utf8')) as object)
+/** Compiled on first use: only `apply PLANFILE` reads a plan, and ajv costs about 25 ms to load. */
+async function planValidator(): Promise<ValidateFunction> {
+  if (validator === undefined) {
+    const { Ajv2020 } = await import('ajv/dist/2020.js')
+    validator = new Ajv2020({ allErrors: false, strict: false }).compile(JSON.parse(readFileSync(PLAN_SCHEMA_URL, 'utf8')) as object)
+  }
   return validator
 }

@@ -1,0 +1,35 @@
+import { isMultipart, type HashFileOptions, type MultipartPolicy } from '../local/index.js'
+import type { ChecksumAlgorithm, DesiredObject, RemoteObject } from '../plan/index.js'
+import { CHECKSUM_PIN_FIELDS, md5sNeeded } from '../plan/index.js'
+import { DEFAULT_CHECKSUM_ALGORITHM } from '../s3/index.js'
+
+/**
+ * What to compute from a file's bytes, given what the bucket holds (`undefined`: nothing
+ * under its key): the checksum apply sends, the pinned ones, those the bucket's copy
+ * carries, and MD5s where apply or the comparison needs them.
+ */
+export function hashOptions(desired: DesiredObject, remote: RemoteObject | undefined, policy: MultipartPolicy): HashFileOptions {
+  const algorithms = new Set<ChecksumAlgorithm>([desired.options.checksumAlgorithm ?? DEFAULT_CHECKSUM_ALGORITHM])
+  for (const [field, algorithm] of Object.entries(CHECKSUM_PIN_FIELDS)) {
+    if (desired.options[field as keyof typeof CHECKSUM_PIN_FIELDS] !== undefined) algorithms.add(algorithm)
+  }
+  for (const algorithm of Object.keys(remote?.checksums ?? {}) as ChecksumAlgorithm[]) algorithms.add(algorithm)
+  // Another uploader's part size, when the bucket revealed it, predicts its multipart ETag.
+  const multipart = remote?.firstPartSize !== undefined ? { threshold: 0, partSize: remote.firstPartSize, minPartSize: 1 } : policy
+  // A file apply uploads whole needs its MD5 (Content-MD5); one it uploads in parts needs
+  // MD5s only as evidence against what the bucket holds.
+  const needed = md5sNeeded(remote)
+  const md5 = (size: number) => needed.wholeMd5 || !isMultipart(size, policy)
+  return { algorithms: [...algorithms], multipart, md5, multipartEtag: needed.multipartEtag }
+}
+
+/** Whether hashing a file of `size` bytes with `a` computes exactly what `b` would. */
+export function sameHashing(a: HashFileOptions, b: HashFileOptions, size: number): boolean {
+  const algorithms = (o: HashFileOptions) => [...new Set(o.algorithms ?? [])].sort().join(',')
+  return (
+    algorithms(a) === algorithms(b) &&
+    a.multipart === b.multipart &&
+    (a.md5?.(size) ?? true) === (b.md5?.(size) ?? true) &&
+    (a.multipartEtag ?? true) === (b.multipartEtag ?? true)
+  )
+}
