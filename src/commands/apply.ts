@@ -66,7 +66,7 @@ Exit code: 0 when everything was applied; 1 when anything failed or conflicted.`
         connection: connectionFrom(flags),
         client: clientHooks(flags, (line) => this.note(line)),
         concurrency: flags.concurrency,
-      refresh: flags.refresh,
+        refresh: flags.refresh,
         planFile: args.plan,
         conditionalWrites: flags['conditional-writes'],
         signal: interrupt.signal,
