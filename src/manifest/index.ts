@@ -1,7 +1,5 @@
 export { loadManifest, type LoadOptions } from './load-manifest.js'
 export type { Manifest, BucketSettings, StateLocation } from './manifest.js'
 export type { DesiredObject, EntryRef } from './desired-object.js'
-export type { PutOptions, PutOptionName, ChecksumPinField } from './put-options.js'
-export { CHECKSUM_PIN_FIELDS, SECRET_OPTIONS, REDACTED, withoutSecrets } from './put-options.js'
 export { manifestSchemaText } from './schema-file.js'
 export { MAX_KEY_BYTES } from './object-key.js'

@@ -9,7 +9,7 @@ import { interpolate, type Variables } from './interpolate.js'
 import type { DesiredObject } from './desired-object.js'
 import type { Manifest, RawManifest } from './manifest.js'
 import { sseCustomerKeyMD5 } from '../plan/sse-customer-key.js'
-import { withoutSecrets } from './put-options.js'
+import { withoutSecrets } from '../plan/put-options.js'
 import { nodeRange, parseYaml } from './yaml-source.js'
 
 export interface LoadOptions {

@@ -1,4 +1,4 @@
-import type { PutOptions } from './put-options.js'
+import type { PutOptions } from '../plan/put-options.js'
 import type { DesiredObject } from './desired-object.js'
 
 /** Where and how to reach the bucket; flags may override these. */

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import mime from 'mime-types'
 import { ENTRY_SELECTORS, type RawEntry, type RawManifest } from './manifest.js'
-import type { PutOptions } from './put-options.js'
+import type { PutOptions } from '../plan/put-options.js'
 
 /**
  * An entry's PutObject options: top-level bucket options, then `defaults`, then the entry;

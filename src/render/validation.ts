@@ -1,4 +1,5 @@
-import { withoutSecrets, type Manifest } from '../manifest/index.js'
+import type { Manifest } from '../manifest/index.js'
+import { withoutSecrets } from '../plan/index.js'
 import { NO_COLORS, type Colors } from './colors.js'
 import { FORMAT_VERSION } from './error-json.js'
 import { formatSize } from './format-size.js'

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { sseCustomerKeyBytes as validKeyBytes, sseCustomerKeyMD5 } from '../plan/sse-customer-key.js'
-import type { PutOptions } from '../manifest/put-options.js'
+import type { PutOptions } from '../plan/put-options.js'
 import { DEFAULT_CHECKSUM_ALGORITHM, type ChecksumAlgorithm, type LocalDigest } from '../plan/local-digest.js'
 import { encodeQueryValue } from './addressing.js'
 import { encodeMetadataValue } from './metadata-encoding.js'

@@ -1,4 +1,4 @@
-import type { PutOptions } from '../manifest/put-options.js'
+import type { PutOptions } from '../plan/put-options.js'
 import type { ChecksumAlgorithm } from '../plan/local-digest.js'
 import type { RemoteAcl, RemoteObject } from '../plan/remote-object.js'
 import type { RequestBody } from './http-transport.js'

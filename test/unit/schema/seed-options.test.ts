@@ -11,7 +11,7 @@ import {
   CHECKSUM_PIN_FIELDS,
   SECRET_OPTIONS,
   type PutOptionName,
-} from '../../../src/manifest/put-options.js'
+} from '../../../src/plan/put-options.js'
 import { propertiesAt, readSchema } from './load-schema.js'
 
 /** The reference page, kept beside the repository. */
