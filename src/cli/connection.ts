@@ -1,9 +1,11 @@
 import type { S3ClientOptions } from '../s3/index.js'
 import { renderDebugEvent, renderRetry } from '../render/debug-lines.js'
+import type { BucketRequest } from '../workflow/bucket-request.js'
 import type { ConnectionOptions } from '../workflow/open-store.js'
+import { parseVars } from './flags.js'
 import type { S3FlagValues } from './s3-flags.js'
 
-export function connectionFrom(flags: S3FlagValues): ConnectionOptions {
+function connectionFrom(flags: S3FlagValues): ConnectionOptions {
   return {
     endpoint: flags.endpoint,
     region: flags.region,
@@ -19,9 +21,25 @@ export function connectionFrom(flags: S3FlagValues): ConnectionOptions {
 }
 
 /** `--debug` prints every (redacted) request; `--verbose` every retry. Both on stderr. */
-export function clientHooks(flags: { debug: boolean; verbose?: boolean }, write: (line: string) => void): S3ClientOptions {
+function clientHooks(flags: { debug: boolean; verbose?: boolean }, write: (line: string) => void): S3ClientOptions {
   return {
     ...(flags.debug ? { onDebug: (event) => write(renderDebugEvent(event)) } : {}),
     ...(flags.debug || flags.verbose ? { onRetry: (event) => write(renderRetry(event)) } : {}),
+  }
+}
+
+/** What plan and apply both take from their flags: the manifest, its variables, and how to reach the bucket. */
+export function bucketRequestFrom(
+  flags: S3FlagValues & { file: string; var?: string[]; verbose?: boolean },
+  write: (line: string) => void,
+): Omit<BucketRequest, 'onObject'> {
+  return {
+    file: flags.file,
+    vars: parseVars(flags.var),
+    env: process.env,
+    connection: connectionFrom(flags),
+    client: clientHooks(flags, write),
+    concurrency: flags.concurrency,
+    refresh: flags.refresh,
   }
 }

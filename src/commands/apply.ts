@@ -2,8 +2,8 @@ import { Args, Flags } from '@oclif/core'
 import { ApplyEventsView } from '../cli/apply-events-view.js'
 import { BaseCommand } from '../cli/base-command.js'
 import { confirm } from '../cli/confirm.js'
-import { clientHooks, connectionFrom } from '../cli/connection.js'
-import { formatFlag, manifestFlag, parseVars, varFlag } from '../cli/flags.js'
+import { bucketRequestFrom } from '../cli/connection.js'
+import { formatFlag, manifestFlag, varFlag } from '../cli/flags.js'
 import { abortOnSignals } from '../cli/interrupt.js'
 import { progressLine } from '../cli/progress-line.js'
 import { s3Flags } from '../cli/s3-flags.js'
@@ -60,13 +60,7 @@ Exit code: 0 when everything was applied; 1 when anything failed or conflicted.`
     const uploads = new ApplyEventsView(this.format === 'human', (line) => this.note(line))
     try {
       const { plan, report, stateError } = await runApply({
-        file: flags.file,
-        vars: parseVars(flags.var),
-        env: process.env,
-        connection: connectionFrom(flags),
-        client: clientHooks(flags, (line) => this.note(line)),
-        concurrency: flags.concurrency,
-        refresh: flags.refresh,
+        ...bucketRequestFrom(flags, (line) => this.note(line)),
         planFile: args.plan,
         conditionalWrites: flags['conditional-writes'],
         signal: interrupt.signal,

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../cli/base-command.js'
-import { clientHooks, connectionFrom } from '../cli/connection.js'
-import { formatFlag, manifestFlag, parseVars, varFlag } from '../cli/flags.js'
+import { bucketRequestFrom } from '../cli/connection.js'
+import { formatFlag, manifestFlag, varFlag } from '../cli/flags.js'
 import { progressLine } from '../cli/progress-line.js'
 import { s3Flags } from '../cli/s3-flags.js'
 import { ExitCode } from '../errors/index.js'
@@ -41,13 +41,7 @@ Exit code: 0 (with --detailed-exitcode: 0 no changes, 2 changes); 1 on error or 
     this.format = flags.format
     const progress = progressLine(process.stderr, 'Planning')
     const { plan } = await runPlan({
-      file: flags.file,
-      vars: parseVars(flags.var),
-      env: process.env,
-      connection: connectionFrom(flags),
-      client: clientHooks(flags, (line) => this.note(line)),
-      concurrency: flags.concurrency,
-      refresh: flags.refresh,
+      ...bucketRequestFrom(flags, (line) => this.note(line)),
       out: flags.out,
       onObject: (done, total) => progress.update(done, total),
     }).finally(() => progress.end())
