@@ -1,5 +1,5 @@
 import type { PutObjectInput, PutObjectResult } from './object-store.js'
-import { checksumsFromHeaders, unquote } from './remote-object-headers.js'
+import { checksumsFromHeaders, encryptionFromHeaders, unquote } from './remote-object-headers.js'
 import type { RequestExecutor } from './request-executor.js'
 import { UnexpectedAnswerError } from './s3-errors.js'
 
@@ -25,10 +25,7 @@ export function putResultFromHeaders(h: Record<string, string>, etagFromBody?: s
   set('versionId', h['x-amz-version-id'])
   set('checksumType', h['x-amz-checksum-type'])
   set('expiration', h['x-amz-expiration'])
-  set('serverSideEncryption', h['x-amz-server-side-encryption'])
-  set('ssekmsKeyId', h['x-amz-server-side-encryption-aws-kms-key-id'])
-  const bucketKey = h['x-amz-server-side-encryption-bucket-key-enabled']
-  set('bucketKeyEnabled', bucketKey === undefined ? undefined : bucketKey.toLowerCase() === 'true')
+  Object.assign(result, encryptionFromHeaders(h))
   set('requestCharged', h['x-amz-request-charged'])
   return result
 }

@@ -66,11 +66,8 @@ function headerOptions(h: Record<string, string>): RemoteHeaderOptions {
   set('contentType', h['content-type'])
   set('expires', h.expires === undefined ? undefined : (isoDate(h.expires) ?? h.expires))
   set('websiteRedirectLocation', h['x-amz-website-redirect-location'])
-  set('serverSideEncryption', h['x-amz-server-side-encryption'])
-  set('ssekmsKeyId', h['x-amz-server-side-encryption-aws-kms-key-id'])
+  Object.assign(out, encryptionFromHeaders(h))
   set('ssekmsEncryptionContext', decodeContext(h['x-amz-server-side-encryption-context']))
-  const bucketKey = h['x-amz-server-side-encryption-bucket-key-enabled']
-  set('bucketKeyEnabled', bucketKey === undefined ? undefined : bucketKey.toLowerCase() === 'true')
   set('sseCustomerAlgorithm', h['x-amz-server-side-encryption-customer-algorithm'])
   set('sseCustomerKeyMD5', h['x-amz-server-side-encryption-customer-key-md5'])
   set('objectLockMode', h['x-amz-object-lock-mode'])
@@ -78,6 +75,16 @@ function headerOptions(h: Record<string, string>): RemoteHeaderOptions {
   set('objectLockRetainUntilDate', retain === undefined ? undefined : (isoDate(retain) ?? retain))
   set('objectLockLegalHoldStatus', h['x-amz-object-lock-legal-hold'])
   return out
+}
+
+/** The server-side encryption S3 reports on HeadObject, PutObject and CompleteMultipartUpload. */
+export function encryptionFromHeaders(h: Record<string, string>): { serverSideEncryption?: string; ssekmsKeyId?: string; bucketKeyEnabled?: boolean } {
+  const bucketKey = h['x-amz-server-side-encryption-bucket-key-enabled']
+  return {
+    ...(h['x-amz-server-side-encryption'] === undefined ? {} : { serverSideEncryption: h['x-amz-server-side-encryption'] }),
+    ...(h['x-amz-server-side-encryption-aws-kms-key-id'] === undefined ? {} : { ssekmsKeyId: h['x-amz-server-side-encryption-aws-kms-key-id'] }),
+    ...(bucketKey === undefined ? {} : { bucketKeyEnabled: bucketKey.toLowerCase() === 'true' }),
+  }
 }
 
 /** The KMS encryption context: base64 of a JSON object of strings; anything else is ignored. */
