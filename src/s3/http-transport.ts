@@ -58,9 +58,10 @@ export class TransportError extends Error {
  */
 export function createTransport(options: TransportOptions): HttpTransport {
   const agentOptions = { keepAlive: true, timeout: options.keepAliveTimeoutMs ?? 4_000 }
-  const agents = {
-    'http:': new http.Agent(agentOptions),
-    'https:': new https.Agent({
+  const plain: Client = { request: http.request, agent: new http.Agent(agentOptions) }
+  const tls: Client = {
+    request: https.request,
+    agent: new https.Agent({
       ...agentOptions,
       rejectUnauthorized: !(options.insecure ?? false),
       ...(options.caBundle === undefined ? {} : { ca: readFileSync(options.caBundle, 'utf8') }),
@@ -69,22 +70,27 @@ export function createTransport(options: TransportOptions): HttpTransport {
   return {
     send(spec) {
       const url = new URL(spec.url)
-      const agent = url.protocol === 'https:' ? agents['https:'] : agents['http:']
-      return sendOne(url, agent, spec, options)
+      return sendOne(url, url.protocol === 'https:' ? tls : plain, spec, options)
     },
     async close() {
-      agents['http:'].destroy()
-      agents['https:'].destroy()
+      plain.agent.destroy()
+      tls.agent.destroy()
     },
   }
 }
 
-function sendOne(url: URL, agent: http.Agent, spec: HttpRequestSpec, options: TransportOptions): Promise<HttpResponse> {
+/** The request function of `http` or `https`, with its keep-alive pool. */
+interface Client {
+  request: typeof http.request
+  agent: http.Agent
+}
+
+function sendOne(url: URL, client: Client, spec: HttpRequestSpec, options: TransportOptions): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const body = typeof spec.body === 'function' ? spec.body() : spec.body
     let bodyError: unknown
-    const request = (url.protocol === 'https:' ? https : http).request(url, {
-      agent,
+    const request = client.request(url, {
+      agent: client.agent,
       method: spec.method,
       headers: withContentLength(spec.headers, body),
       timeout: options.readTimeoutMs,
