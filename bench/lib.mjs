@@ -1,4 +1,5 @@
 // Helpers the bench scripts share.
+import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
 
 /** A free loopback port, for moto_server. */
@@ -26,4 +27,37 @@ export function median(values) {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+/** This process's environment without `AWS_*` (and `RCLONE_*`): no tool sees the caller's credentials. */
+export function envWithoutAws() {
+  const env = {}
+  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('AWS_') && !name.startsWith('RCLONE_')) env[name] = value
+  return env
+}
+
+/**
+ * Starts moto_server (auth off) on a free port, in its own process group, stopped when
+ * this process exits; resolves once it answers. `stdio` is where its request log goes.
+ */
+export async function spawnMoto({ stdio = 'ignore', timeoutMs = 30_000 } = {}) {
+  const port = await freePort()
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { env: { ...envWithoutAws(), PYTHONUNBUFFERED: '1' }, detached: true, stdio })
+  const stop = () => {
+    try {
+      process.kill(-child.pid, 'SIGTERM')
+    } catch {}
+  }
+  process.once('exit', stop)
+  const endpoint = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      await (await fetch(`${endpoint}/moto-api/`)).arrayBuffer()
+      return { child, endpoint, stop }
+    } catch (error) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`moto_server did not start: ${error.message}`)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
 }

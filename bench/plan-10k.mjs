@@ -12,9 +12,9 @@
  *
  *   npm run build && node bench/plan-10k.mjs [--objects N] [--runs N] [--concurrency 4,16,64]
  */
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { freePort, mapLimit, median } from './lib.mjs'
+import { envWithoutAws, mapLimit, median, spawnMoto } from './lib.mjs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -31,7 +31,9 @@ const CREDENTIALS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJa
 const repoRoot = fileURLToPath(new URL('../', import.meta.url))
 const runJs = join(repoRoot, 'bin', 'run.js')
 
-const moto = await startMoto()
+// moto's log goes nowhere: this script waits in spawnSync while the CLI runs, and a pipe
+// that nobody drained would fill with moto's request log and stall it.
+const moto = await spawnMoto({ stdio: 'ignore', timeoutMs: 20_000 })
 const dir = await mkdtemp(join(tmpdir(), 'putplan-bench-'))
 try {
   const env = cliEnv(moto.endpoint)
@@ -114,10 +116,8 @@ async function upload(root, endpoint, keys, env) {
 }
 
 function cliEnv(endpoint) {
-  const env = {}
-  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('AWS_')) env[name] = value
   return {
-    ...env,
+    ...envWithoutAws(),
     NO_COLOR: '1',
     AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
@@ -146,37 +146,6 @@ function runTimed(cliArgs, cwd, env) {
   const cpuS = Number(user[1]) + Number(system[1])
   return { code: result.status, stdout: result.stdout, stderr: result.stderr, wallS, cpuS, rssKb: Number(rss[1]) }
 }
-
-/**
- * moto's output goes nowhere: this script waits in spawnSync while the CLI runs, and a
- * pipe that nobody drains would fill with moto's request log and stall it.
- */
-async function startMoto() {
-  const env = {}
-  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('AWS_')) env[name] = value
-  const port = await freePort()
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { env, detached: true, stdio: 'ignore' })
-  const stop = () => {
-    try {
-      process.kill(-child.pid, 'SIGTERM')
-    } catch {}
-  }
-  process.once('exit', stop)
-  const endpoint = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 20_000
-  for (;;) {
-    try {
-      await (await fetch(`${endpoint}/moto-api/`)).arrayBuffer()
-      return { endpoint, stop }
-    } catch (error) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`moto_server did not start: ${error.message}`)
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-  }
-}
-
-
-
 
 function rate(count, millis) {
   return (count / (millis / 1000)).toFixed(0)

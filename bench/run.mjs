@@ -25,7 +25,7 @@
 import { execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdir, mkdtemp, readFile, rm, writeFile, utimes } from 'node:fs/promises'
-import { freePort, mapLimit, median } from './lib.mjs'
+import { envWithoutAws, mapLimit, median, spawnMoto } from './lib.mjs'
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join, relative } from 'node:path'
 import { readFileSync } from 'node:fs'
@@ -294,10 +294,8 @@ async function hashing() {
 // ---------------------------------------------------------------- commands
 
 function baseEnv() {
-  const env = {}
-  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('AWS_') && !name.startsWith('RCLONE_')) env[name] = value
   const none = join(work, 'no-aws-config')
-  return { ...env, NO_COLOR: '1', AWS_CONFIG_FILE: none, AWS_SHARED_CREDENTIALS_FILE: none, AWS_EC2_METADATA_DISABLED: 'true' }
+  return { ...envWithoutAws(), NO_COLOR: '1', AWS_CONFIG_FILE: none, AWS_SHARED_CREDENTIALS_FILE: none, AWS_EC2_METADATA_DISABLED: 'true' }
 }
 
 function cli(cliArgs) {
@@ -384,10 +382,7 @@ async function bareChild([endpoint, bucket, root, concurrency]) {
 // ---------------------------------------------------------------- moto
 
 async function startMoto() {
-  const port = await freePort()
-  const env = {}
-  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('AWS_')) env[name] = value
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { env: { ...env, PYTHONUNBUFFERED: '1' }, detached: true, stdio: ['ignore', 'ignore', 'pipe'] })
+  const { child, endpoint, stop } = await spawnMoto({ stdio: ['ignore', 'ignore', 'pipe'] })
   let count = 0
   let lastLine = Date.now()
   let partial = ''
@@ -398,25 +393,8 @@ async function startMoto() {
     for (const line of lines) if (/"(GET|PUT|HEAD|POST|DELETE) \//.test(line) && !line.includes('/moto-api/')) count++
     lastLine = Date.now()
   })
-  const stop = () => {
-    try {
-      process.kill(-child.pid, 'SIGTERM')
-    } catch {}
-  }
-  process.once('exit', stop)
-  const endpoint = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 30_000
-  for (;;) {
-    try {
-      await (await fetch(`${endpoint}/moto-api/`)).arrayBuffer()
-      break
-    } catch (error) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`moto_server did not start: ${error.message}`)
-      await sleep(100)
-    }
-  }
   const version = await new Promise((resolve) => {
-    const p = spawn('python', ['-c', 'import moto; print(moto.__version__)'], { env })
+    const p = spawn('python', ['-c', 'import moto; print(moto.__version__)'], { env: envWithoutAws() })
     let out = ''
     p.stdout.on('data', (d) => (out += d))
     p.on('close', () => resolve(out.trim() || '?'))
