@@ -7,36 +7,16 @@
  */
 import { randomBytes } from 'node:crypto'
 import { open } from 'node:fs/promises'
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ListObjectsV2Command } from '@aws-sdk/client-s3'
+import { describe, expect, it } from 'vitest'
 import { applyJson, listKeys, listUploads, parseReportJson, spawnPutplan, waitFor } from '../support/apply-workspace.js'
-import { awsEnv, createBucket, s3Client, startMoto, type MotoServer } from '../support/moto.js'
-import { makeWorkspace, planJson, type Workspace } from '../support/plan-workspace.js'
+import { createBucket } from '../support/moto.js'
+import { useMotoSuite } from '../support/moto-suite.js'
+import { planJson } from '../support/plan-workspace.js'
 
 const MiB = 1024 * 1024
 
-let server: MotoServer
-let s3: S3Client
-let env: Record<string, string>
-const workspaces: Workspace[] = []
-
-beforeAll(async () => {
-  server = await startMoto()
-  s3 = s3Client(server)
-  env = awsEnv(server)
-}, 60_000)
-
-afterAll(async () => {
-  s3?.destroy()
-  await Promise.all(workspaces.map((ws) => ws.remove()))
-  await server?.stop()
-})
-
-async function workspace(): Promise<Workspace> {
-  const ws = await makeWorkspace('putplan-apply-')
-  workspaces.push(ws)
-  return ws
-}
+const suite = useMotoSuite('putplan-apply-')
 
 /** Writes `size` random bytes in 1 MiB chunks, never holding the file in memory. */
 async function writeRandomFile(path: string, size: number): Promise<void> {
@@ -52,17 +32,17 @@ describe('SIGINT during a multipart upload', () => {
   const bucket = 'interrupted'
 
   it('exits 1, reports the interruption, and leaves no multipart upload open', async () => {
-    const ws = await workspace()
-    await createBucket(server, bucket)
+    const ws = await suite.workspace()
+    await createBucket(suite.server, bucket)
     await writeRandomFile(ws.path('big.bin'), 100 * MiB)
     await ws.manifest({ version: 1, bucket, uploads: [{ source: 'big.bin', key: 'big.bin' }] })
 
-    const cli = spawnPutplan(['apply', '--auto-approve', '--concurrency', '1', '--format', 'json'], { cwd: ws.dir, env })
+    const cli = spawnPutplan(['apply', '--auto-approve', '--concurrency', '1', '--format', 'json'], { cwd: ws.dir, env: suite.env })
     let started = false
     try {
       await waitFor('a multipart upload to start', async () => {
         if (cli.child.exitCode !== null) throw new Error(`apply exited ${cli.child.exitCode} before an upload started:\n${cli.output().stderr}`)
-        return (await listUploads(s3, bucket)).length > 0
+        return (await listUploads(suite.s3, bucket)).length > 0
       })
       started = true
     } finally {
@@ -78,8 +58,8 @@ describe('SIGINT during a multipart upload', () => {
     expect(report.orphanedUploads).toEqual([])
     expect(report.items).toEqual([expect.objectContaining({ key: 'big.bin', action: 'create', outcome: 'failed' })])
 
-    expect(await listUploads(s3, bucket)).toEqual([])
-    expect(await listKeys(s3, bucket)).toEqual([]) // nor a partial object
+    expect(await listUploads(suite.s3, bucket)).toEqual([])
+    expect(await listKeys(suite.s3, bucket)).toEqual([]) // nor a partial object
   }, 120_000)
 })
 
@@ -88,13 +68,13 @@ describe('SIGKILL halfway through 300 objects', () => {
   const COUNT = 300
 
   it('a second apply converges: it writes only what is missing, then a plan shows zero changes', async () => {
-    const ws = await workspace()
-    await createBucket(server, bucket)
+    const ws = await suite.workspace()
+    await createBucket(suite.server, bucket)
     for (let i = 0; i < COUNT; i++) await ws.write(`files/${String(i).padStart(3, '0')}.txt`, `file ${i}\n${'x'.repeat(i)}\n`)
     await ws.manifest({ version: 1, bucket, uploads: [{ source: 'files/*.txt', root: 'files', prefix: 'files/' }] })
 
-    const cli = spawnPutplan(['apply', '--auto-approve', '--concurrency', '2'], { cwd: ws.dir, env })
-    const count = async () => (await s3.send(new ListObjectsV2Command({ Bucket: bucket }))).KeyCount ?? 0
+    const cli = spawnPutplan(['apply', '--auto-approve', '--concurrency', '2'], { cwd: ws.dir, env: suite.env })
+    const count = async () => (await suite.s3.send(new ListObjectsV2Command({ Bucket: bucket }))).KeyCount ?? 0
     try {
       await waitFor('some objects to be written', async () => {
         if (cli.child.exitCode !== null) throw new Error(`apply exited ${cli.child.exitCode} too soon:\n${cli.output().stderr}`)
@@ -109,14 +89,14 @@ describe('SIGKILL halfway through 300 objects', () => {
     expect(before).toBeGreaterThanOrEqual(30)
     expect(before).toBeLessThan(COUNT) // killed halfway, not after the end
 
-    const { result, report } = await applyJson(ws, env)
+    const { result, report } = await applyJson(ws, suite.env)
     expect(result.code, result.stderr).toBe(0)
     expect(report.summary.failed + report.summary.conflict + report.summary.skipped).toBe(0)
     expect(report.summary.unchanged).toBeGreaterThanOrEqual(before) // every object written before the kill is whole
     expect(report.summary.created + report.summary.updated + report.summary.unchanged).toBe(COUNT)
     expect(await count()).toBe(COUNT)
 
-    const { result: planned, plan } = await planJson(ws, env)
+    const { result: planned, plan } = await planJson(ws, suite.env)
     expect(planned.code, planned.stderr).toBe(0)
     expect(plan.summary).toEqual({ create: 0, update: 0, unchanged: COUNT, conflict: 0 })
   }, 120_000)

@@ -7,43 +7,29 @@
  * refuses too. "Nothing written" is checked on versioned buckets: no new object version.
  */
 import { readFile, rm, writeFile } from 'node:fs/promises'
-import { ListObjectVersionsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ListObjectVersionsCommand, PutObjectCommand } from '@aws-sdk/client-s3'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { applyJson, getBytes, parseReportJson } from '../support/apply-workspace.js'
-import { awsEnv, createBucket, s3Client, startMoto, type MotoServer } from '../support/moto.js'
-import { makeWorkspace, parsePlanJson, planJson, verdicts, type Workspace } from '../support/plan-workspace.js'
+import { createBucket } from '../support/moto.js'
+import { useMotoSuite } from '../support/moto-suite.js'
+import { parsePlanJson, planJson, verdicts, type Workspace } from '../support/plan-workspace.js'
 import { runPutplan, type RunResult } from '../support/run-cli.js'
 
-let server: MotoServer
-let s3: S3Client
-let env: Record<string, string>
-const workspaces: Workspace[] = []
-
-beforeAll(async () => {
-  server = await startMoto()
-  s3 = s3Client(server)
-  env = awsEnv(server)
-}, 60_000)
-
-afterAll(async () => {
-  s3?.destroy()
-  await Promise.all(workspaces.map((ws) => ws.remove()))
-  await server?.stop()
-})
+const suite = useMotoSuite('putplan-apply-')
 
 /** Every version of every object: a write of any kind adds one. */
 async function versions(bucket: string): Promise<string[]> {
-  const { Versions = [] } = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }))
+  const { Versions = [] } = await suite.s3.send(new ListObjectVersionsCommand({ Bucket: bucket }))
   return Versions.map((v) => `${v.Key} ${v.VersionId}`).sort()
 }
 
 async function text(bucket: string, key: string): Promise<string> {
-  return (await getBytes(s3, { Bucket: bucket, Key: key })).toString('utf8')
+  return (await getBytes(suite.s3, { Bucket: bucket, Key: key })).toString('utf8')
 }
 
 /** Another client's write (the AWS SDK), with the headers the manifest declares. */
 async function putText(bucket: string, key: string, body: string): Promise<void> {
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'text/plain; charset=utf-8', CacheControl: 'no-cache' }))
+  await suite.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'text/plain; charset=utf-8', CacheControl: 'no-cache' }))
 }
 
 /** The JSON error document `--format json` prints on failure: the whole of stdout, parsed. */
@@ -53,9 +39,8 @@ function errorDocument(result: RunResult): { error: { code: string; message: str
 
 /** A versioned bucket holding b.txt (other bytes), c.txt and d.txt (as the manifest wants); a.txt is new. */
 async function setUp(bucket: string): Promise<Workspace> {
-  const ws = await makeWorkspace('putplan-apply-')
-  workspaces.push(ws)
-  await createBucket(server, bucket, { versioning: true })
+  const ws = await suite.workspace()
+  await createBucket(suite.server, bucket, { versioning: true })
   for (const name of ['a', 'b', 'c', 'd']) await ws.write(`site/${name}.txt`, `${name}: ours\n`)
   await ws.manifest({ version: 1, bucket, uploads: [{ source: 'site/*.txt', root: 'site', prefix: 'site/', cacheControl: 'no-cache' }] })
   await Promise.all([putText(bucket, 'site/b.txt', 'b: old\n'), putText(bucket, 'site/c.txt', 'c: ours\n'), putText(bucket, 'site/d.txt', 'd: ours\n')])
@@ -71,7 +56,7 @@ describe('apply plan.json on an unchanged world', () => {
   })
 
   it('applies exactly the saved plan, even where a fresh plan would now differ, and prints one valid report', async () => {
-    const planned = await runPutplan(['plan', '--format', 'json', '--out', 'plan.json'], { cwd: ws.dir, env })
+    const planned = await runPutplan(['plan', '--format', 'json', '--out', 'plan.json'], { cwd: ws.dir, env: suite.env })
     const plan = parsePlanJson(planned)
     expect(verdicts(plan), planned.stderr).toEqual({
       'site/a.txt': { action: 'create', reasons: ['new object'] },
@@ -82,7 +67,7 @@ describe('apply plan.json on an unchanged world', () => {
     // After the plan, someone changes d.txt, which the plan leaves alone: the saved plan still does.
     await putText(bucket, 'site/d.txt', 'd: theirs\n')
 
-    const { result, report } = await applyJson(ws, env, ['plan.json']) // a saved plan needs no approval
+    const { result, report } = await applyJson(ws, suite.env, ['plan.json']) // a saved plan needs no approval
     expect(result.code, result.stderr).toBe(0)
     expect(report.bucket).toBe(bucket)
     expect(report.items.map((i) => ({ key: i.key, action: i.action }))).toEqual(plan.actions.map((a) => ({ key: a.key, action: a.action })))
@@ -99,7 +84,7 @@ describe('apply plan.json on an unchanged world', () => {
     expect(await text(bucket, 'site/a.txt')).toBe('a: ours\n')
     expect(await text(bucket, 'site/b.txt')).toBe('b: ours\n')
     expect(await text(bucket, 'site/d.txt')).toBe('d: theirs\n')
-    const fresh = await planJson(ws, env)
+    const fresh = await planJson(ws, suite.env)
     expect(verdicts(fresh.plan)['site/d.txt']).toEqual({ action: 'update', reasons: ['content changed'] })
   })
 })
@@ -114,7 +99,7 @@ describe('a saved plan that is no longer true is refused, and nothing is written
   beforeAll(async () => {
     ws = await setUp(bucket)
     manifestText = await readFile(ws.path('uploads.yaml'), 'utf8')
-    const planned = await runPutplan(['plan', '--out', 'plan.json'], { cwd: ws.dir, env })
+    const planned = await runPutplan(['plan', '--out', 'plan.json'], { cwd: ws.dir, env: suite.env })
     expect(planned.code, planned.stderr).toBe(0)
     before = await versions(bucket)
   })
@@ -123,8 +108,8 @@ describe('a saved plan that is no longer true is refused, and nothing is written
     await ws.write('site/a.txt', 'A: OURS\n')
     try {
       const [human, json] = await Promise.all([
-        runPutplan(['apply', 'plan.json'], { cwd: ws.dir, env }),
-        runPutplan(['apply', 'plan.json', '--format', 'json'], { cwd: ws.dir, env }),
+        runPutplan(['apply', 'plan.json'], { cwd: ws.dir, env: suite.env }),
+        runPutplan(['apply', 'plan.json', '--format', 'json'], { cwd: ws.dir, env: suite.env }),
       ])
       expect(human.code).toBe(1)
       expect(human.stdout).toBe('')
@@ -141,7 +126,7 @@ describe('a saved plan that is no longer true is refused, and nothing is written
   it('the manifest edited after the plan: exit 1, says the manifest changed', async () => {
     await writeFile(ws.path('uploads.yaml'), manifestText.replace('no-cache', 'max-age=60'))
     try {
-      const result = await runPutplan(['apply', 'plan.json'], { cwd: ws.dir, env })
+      const result = await runPutplan(['apply', 'plan.json'], { cwd: ws.dir, env: suite.env })
       expect(result.code).toBe(1)
       expect(result.stderr).toMatch(/^Error: the saved plan is stale: the manifest, its variables or the set of files it names changed since the plan/m)
       expect(await versions(bucket)).toEqual(before)
@@ -153,7 +138,7 @@ describe('a saved plan that is no longer true is refused, and nothing is written
   it('a file added to a glob after the plan: exit 1', async () => {
     await ws.write('site/e.txt', 'e: new\n')
     try {
-      const result = await runPutplan(['apply', 'plan.json'], { cwd: ws.dir, env })
+      const result = await runPutplan(['apply', 'plan.json'], { cwd: ws.dir, env: suite.env })
       expect(result.code).toBe(1)
       expect(result.stderr).toContain('Error: the saved plan is stale')
       expect(await versions(bucket)).toEqual(before)
@@ -167,9 +152,9 @@ describe('a saved plan that is no longer true is refused, and nothing is written
     await writeFile(ws.path('truncated.json'), planText.slice(0, Math.floor(planText.length / 2)))
     await writeFile(ws.path('not-a-plan.json'), '{"version": 1}\n')
     const [human, json, notPlan] = await Promise.all([
-      runPutplan(['apply', 'truncated.json'], { cwd: ws.dir, env }),
-      runPutplan(['apply', 'truncated.json', '--format', 'json'], { cwd: ws.dir, env }),
-      runPutplan(['apply', 'not-a-plan.json'], { cwd: ws.dir, env }),
+      runPutplan(['apply', 'truncated.json'], { cwd: ws.dir, env: suite.env }),
+      runPutplan(['apply', 'truncated.json', '--format', 'json'], { cwd: ws.dir, env: suite.env }),
+      runPutplan(['apply', 'not-a-plan.json'], { cwd: ws.dir, env: suite.env }),
     ])
     expect(human.code).toBe(1)
     expect(human.stdout).toBe('')
@@ -183,7 +168,7 @@ describe('a saved plan that is no longer true is refused, and nothing is written
   })
 
   it('the untouched plan still applies afterwards (every refusal above was about the change alone)', async () => {
-    const { result, report } = await applyJson(ws, env, ['plan.json'])
+    const { result, report } = await applyJson(ws, suite.env, ['plan.json'])
     expect(result.code, result.stderr).toBe(0)
     expect(report.summary).toMatchObject({ created: 1, updated: 1, unchanged: 2 })
   })
@@ -200,9 +185,9 @@ describe('approval', () => {
   it('apply without --auto-approve and no terminal on stdin: exit 1, nothing written, one JSON error document', async () => {
     const before = await versions(bucket)
     const [human, json, answered] = await Promise.all([
-      runPutplan(['apply'], { cwd: ws.dir, env }),
-      runPutplan(['apply', '--format', 'json'], { cwd: ws.dir, env }),
-      runPutplan(['apply'], { cwd: ws.dir, env, input: 'yes\n' }), // piped input is no terminal to ask on
+      runPutplan(['apply'], { cwd: ws.dir, env: suite.env }),
+      runPutplan(['apply', '--format', 'json'], { cwd: ws.dir, env: suite.env }),
+      runPutplan(['apply'], { cwd: ws.dir, env: suite.env, input: 'yes\n' }), // piped input is no terminal to ask on
     ])
     expect(human.code).toBe(1)
     expect(human.stdout).toBe('')
@@ -223,7 +208,7 @@ describe('--format json', () => {
   })
 
   it('prints exactly one JSON document on stdout, the report, and its messages on stderr; human mode prints nothing on stdout', async () => {
-    const result = await runPutplan(['apply', '--auto-approve', '--format', 'json'], { cwd: ws.dir, env })
+    const result = await runPutplan(['apply', '--auto-approve', '--format', 'json'], { cwd: ws.dir, env: suite.env })
     expect(result.code, result.stderr).toBe(0)
     // The whole of stdout is one document (JSON.parse fails on anything before or after it).
     const report = parseReportJson(result)
@@ -231,11 +216,11 @@ describe('--format json', () => {
     expect(result.stdout.trim().startsWith('{')).toBe(true)
     expect(result.stdout.trim().endsWith('}')).toBe(true)
 
-    const again = await runPutplan(['apply', '--auto-approve', '--format', 'json'], { cwd: ws.dir, env })
+    const again = await runPutplan(['apply', '--auto-approve', '--format', 'json'], { cwd: ws.dir, env: suite.env })
     expect(again.code, again.stderr).toBe(0)
     expect(parseReportJson(again).summary).toEqual({ created: 0, updated: 0, unchanged: 4, conflict: 0, failed: 0, skipped: 0 })
 
-    const human = await runPutplan(['apply', '--auto-approve'], { cwd: ws.dir, env })
+    const human = await runPutplan(['apply', '--auto-approve'], { cwd: ws.dir, env: suite.env })
     expect(human.code, human.stderr).toBe(0)
     expect(human.stdout).toBe('')
     expect(human.stderr).not.toBe('')

@@ -11,31 +11,16 @@ import { crc32 } from 'node:zlib'
 import { HeadObjectCommand } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runAws, type AwsTarget } from '../support/aws-cli.js'
-import { awsEnv, createBucket, createKmsKey, s3Client, startMoto, type MotoServer } from '../support/moto.js'
-import { makeWorkspace, planJson, verdicts, type Workspace } from '../support/plan-workspace.js'
+import { awsEnv, createBucket, createKmsKey, s3Client } from '../support/moto.js'
+import { useMotoSuite } from '../support/moto-suite.js'
+import { planJson, verdicts, type Workspace } from '../support/plan-workspace.js'
 import { startS3Proxy, type S3Proxy } from '../support/s3-behaviour-proxy.js'
 
 const MiB = 1024 * 1024
 /** botocore otherwise adds a CRC32 to every upload it can (its default since 1.36). */
 const NO_DEFAULT_CHECKSUM = { AWS_REQUEST_CHECKSUM_CALCULATION: 'when_required' }
 
-let server: MotoServer
-const workspaces: Workspace[] = []
-
-beforeAll(async () => {
-  server = await startMoto()
-}, 60_000)
-
-afterAll(async () => {
-  await Promise.all(workspaces.map((ws) => ws.remove()))
-  await server?.stop()
-})
-
-async function workspace(): Promise<Workspace> {
-  const ws = await makeWorkspace()
-  workspaces.push(ws)
-  return ws
-}
+const suite = useMotoSuite()
 
 async function aws(target: AwsTarget, args: string[], ws: Workspace, env: Record<string, string> = {}): Promise<void> {
   const result = await runAws(target, args, { cwd: ws.dir, env })
@@ -65,11 +50,11 @@ describe('plan against objects the AWS CLI put with the same options', () => {
     },
   }
   const put = (key: string, body: string, args: string[]) =>
-    aws(server, ['s3api', 'put-object', '--bucket', bucket, '--key', key, '--body', body, '--server-side-encryption', 'AES256', ...args], ws)
+    aws(suite.server, ['s3api', 'put-object', '--bucket', bucket, '--key', key, '--body', body, '--server-side-encryption', 'AES256', ...args], ws)
 
   beforeAll(async () => {
-    ws = await workspace()
-    await createBucket(server, bucket)
+    ws = await suite.workspace()
+    await createBucket(suite.server, bucket)
     await ws.write('site/index.html', '<!doctype html><title>home</title>\n')
     await ws.write('site/report.pdf', randomBytes(3000))
     await ws.write('site/old.html', '<!doctype html><title>moved</title>\n')
@@ -105,7 +90,7 @@ describe('plan against objects the AWS CLI put with the same options', () => {
   }, 60_000)
 
   it('shows every object unchanged (exit 0 with --detailed-exitcode)', async () => {
-    const { result, plan } = await planJson(ws, awsEnv(server))
+    const { result, plan } = await planJson(ws, awsEnv(suite.server))
     expect(verdicts(plan), result.stderr).toEqual(Object.fromEntries(Object.keys(objects).map((key) => [key, { action: 'unchanged', reasons: [] }])))
     expect(plan.summary).toEqual({ create: 0, update: 0, unchanged: 4, conflict: 0 })
     expect(result.code).toBe(0)
@@ -116,7 +101,7 @@ describe('plan against objects the AWS CLI put with the same options', () => {
     const otherCache = index.args.map((arg) => (arg === 'max-age=60' ? 'no-cache' : arg))
     await Promise.all([put('site/index.html', index.file, otherCache), put('data/data.json', 'other/data.json', objects['data/data.json']!.args)])
 
-    const { result, plan } = await planJson(ws, awsEnv(server))
+    const { result, plan } = await planJson(ws, awsEnv(suite.server))
     expect(verdicts(plan), result.stderr).toEqual({
       'data/data.json': { action: 'update', reasons: ['content changed'] },
       'site/index.html': { action: 'update', reasons: ['cacheControl: "no-cache" -> "max-age=60"'] },
@@ -132,11 +117,11 @@ describe('plan against multipart objects the AWS CLI uploaded (8 MiB parts)', ()
   const bucket = 'multipart'
   let ws: Workspace
   const cp = (file: string, key: string, env: Record<string, string> = {}) =>
-    aws(server, ['s3', 'cp', file, `s3://${bucket}/${key}`, '--content-type', 'application/octet-stream'], ws, env)
+    aws(suite.server, ['s3', 'cp', file, `s3://${bucket}/${key}`, '--content-type', 'application/octet-stream'], ws, env)
 
   beforeAll(async () => {
-    ws = await workspace()
-    await createBucket(server, bucket)
+    ws = await suite.workspace()
+    await createBucket(suite.server, bucket)
     const big = randomBytes(20 * MiB)
     await ws.write('big.bin', big)
     big[12 * MiB] = big[12 * MiB]! ^ 0xff
@@ -158,7 +143,7 @@ describe('plan against multipart objects the AWS CLI uploaded (8 MiB parts)', ()
    * and without `x-amz-checksum-type`. So it is no evidence of the file's full CRC32.
    */
   it('the AWS CLI wrote 3 parts, with a composite CRC32 by default and no checksum when told not to', async () => {
-    const s3 = s3Client(server)
+    const s3 = s3Client(suite.server)
     try {
       const head = (Key: string) => s3.send(new HeadObjectCommand({ Bucket: bucket, Key, ChecksumMode: 'ENABLED' }))
       const withChecksum = await head('with-checksum.bin')
@@ -177,7 +162,7 @@ describe('plan against multipart objects the AWS CLI uploaded (8 MiB parts)', ()
   })
 
   it('shows both unchanged, by the multipart ETag recomputed with the part size HeadObject partNumber=1 reveals', async () => {
-    const { result, plan } = await planJson(ws, awsEnv(server))
+    const { result, plan } = await planJson(ws, awsEnv(suite.server))
     expect(verdicts(plan), result.stderr).toEqual({
       'etag-only.bin': { action: 'unchanged', reasons: [] },
       'with-checksum.bin': { action: 'unchanged', reasons: [] },
@@ -187,7 +172,7 @@ describe('plan against multipart objects the AWS CLI uploaded (8 MiB parts)', ()
 
   it('shows both as updates with "content changed" after one byte changed', async () => {
     await Promise.all([cp('changed/big.bin', 'with-checksum.bin'), cp('changed/big.bin', 'etag-only.bin', NO_DEFAULT_CHECKSUM)])
-    const { result, plan } = await planJson(ws, awsEnv(server))
+    const { result, plan } = await planJson(ws, awsEnv(suite.server))
     expect(verdicts(plan), result.stderr).toEqual({
       'etag-only.bin': { action: 'update', reasons: ['content changed'] },
       'with-checksum.bin': { action: 'update', reasons: ['content changed'] },
@@ -203,11 +188,11 @@ describe('plan against SSE-KMS objects, behind the proxy that gives them non-MD5
   let target: AwsTarget
 
   beforeAll(async () => {
-    ws = await workspace()
-    await createBucket(server, bucket)
-    proxy = await startS3Proxy(server.endpoint, { credentials: server.credentials })
-    target = { ...server, endpoint: proxy.endpoint }
-    const { keyId } = await createKmsKey(server)
+    ws = await suite.workspace()
+    await createBucket(suite.server, bucket)
+    proxy = await startS3Proxy(suite.server.endpoint, { credentials: suite.server.credentials })
+    target = { ...suite.server, endpoint: proxy.endpoint }
+    const { keyId } = await createKmsKey(suite.server)
     await ws.write('plain.txt', 'encrypted, no checksum\n')
     await ws.write('checked.txt', 'encrypted, with a SHA-256\n')
     const kms = { contentType: 'text/plain', serverSideEncryption: 'aws:kms', ssekmsKeyId: keyId }

@@ -9,28 +9,13 @@ import { randomBytes } from 'node:crypto'
 import { readFile, writeFile } from 'node:fs/promises'
 import { ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { awsEnv, createBucket, s3Client, startMoto, type MotoServer } from '../support/moto.js'
-import { makeWorkspace, parsePlanJson, planJson, verdicts, type Workspace } from '../support/plan-workspace.js'
+import { awsEnv, createBucket, s3Client, type MotoServer } from '../support/moto.js'
+import { useMotoSuite } from '../support/moto-suite.js'
+import { parsePlanJson, planJson, verdicts, type Workspace } from '../support/plan-workspace.js'
 import { runPutplan, type RunResult } from '../support/run-cli.js'
 import { startS3Proxy, type S3Proxy } from '../support/s3-behaviour-proxy.js'
 
-let server: MotoServer
-const workspaces: Workspace[] = []
-
-beforeAll(async () => {
-  server = await startMoto()
-}, 60_000)
-
-afterAll(async () => {
-  await Promise.all(workspaces.map((ws) => ws.remove()))
-  await server?.stop()
-})
-
-async function workspace(): Promise<Workspace> {
-  const ws = await makeWorkspace()
-  workspaces.push(ws)
-  return ws
-}
+const suite = useMotoSuite()
 
 async function putObject(target: Pick<MotoServer, 'endpoint' | 'region' | 'credentials'>, input: ConstructorParameters<typeof PutObjectCommand>[0]): Promise<void> {
   const s3 = s3Client(target)
@@ -49,14 +34,14 @@ function errorDocument(result: RunResult): { error: { code: string; message: str
 describe('signature checking', () => {
   let ws: Workspace
   beforeAll(async () => {
-    ws = await workspace()
-    await createBucket(server, 'signed')
+    ws = await suite.workspace()
+    await createBucket(suite.server, 'signed')
     await ws.write('hello.txt', 'hello\n')
     await ws.manifest({ version: 1, bucket: 'signed', uploads: [{ source: 'hello.txt', key: 'hello.txt' }] })
   })
 
   it('fails with exit 1 and a message when the secret is wrong', async () => {
-    const env = { ...awsEnv(server), AWS_SECRET_ACCESS_KEY: `${server.credentials.secretAccessKey}x` }
+    const env = { ...awsEnv(suite.server), AWS_SECRET_ACCESS_KEY: `${suite.server.credentials.secretAccessKey}x` }
     const [human, json] = await Promise.all([runPutplan(['plan'], { cwd: ws.dir, env }), runPutplan(['plan', '--format', 'json'], { cwd: ws.dir, env })])
     expect(human.code, human.stderr).toBe(1)
     expect(human.stdout).toBe('')
@@ -67,7 +52,7 @@ describe('signature checking', () => {
   })
 
   it('plans with the right secret', async () => {
-    const [{ result, plan }, human] = await Promise.all([planJson(ws, awsEnv(server)), runPutplan(['plan'], { cwd: ws.dir, env: awsEnv(server) })])
+    const [{ result, plan }, human] = await Promise.all([planJson(ws, awsEnv(suite.server)), runPutplan(['plan'], { cwd: ws.dir, env: awsEnv(suite.server) })])
     expect(verdicts(plan), result.stderr).toEqual({ 'hello.txt': { action: 'create', reasons: ['new object'] } })
     expect(result.code).toBe(2)
     expect(human.code, human.stderr).toBe(0)
@@ -77,19 +62,19 @@ describe('signature checking', () => {
 
 describe('a missing bucket', () => {
   it('fails with exit 1, names the bucket, and creates nothing', async () => {
-    const ws = await workspace()
+    const ws = await suite.workspace()
     await ws.write('a.txt', 'a\n')
     await ws.manifest({ version: 1, bucket: 'no-such-bucket', uploads: [{ source: 'a.txt', key: 'a.txt' }] })
     const [result, json] = await Promise.all([
-      runPutplan(['plan', '--detailed-exitcode'], { cwd: ws.dir, env: awsEnv(server) }),
-      runPutplan(['plan', '--format', 'json'], { cwd: ws.dir, env: awsEnv(server) }),
+      runPutplan(['plan', '--detailed-exitcode'], { cwd: ws.dir, env: awsEnv(suite.server) }),
+      runPutplan(['plan', '--format', 'json'], { cwd: ws.dir, env: awsEnv(suite.server) }),
     ])
     expect(result.code, result.stderr).toBe(1)
     expect(result.stderr).toContain('bucket "no-such-bucket" does not exist')
     expect(json.code).toBe(1)
     expect(errorDocument(json).error.message).toContain('"no-such-bucket"')
 
-    const s3 = s3Client(server)
+    const s3 = s3Client(suite.server)
     try {
       const { Buckets = [] } = await s3.send(new ListBucketsCommand({}))
       expect(Buckets.map((b) => b.Name)).not.toContain('no-such-bucket')
@@ -102,8 +87,8 @@ describe('a missing bucket', () => {
 describe('create-only objects (ifNoneMatch: "*")', () => {
   let ws: Workspace
   beforeAll(async () => {
-    ws = await workspace()
-    await createBucket(server, 'create-only')
+    ws = await suite.workspace()
+    await createBucket(suite.server, 'create-only')
     await ws.write('same.txt', 'identical\n')
     await ws.write('differs.txt', 'ours\n')
     await ws.write('new.txt', 'new\n')
@@ -111,12 +96,12 @@ describe('create-only objects (ifNoneMatch: "*")', () => {
     await ws.manifest({ version: 1, bucket: 'create-only', uploads: [entry('same.txt'), entry('differs.txt'), entry('new.txt')] })
     await ws.manifest({ version: 1, bucket: 'create-only', uploads: [entry('same.txt')] }, 'same-only.yaml')
     // Written by someone else, with other headers: create-only judges the content alone.
-    await putObject(server, { Bucket: 'create-only', Key: 'releases/same.txt', Body: 'identical\n', ContentType: 'application/x-other' })
-    await putObject(server, { Bucket: 'create-only', Key: 'releases/differs.txt', Body: 'theirs\n' })
+    await putObject(suite.server, { Bucket: 'create-only', Key: 'releases/same.txt', Body: 'identical\n', ContentType: 'application/x-other' })
+    await putObject(suite.server, { Bucket: 'create-only', Key: 'releases/differs.txt', Body: 'theirs\n' })
   })
 
   it('present with identical content: unchanged; with other content: conflict, exit 1; missing: create', async () => {
-    const { result, plan } = await planJson(ws, awsEnv(server))
+    const { result, plan } = await planJson(ws, awsEnv(suite.server))
     expect(verdicts(plan), result.stderr).toEqual({
       'releases/differs.txt': { action: 'conflict', reasons: ['create-only object already exists and its content differs'] },
       'releases/new.txt': { action: 'create', reasons: ['new object'] },
@@ -127,7 +112,7 @@ describe('create-only objects (ifNoneMatch: "*")', () => {
   })
 
   it('exits 0 when the only create-only object is present and identical', async () => {
-    const { result, plan } = await planJson(ws, awsEnv(server), ['-f', 'same-only.yaml'])
+    const { result, plan } = await planJson(ws, awsEnv(suite.server), ['-f', 'same-only.yaml'])
     expect(verdicts(plan), result.stderr).toEqual({ 'releases/same.txt': { action: 'unchanged', reasons: [] } })
     expect(result.code).toBe(0)
   })
@@ -147,11 +132,11 @@ describe('saved plans: plan --out, show', () => {
   }
 
   beforeAll(async () => {
-    ws = await workspace()
-    await createBucket(server, bucket)
+    ws = await suite.workspace()
+    await createBucket(suite.server, bucket)
     // Through the proxy, which refuses to read an SSE-C object without its key, as S3 does.
-    proxy = await startS3Proxy(server.endpoint, { credentials: server.credentials })
-    const target = { ...server, endpoint: proxy.endpoint }
+    proxy = await startS3Proxy(suite.server.endpoint, { credentials: suite.server.credentials })
+    const target = { ...suite.server, endpoint: proxy.endpoint }
     env = { ...awsEnv(target), SSE_KEY: sseKey }
     await ws.write('site/index.html', '<!doctype html>\n')
     await ws.write('site/new.css', 'body { margin: 0 }\n')
