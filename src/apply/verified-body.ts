@@ -56,15 +56,7 @@ export class VerifiedBody {
       end: this.options.start + this.options.length - 1,
       highWaterMark: BODY_CHUNK_SIZE,
     })
-    const checked = pipeline(source, this.check(), () => undefined)
-    if (signal) {
-      const onAbort = (): void => {
-        checked.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'))
-      }
-      signal.addEventListener('abort', onAbort, { once: true })
-      checked.once('close', () => signal.removeEventListener('abort', onAbort))
-    }
-    return checked
+    return destroyOnAbort(pipeline(source, this.check(), () => undefined), signal)
   }
 
   /** The whole range in memory, sent only when its length and MD5 are the planned ones. */
@@ -88,15 +80,7 @@ export class VerifiedBody {
       this.mismatch = new SourceChangedError(`${what} changed since the plan: its bytes no longer have the planned MD5`)
       return failed(this.mismatch)
     }
-    const body = Readable.from([bytes], { objectMode: false })
-    if (signal) {
-      const onAbort = (): void => {
-        body.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'))
-      }
-      signal.addEventListener('abort', onAbort, { once: true })
-      body.once('close', () => signal.removeEventListener('abort', onAbort))
-    }
-    return body
+    return destroyOnAbort(Readable.from([bytes], { objectMode: false }), signal)
   }
 
   private check(): Transform {
@@ -131,6 +115,18 @@ export class VerifiedBody {
       },
     })
   }
+}
+
+/** An abort of `signal` cuts the body in flight, failing it with the signal's reason. */
+function destroyOnAbort<T extends Readable>(body: T, signal: AbortSignal | undefined): T {
+  if (signal) {
+    const onAbort = (): void => {
+      body.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'))
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+    body.once('close', () => signal.removeEventListener('abort', onAbort))
+  }
+  return body
 }
 
 /** Up to `length` bytes of the file from `start`; fewer when the file is shorter. */
