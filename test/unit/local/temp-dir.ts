@@ -21,15 +21,5 @@ export function useTempDir(): { dir: () => string; write: (name: string, data: s
   }
 }
 
-/** Deterministic bytes, so failures reproduce. */
-export function patternBytes(length: number, seed = 1): Buffer {
-  const out = Buffer.alloc(length)
-  let x = seed >>> 0 || 1
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13
-    x ^= x >>> 17
-    x ^= x << 5
-    out[i] = x & 0xff
-  }
-  return out
-}
+/** Deterministic bytes, so failures reproduce (the plan builders' generator). */
+export { bytes as patternBytes } from '../plan/builders.js'
