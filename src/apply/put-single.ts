@@ -11,7 +11,7 @@ import { conditionHeaders } from './write-options.js'
  * if its bytes are not the planned ones.
  */
 export async function putSingle(item: WriteItem, options: PutOptions, ctx: WriteContext, run: ObjectRun): Promise<PutObjectResult> {
-  const headers = { ...putHeaders(options, item.local), ...conditionHeaders(item, ctx.conditionalWrites) }
+  const headers = Object.assign(putHeaders(options, item.local), conditionHeaders(item, ctx.conditionalWrites))
   const body = new VerifiedBody({
     path: run.path,
     start: 0,

@@ -4,7 +4,7 @@ import type { DesiredObject } from './desired-object.js'
 import { findFiles, type FileProblem } from './find-files.js'
 import type { RawEntry, RawManifest } from './manifest.js'
 import { keyProblem, MAX_KEY_BYTES, objectKey } from './object-key.js'
-import { entryOptions, fileOptions } from './resolve-options.js'
+import { entryOptions, optionsPerFile } from './resolve-options.js'
 import { nodeAt, nodeRange, type JsonPath, type YamlSource } from './yaml-source.js'
 
 /**
@@ -36,7 +36,7 @@ export async function expandEntries(
 async function expandEntry(source: YamlSource, dir: string, manifest: RawManifest, entry: RawEntry, index: number) {
   const objects: DesiredObject[] = []
   const diagnostics: Diagnostic[] = []
-  const options = entryOptions(manifest, entry)
+  const optionsOf = optionsPerFile(entryOptions(manifest, entry))
   const entryNode = nodeAt(source, ['uploads', index])
   const entryPos = nodeRange(source, entryNode)
   const ref = { index, line: entryPos.line, col: entryPos.col }
@@ -76,7 +76,7 @@ async function expandEntry(source: YamlSource, dir: string, manifest: RawManifes
         source: file.path,
         sourcePath: path.resolve(dir, file.path),
         size: file.size,
-        options: fileOptions(options, file.path),
+        options: optionsOf(file.path),
         entry: ref,
       })
     }

@@ -16,8 +16,21 @@ export function entryOptions(manifest: RawManifest, entry: RawEntry): PutOptions
   return { ...bucketLevel, ...manifest.defaults, ...(own as PutOptions) }
 }
 
-/** The options one file is uploaded with: its content type guessed when not declared. */
-export function fileOptions(options: PutOptions, file: string): PutOptions {
-  if (options.contentType !== undefined) return options
-  return { ...options, contentType: mime.contentType(path.extname(file)) || 'application/octet-stream' }
+/**
+ * The options each file of an entry is uploaded with: its content type guessed from the
+ * extension when not declared. Files of one extension share one options object (options
+ * are never changed once resolved), so ten thousand files hold a handful, not ten thousand.
+ */
+export function optionsPerFile(options: PutOptions): (file: string) => PutOptions {
+  if (options.contentType !== undefined) return () => options
+  const byExtension = new Map<string, PutOptions>()
+  return (file) => {
+    const extension = path.extname(file)
+    let typed = byExtension.get(extension)
+    if (typed === undefined) {
+      typed = { ...options, contentType: mime.contentType(extension) || 'application/octet-stream' }
+      byExtension.set(extension, typed)
+    }
+    return typed
+  }
 }

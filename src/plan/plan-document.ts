@@ -86,13 +86,13 @@ export function fromPlanDocument(document: PlanDocument): Plan {
     const base = { key: action.key, source: action.source, size: action.size, reasons: action.reasons, local: action.local, options: action.options }
     switch (action.action) {
       case 'create':
-        return { ...base, action: 'create' }
+        return { action: 'create', ...base }
       case 'update':
-        return { ...base, action: 'update', remoteEtag: action.remoteEtag ?? '' }
+        return { action: 'update', remoteEtag: action.remoteEtag ?? '', ...base }
       case 'unchanged':
-        return { ...base, action: 'unchanged', remoteEtag: action.remoteEtag ?? '' }
+        return { action: 'unchanged', remoteEtag: action.remoteEtag ?? '', ...base }
       case 'conflict':
-        return { ...base, action: 'conflict', ...(action.remoteEtag !== undefined ? { remoteEtag: action.remoteEtag } : {}) }
+        return { action: 'conflict', ...base, ...(action.remoteEtag !== undefined ? { remoteEtag: action.remoteEtag } : {}) }
     }
   })
   return { bucket: document.bucket, manifestDigest: document.manifestDigest, summary: summarise(items), items }

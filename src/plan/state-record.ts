@@ -43,7 +43,7 @@ export function trustRecord(record: StateRecord | undefined, listed: ListedFacts
 /** A record of what HeadObject reported (an object verified unchanged). */
 export function recordOfRemote(remote: RemoteObject, lastModified: string): StateRecord {
   const { tagging: _t, acl: _a, versionId: _v, lastModified: _l, ...rest } = remote
-  return { ...rest, lastModified: secondOf(lastModified) }
+  return { lastModified: secondOf(lastModified), ...rest }
 }
 
 /** What a successful PutObject (or CompleteMultipartUpload) answered. */

@@ -145,7 +145,7 @@ function limitConnect(request: http.ClientRequest, socket: Socket, connectTimeou
 /** S3 refuses chunked uploads without a declared length, so every body carries one. */
 function withContentLength(headers: Record<string, string>, body: Buffer | string | Readable | undefined): Record<string, string> {
   if (body === undefined || (typeof body === 'object' && !Buffer.isBuffer(body)) || 'content-length' in headers) return headers
-  return { ...headers, 'content-length': String(Buffer.byteLength(body)) }
+  return { 'content-length': String(Buffer.byteLength(body)), ...headers }
 }
 
 function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {

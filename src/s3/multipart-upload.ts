@@ -21,7 +21,7 @@ export async function uploadPart(executor: RequestExecutor, key: string, input: 
     method: 'PUT',
     key,
     query: { partNumber: String(input.partNumber), uploadId: input.uploadId },
-    headers: { ...input.headers, 'content-length': String(input.contentLength) },
+    headers: { 'content-length': String(input.contentLength), ...input.headers },
     body: input.body,
   })
   return { partNumber: input.partNumber, etag: unquote(response.headers.etag ?? ''), checksums: checksumsFromHeaders(response.headers) }
@@ -34,7 +34,7 @@ export async function completeMultipartUpload(executor: RequestExecutor, key: st
     method: 'POST',
     key,
     query: { uploadId: input.uploadId },
-    headers: { ...input.headers, 'content-type': 'application/xml' },
+    headers: { 'content-type': 'application/xml', ...input.headers },
     body,
     errorIn200: true,
   })

@@ -8,7 +8,7 @@ export async function putObject(executor: RequestExecutor, key: string, input: P
     operation: 'PutObject',
     method: 'PUT',
     key,
-    headers: { ...input.headers, 'content-length': String(input.contentLength) },
+    headers: { 'content-length': String(input.contentLength), ...input.headers },
     body: input.body,
   })
   // S3 always names what it stored; a success without an ETag is not S3's, and nothing can be said to be written.

@@ -12,7 +12,7 @@ export interface RequestToSign {
   address: Address
   /** Decoded names and values; the signer encodes them canonically. */
   query: Record<string, string>
-  /** Lower-case names. */
+  /** Lower-case names; `host` and `x-amz-content-sha256` are the signer's to set. */
   headers: Record<string, string>
   /** Hex SHA-256 of the body, or `UNSIGNED-PAYLOAD`. */
   payloadHash: string
@@ -44,9 +44,9 @@ export function createSigner(credentials: AwsCredentialIdentityProvider | AwsCre
   return {
     async sign(request, region, date) {
       const headers: Record<string, string> = {
-        ...request.headers,
         host: hostHeader(request.address),
         'x-amz-content-sha256': request.payloadHash,
+        ...request.headers,
       }
       if (credentials === undefined) return headers
       const httpRequest: HttpRequest = {

@@ -42,13 +42,13 @@ async function readRemote(store: ObjectStore, desired: DesiredObject, known: Rem
   if (known === null) return undefined
   // Retention and legal hold change without a rewrite: a record cannot vouch for them.
   const trusted = known !== undefined && !declaresObjectLock(desired)
-  const remote = trusted ? { ...known } : await remoteCall(key, 's3:GetObject', () => store.headObject(key, { ...request, sseCustomer }))
+  const remote = trusted ? { ...known } : await remoteCall(key, 's3:GetObject', () => store.headObject(key, { sseCustomer, ...request }))
   if (remote === undefined) return undefined
   if (options.tagging !== undefined) remote.tagging = await remoteCall(key, 's3:GetObjectTagging', () => store.getObjectTagging(key, request))
   if (declaresAcl(desired)) remote.acl = await remoteCall(key, 's3:GetObjectAcl', () => store.getObjectAcl(key, request))
   // A record of the write may already tell the part size.
   if (remote.firstPartSize === undefined && needsPartSize(remote)) {
-    const part = await remoteCall(key, 's3:GetObject', () => store.headObject(key, { ...request, sseCustomer, partNumber: 1 }))
+    const part = await remoteCall(key, 's3:GetObject', () => store.headObject(key, { partNumber: 1, sseCustomer, ...request }))
     if (part?.firstPartSize !== undefined) remote.firstPartSize = part.firstPartSize
   }
   return remote

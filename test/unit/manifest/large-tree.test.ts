@@ -26,5 +26,7 @@ describe('a manifest of 5,000 files', () => {
     expect([...keys].sort()).toEqual(keys)
     expect(keys[0]).toMatch(/^large\/d0\/d0\/file-\d+\.txt$/)
     expect(manifest.objects.every((o) => o.options.cacheControl === 'no-cache' && o.options.contentType === 'text/plain; charset=utf-8')).toBe(true)
+    // One entry, one extension: one options object, not one per file.
+    expect(new Set(manifest.objects.map((o) => o.options)).size).toBe(1)
   })
 })
