@@ -44,7 +44,7 @@ export class VerifiedBody {
   constructor(private readonly options: VerifiedBodyOptions) {}
 
   /** The `RequestBody` factory. */
-  readonly open = (): Readable => {
+  readonly open = (): Readable | Buffer => {
     this.attempts++
     const { signal } = this.options
     if (this.mismatch) return failed(this.mismatch)
@@ -59,8 +59,11 @@ export class VerifiedBody {
     return destroyOnAbort(pipeline(source, this.check(), () => undefined), signal)
   }
 
-  /** The whole range in memory, sent only when its length and MD5 are the planned ones. */
-  private small(): Readable {
+  /**
+   * The whole range in memory, sent only when its length and MD5 are the planned ones: as
+   * bytes, which the client writes at once, without a stream's plumbing.
+   */
+  private small(): Readable | Buffer {
     const { path, start, length, expectedMd5, what, signal } = this.options
     let bytes: Buffer
     try {
@@ -80,7 +83,7 @@ export class VerifiedBody {
       this.mismatch = new SourceChangedError(`${what} changed since the plan: its bytes no longer have the planned MD5`)
       return failed(this.mismatch)
     }
-    return destroyOnAbort(Readable.from([bytes], { objectMode: false }), signal)
+    return bytes
   }
 
   private check(): Transform {

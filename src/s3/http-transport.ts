@@ -5,8 +5,11 @@ import type { Socket } from 'node:net'
 import type { Readable } from 'node:stream'
 import { TLSSocket } from 'node:tls'
 
-/** A request body: bytes in memory, or a factory so that a retry can reopen the stream. */
-export type RequestBody = Buffer | string | (() => Readable)
+/**
+ * A request body: bytes in memory, or a factory called for every attempt, so that a retry
+ * reopens the stream or reads the bytes again.
+ */
+export type RequestBody = Buffer | string | (() => Readable | Buffer)
 
 export interface HttpRequestSpec {
   method: string

@@ -307,9 +307,10 @@ function verifyDigests(headers: Record<string, string>, bytes: Buffer, operation
 }
 
 async function readBody(body: RequestBody): Promise<Buffer> {
-  if (typeof body !== 'function') return Buffer.from(body)
+  const opened = typeof body === 'function' ? body() : body
+  if (typeof opened === 'string' || Buffer.isBuffer(opened)) return Buffer.from(opened)
   const chunks: Buffer[] = []
-  for await (const chunk of body() as Readable) chunks.push(Buffer.from(chunk as Uint8Array))
+  for await (const chunk of opened) chunks.push(Buffer.from(chunk as Uint8Array))
   return Buffer.concat(chunks)
 }
 

@@ -7,7 +7,8 @@ import { patternBytes, useTempDir } from '../local/temp-dir.js'
 
 const temp = useTempDir()
 
-async function drain(stream: Readable): Promise<{ bytes: Buffer; error?: Error }> {
+async function drain(stream: Readable | Buffer): Promise<{ bytes: Buffer; error?: Error }> {
+  if (Buffer.isBuffer(stream)) return { bytes: stream }
   const chunks: Buffer[] = []
   try {
     for await (const chunk of stream) chunks.push(chunk as Buffer)
@@ -45,6 +46,18 @@ describe('VerifiedBody', () => {
     expect(second.bytes.length).toBe(0)
   })
 
+  it('hands a small range over as checked bytes, read again on every attempt', async () => {
+    const path = temp.write('f', data)
+    const range = data.subarray(10, 10 + 4096)
+    const body = new VerifiedBody({ path, start: 10, length: range.length, expectedMd5: md5(range), what: 'the file' })
+    const first = body.open()
+    expect(Buffer.isBuffer(first) && first.equals(range)).toBe(true)
+    temp.write('f', Buffer.alloc(data.length))
+    const second = await drain(body.open())
+    expect(second.error?.message).toBe('the file changed since the plan: its bytes no longer have the planned MD5')
+    expect(second.bytes.length).toBe(0)
+  })
+
   it('fails when the file is shorter than planned', async () => {
     const path = temp.write('f', data.subarray(0, 100))
     const body = new VerifiedBody({ path, start: 0, length: 200, expectedMd5: md5(data.subarray(0, 200)), what: 'the file' })
@@ -55,7 +68,7 @@ describe('VerifiedBody', () => {
     const path = temp.write('f', data)
     const controller = new AbortController()
     const body = new VerifiedBody({ path, start: 0, length: data.length, expectedMd5: md5(data), what: 'the file', signal: controller.signal })
-    const stream = body.open()
+    const stream = body.open() as Readable
     stream.once('data', () => controller.abort())
     const result = await drain(stream)
     expect(result.error?.name).toBe('AbortError')
