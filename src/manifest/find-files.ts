@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs'
+import { statSync, type Stats } from 'node:fs'
 import { realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import fg from 'fast-glob'
@@ -57,21 +57,21 @@ async function findGlob(dir: string, pattern: string, exclude: readonly string[]
   // name in it cannot be stat'ed, which is what a name that is not UTF-8 does (the walker
   // decodes it with U+FFFD, a path that does not exist). Synchronously: a local stat takes
   // a few microseconds, the promise around an asynchronous one about twenty, and nothing
-  // else is under way while the manifest loads.
-  const stated = entries.map((entry) => {
-    try {
-      return { entry, stats: statSync(path.resolve(dir, entry.path)) }
-    } catch (error) {
-      return { entry, error }
-    }
-  })
+  // else is under way while the manifest loads. One entry at a time, so that ten thousand
+  // stats are never held at once.
   const files: FoundFile[] = []
   const problems: FileProblem[] = []
-  for (const { entry, stats, error } of stated) {
-    if (stats?.isFile()) files.push({ path: entry.path, size: stats.size })
-    else if (error !== undefined && entry.path.includes(REPLACEMENT_CHARACTER) && (error as NodeJS.ErrnoException).code === 'ENOENT') {
-      problems.push({ code: 'file-name-not-utf8', path: entry.path })
-    } else if (error !== undefined || entry.dirent.isSymbolicLink()) problems.push(await brokenLink(dir, entry.path))
+  for (const entry of entries) {
+    let stats: Stats
+    try {
+      stats = statSync(path.resolve(dir, entry.path))
+    } catch (error) {
+      const notUtf8 = entry.path.includes(REPLACEMENT_CHARACTER) && (error as NodeJS.ErrnoException).code === 'ENOENT'
+      problems.push(notUtf8 ? { code: 'file-name-not-utf8', path: entry.path } : await brokenLink(dir, entry.path))
+      continue
+    }
+    if (stats.isFile()) files.push({ path: entry.path, size: stats.size })
+    else if (entry.dirent.isSymbolicLink()) problems.push(await brokenLink(dir, entry.path))
   }
   const loops = await symlinkLoops(dir, files)
   if (loops.length === 0) return { files, problems }

@@ -37,6 +37,7 @@ export function trustRecord(record: StateRecord | undefined, listed: ListedFacts
   if (!record || listed.lastModified === undefined) return undefined
   if (record.etag !== listed.etag || record.size !== listed.size || !sameSecond(record.lastModified, listed.lastModified)) return undefined
   // A lifecycle transition changes the storage class without a rewrite; LIST reports it.
+  if (record.headers.storageClass === listed.storageClass) return record
   return { ...record, headers: { ...record.headers, storageClass: listed.storageClass } }
 }
 

@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { hashFile, isMultipart, type HashFileOptions, type MultipartPolicy } from '../local/index.js'
-import type { DesiredObject, LocalDigest } from '../plan/index.js'
+import type { DesiredObject, LocalDigest, PutOptions } from '../plan/index.js'
 import { hashOptions, sameHashing } from './hash-options.js'
 
 interface EarlyDigest {
@@ -45,10 +45,13 @@ export class EarlyHashes {
   }
 
   private async run(objects: readonly DesiredObject[], policy: MultipartPolicy): Promise<void> {
+    // What to hash for a create depends on the options alone, which files of one extension share.
+    const optionsFor = new Map<PutOptions, HashFileOptions>()
     for (const desired of objects) {
       if (this.stopped) return
       if (this.taken.has(desired.key) || isMultipart(desired.size, policy)) continue
-      const options = hashOptions(desired, undefined, policy)
+      let options = optionsFor.get(desired.options)
+      if (options === undefined) optionsFor.set(desired.options, (options = hashOptions(desired.options, undefined, policy)))
       // A file that cannot be read fails again, with its error reported, when hashed for real.
       const digest = hashFile(desired.sourcePath, options).catch(() => undefined)
       this.digests.set(desired.key, { options, digest })

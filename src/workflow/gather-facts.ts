@@ -65,7 +65,7 @@ function needsPartSize(remote: RemoteObject): boolean {
 }
 
 async function hashLocal(desired: DesiredObject, remote: RemoteObject | undefined, policy: MultipartPolicy, early: EarlyHashes | undefined) {
-  const options = hashOptions(desired, remote, policy)
+  const options = hashOptions(desired.options, remote, policy)
   const ready = early?.take(desired, options)
   try {
     return (ready && (await ready)) || (await hashFile(desired.sourcePath, options))

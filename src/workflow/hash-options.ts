@@ -1,17 +1,17 @@
 import { isMultipart, type HashFileOptions, type MultipartPolicy } from '../local/index.js'
-import type { ChecksumAlgorithm, DesiredObject, RemoteObject } from '../plan/index.js'
+import type { ChecksumAlgorithm, PutOptions, RemoteObject } from '../plan/index.js'
 import { CHECKSUM_PIN_FIELDS, md5sNeeded } from '../plan/index.js'
 import { DEFAULT_CHECKSUM_ALGORITHM } from '../s3/index.js'
 
 /**
- * What to compute from a file's bytes, given what the bucket holds (`undefined`: nothing
- * under its key): the checksum apply sends, the pinned ones, those the bucket's copy
- * carries, and MD5s where apply or the comparison needs them.
+ * What to compute from the bytes of a file uploaded with `options`, given what the bucket
+ * holds (`undefined`: nothing under its key): the checksum apply sends, the pinned ones,
+ * those the bucket's copy carries, and MD5s where apply or the comparison needs them.
  */
-export function hashOptions(desired: DesiredObject, remote: RemoteObject | undefined, policy: MultipartPolicy): HashFileOptions {
-  const algorithms = new Set<ChecksumAlgorithm>([desired.options.checksumAlgorithm ?? DEFAULT_CHECKSUM_ALGORITHM])
+export function hashOptions(options: PutOptions, remote: RemoteObject | undefined, policy: MultipartPolicy): HashFileOptions {
+  const algorithms = new Set<ChecksumAlgorithm>([options.checksumAlgorithm ?? DEFAULT_CHECKSUM_ALGORITHM])
   for (const [field, algorithm] of Object.entries(CHECKSUM_PIN_FIELDS)) {
-    if (desired.options[field as keyof typeof CHECKSUM_PIN_FIELDS] !== undefined) algorithms.add(algorithm)
+    if (options[field as keyof typeof CHECKSUM_PIN_FIELDS] !== undefined) algorithms.add(algorithm)
   }
   for (const algorithm of Object.keys(remote?.checksums ?? {}) as ChecksumAlgorithm[]) algorithms.add(algorithm)
   // Another uploader's part size, when the bucket revealed it, predicts its multipart ETag.

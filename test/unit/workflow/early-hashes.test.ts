@@ -39,7 +39,7 @@ describe('EarlyHashes', () => {
     const object = desired('small.bin', small.length)
     const early = new EarlyHashes([object], policy)
     await settle()
-    const digest = await early.take(object, hashOptions(object, uploadedObject(small), policy))
+    const digest = await early.take(object, hashOptions(object.options, uploadedObject(small), policy))
     expect(digest).toMatchObject({ size: small.length, md5: md5Hex(small), checksums: { CRC64NVME: expect.any(String) } })
     await early.stop()
   })
@@ -49,7 +49,7 @@ describe('EarlyHashes', () => {
     const early = new EarlyHashes([object], policy)
     await settle()
     const withSha256 = remoteObject({ etag: md5Hex(small), size: small.length, checksums: { SHA256: 'x' } })
-    expect(early.take(object, hashOptions(object, withSha256, policy))).toBeUndefined()
+    expect(early.take(object, hashOptions(object.options, withSha256, policy))).toBeUndefined()
     await early.stop()
   })
 
@@ -58,7 +58,7 @@ describe('EarlyHashes', () => {
     const early = new EarlyHashes([object], policy)
     await settle()
     const inParts = remoteObject({ etag: `${md5Hex(small)}-1`, size: small.length, firstPartSize: 12 })
-    expect(early.take(object, hashOptions(object, inParts, policy))).toBeUndefined()
+    expect(early.take(object, hashOptions(object.options, inParts, policy))).toBeUndefined()
     await early.stop()
   })
 
@@ -66,16 +66,16 @@ describe('EarlyHashes', () => {
     const object = desired('large.bin', 64)
     const early = new EarlyHashes([object], policy)
     await settle()
-    expect(early.take(object, hashOptions(object, undefined, policy))).toBeUndefined()
+    expect(early.take(object, hashOptions(object.options, undefined, policy))).toBeUndefined()
     await early.stop()
   })
 
   it('a file taken before its turn is not hashed early any more', async () => {
     const objects = [desired('small.bin', small.length), desiredObject({ key: 'second', sourcePath: join(dir, 'small.bin'), size: small.length, options: {} })]
     const early = new EarlyHashes(objects, policy)
-    expect(early.take(objects[1]!, hashOptions(objects[1]!, undefined, policy))).toBeUndefined()
+    expect(early.take(objects[1]!, hashOptions(objects[1]!.options, undefined, policy))).toBeUndefined()
     await settle()
-    expect(early.take(objects[1]!, hashOptions(objects[1]!, undefined, policy))).toBeUndefined()
+    expect(early.take(objects[1]!, hashOptions(objects[1]!.options, undefined, policy))).toBeUndefined()
     await early.stop()
   })
 })
