@@ -41,6 +41,13 @@ export function trustRecord(record: StateRecord | undefined, listed: ListedFacts
   return { ...record, headers: { ...record.headers, storageClass: listed.storageClass } }
 }
 
+/** Whether `record` already describes the write `remote` shows (as a plan that trusted it saw it). */
+export function recordStands(record: StateRecord | undefined, remote: RemoteObject): boolean {
+  if (!record || remote.lastModified === undefined) return false
+  const same = record.etag === remote.etag && record.size === remote.size && sameSecond(record.lastModified, remote.lastModified)
+  return same && record.headers.storageClass === remote.headers.storageClass
+}
+
 /** A record of what HeadObject reported (an object verified unchanged). */
 export function recordOfRemote(remote: RemoteObject, lastModified: string): StateRecord {
   const { tagging: _t, acl: _a, versionId: _v, lastModified: _l, ...rest } = remote

@@ -39,14 +39,26 @@ function parseState(text: string, bucket: string): StateDocument | undefined {
   }
 }
 
+export interface UpdateOptions {
+  attempts?: number
+  /**
+   * The record as the plan read it. With conditional writes it is changed and written
+   * without reading it again (megabytes for ten thousand objects): if another writer
+   * changed it since, `If-Match` fails and the record is read afresh.
+   */
+  current?: LoadedState
+}
+
 /**
  * Read, change, write back with `If-Match` (or `If-None-Match: *` for the first record):
  * two applies that finish together both land their records instead of one silently
  * replacing the other. A lost race re-reads and merges again.
  */
-export async function updateState(access: StateAccess, change: (document: StateDocument) => StateDocument, attempts = 5): Promise<void> {
+export async function updateState(access: StateAccess, change: (document: StateDocument) => StateDocument, options: UpdateOptions = {}): Promise<void> {
+  const attempts = options.attempts ?? 5
   for (let attempt = 1; ; attempt++) {
-    const current = await readState(access)
+    const reuse = attempt === 1 && access.conditionalWrites ? options.current : undefined
+    const current = reuse ?? (await readState(access))
     const body = Buffer.from(`${JSON.stringify(change(current.document))}\n`)
     const headers: Record<string, string> = {
       ...requestOptionHeaders(access.request ?? {}),
@@ -105,10 +117,10 @@ export async function knownObjects(
   access: StateAccess | undefined,
   keys: readonly string[],
   request: RequestOptions = {},
-): Promise<Map<string, RemoteObject | null>> {
+): Promise<{ known: Map<string, RemoteObject | null>; state?: LoadedState }> {
   const [state, listed] = await Promise.all([access ? readState(access) : undefined, listWithin(store, keys, request)])
   const known = new Map<string, RemoteObject | null>()
-  if (!listed) return known
+  if (!listed) return { known, state }
   for (const key of keys) {
     const seen = listed.get(key)
     if (!seen) known.set(key, null)
@@ -117,7 +129,7 @@ export async function knownObjects(
       if (trusted) known.set(key, trusted)
     }
   }
-  return known
+  return { known, state }
 }
 
 /** LIST pages allowed per 1,000 keys wanted (a page holds up to 1,000 objects), plus slack. */

@@ -4,7 +4,7 @@ import type { Manifest } from '../manifest/index.js'
 import { computePlan, type ObjectFacts, type Plan } from '../plan/index.js'
 import { S3ServiceError, type ObjectStore, type RequestOptions } from '../s3/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
-import { knownObjects, type StateAccess } from './bucket-state.js'
+import { knownObjects, type LoadedState, type StateAccess } from './bucket-state.js'
 import { EarlyHashes } from './early-hashes.js'
 import { gatherFacts } from './gather-facts.js'
 
@@ -22,6 +22,8 @@ export interface PlanResult {
   plan: Plan
   /** What the plan was computed from, for the state record apply writes. */
   facts: ObjectFacts[]
+  /** The state record as the plan read it, for apply to update. */
+  state?: LoadedState
 }
 
 /** Reads the bucket and the files, then diffs: the plan stage, with the store given. */
@@ -31,14 +33,16 @@ export async function makePlan(manifest: Manifest, store: ObjectStore, options: 
   const multipart = options.multipart ?? DEFAULT_MULTIPART_POLICY
   const early = new EarlyHashes(manifest.objects, multipart)
   let facts: ObjectFacts[]
+  let state: LoadedState | undefined
   try {
     const keys = manifest.objects.map((o) => o.key)
-    const known = options.refresh ? undefined : await knownObjects(store, options.state, keys, request)
-    facts = await gatherFacts(manifest.objects, { store, concurrency: options.concurrency, multipart, known, early, onObject: options.onObject })
+    const bucket = options.refresh ? undefined : await knownObjects(store, options.state, keys, request)
+    state = bucket?.state
+    facts = await gatherFacts(manifest.objects, { store, concurrency: options.concurrency, multipart, known: bucket?.known, early, onObject: options.onObject })
   } finally {
     await early.stop()
   }
-  return { plan: computePlan({ bucket: manifest.bucket, manifestDigest: manifest.digest, objects: facts }), facts }
+  return { plan: computePlan({ bucket: manifest.bucket, manifestDigest: manifest.digest, objects: facts }), facts, ...(state ? { state } : {}) }
 }
 
 /**

@@ -1,29 +1,32 @@
 import type { ApplyReport } from '../apply/index.js'
 import type { Manifest } from '../manifest/index.js'
-import { recordOfRemote, recordOfWrite, type ObjectFacts, type Plan, type StateRecord } from '../plan/index.js'
+import { recordOfRemote, recordOfWrite, recordStands, type Plan, type StateDocument, type StateRecord } from '../plan/index.js'
 import type { ObjectStore } from '../s3/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
 import { listKeys, updateState, type StateAccess } from './bucket-state.js'
+import type { PlanResult } from './make-plan.js'
 
 /**
  * After apply, the state record learns every object this run wrote (its LastModified read
  * back with one LIST) or verified unchanged with HeadObject. Records of other keys are
  * kept: a record is only ever trusted while LIST shows its exact write, so an old one is
- * harmless. Objects that failed or conflicted lose theirs.
+ * harmless. Objects that failed or conflicted lose theirs. `fresh` is what the plan read
+ * (undefined for a saved plan): the facts it was computed from and the record itself.
  */
 export async function recordApply(
   store: ObjectStore,
   access: StateAccess,
   manifest: Manifest,
   plan: Plan,
-  facts: readonly ObjectFacts[] | undefined,
+  fresh: Pick<PlanResult, 'facts' | 'state'> | undefined,
   report: ApplyReport,
 ): Promise<void> {
   const written = report.items.filter((o) => o.outcome === 'created' || o.outcome === 'updated')
   const listed = await listKeys(store, written.map((o) => o.key), bucketRequestOptions(manifest))
   const options = new Map(manifest.objects.map((o) => [o.key, o.options]))
   const planned = new Map(plan.items.map((item) => [item.key, item]))
-  const verified = new Map((facts ?? []).map((f) => [f.desired.key, f.remote]))
+  const verified = new Map((fresh?.facts ?? []).map((f) => [f.desired.key, f.remote]))
+  const recorded = fresh?.state?.document.objects ?? {}
 
   const learnt = new Map<string, StateRecord | undefined>()
   for (const outcome of report.items) {
@@ -39,18 +42,21 @@ export async function recordApply(
     } else if (outcome.outcome === 'unchanged') {
       const remote = verified.get(key)
       // Create-only objects are unchanged by content alone; their headers were not compared.
-      if (remote?.lastModified !== undefined && options.get(key)?.ifNoneMatch !== '*') learnt.set(key, recordOfRemote(remote, remote.lastModified))
+      if (remote?.lastModified === undefined || options.get(key)?.ifNoneMatch === '*') continue
+      // Most unchanged objects were judged by their record, which needs no rewrite.
+      if (!recordStands(recorded[key], remote)) learnt.set(key, recordOfRemote(remote, remote.lastModified))
     } else if (outcome.outcome === 'conflict' || outcome.outcome === 'failed') {
       learnt.set(key, undefined)
     }
   }
   if (learnt.size === 0) return
-  await updateState(access, (document) => {
+  const change = (document: StateDocument): StateDocument => {
     const objects = { ...document.objects }
     for (const [key, record] of learnt) {
       if (record) objects[key] = record
       else delete objects[key]
     }
     return { ...document, objects }
-  })
+  }
+  await updateState(access, change, { current: fresh?.state })
 }

@@ -57,7 +57,7 @@ export async function runApply(request: ApplyRequest): Promise<ApplyResult> {
     })
     if (!state.access) return { plan, report }
     try {
-      await recordApply(store, state.access, manifest, plan, fresh?.facts, report)
+      await recordApply(store, state.access, manifest, plan, fresh, report)
       return { plan, report }
     } catch (error) {
       return { plan, report, stateError: (error as Error).message }

@@ -199,7 +199,7 @@ describe('two applies racing on one state key', () => {
       expect(barrier.released).toBe('both read') // a real race, not a timeout
       // Every write of the record is conditional, and each apply landed one. Usually both
       // created it with If-None-Match: *, one lost (412) and merged with If-Match; under load a
-      // client may retry a read, so the barrier can open before the second update read, and
+      // client may retry a read, so the barrier can open before the second plan read, and
       // that apply then merges with If-Match at once. Either way nothing is clobbered.
       const puts = barrier.puts.map((p) => `${p.condition} ${p.status}`)
       expect(puts.every((p) => p.startsWith('if-'))).toBe(true)
@@ -257,8 +257,8 @@ interface StateBarrier {
 
 /**
  * A pass-through proxy that makes two applies collide on the state record: it holds every
- * PutObject of the record until both applies have read it for their update (each apply
- * reads it twice: once to plan, once to update), so both write believing there is none.
+ * PutObject of the record until both applies have read it (each reads it once, to plan, and
+ * updates the record it read), so both write believing there is none.
  */
 async function startStateBarrier(upstream: string, statePath: string, timeoutMs = 15_000): Promise<StateBarrier> {
   const target = new URL(upstream)
@@ -278,7 +278,7 @@ async function startStateBarrier(upstream: string, statePath: string, timeoutMs 
     req.on('end', async () => {
       const path = new URL(req.url ?? '/', 'http://proxy').pathname
       const isState = path === statePath
-      if (isState && req.method === 'GET' && ++reads === 4) {
+      if (isState && req.method === 'GET' && ++reads === 2) {
         barrier.released ??= 'both read'
         release()
       }

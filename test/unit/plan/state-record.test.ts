@@ -3,7 +3,7 @@ import { planItem } from '../../../src/plan/compute-plan.js'
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../../../src/plan/local-digest.js'
 import type { PutOptions } from '../../../src/plan/put-options.js'
 import type { RemoteObject } from '../../../src/plan/remote-object.js'
-import { recordOfRemote, recordOfWrite, trustRecord, type ListedFacts, type StateRecord, type WriteResult } from '../../../src/plan/state-record.js'
+import { recordOfRemote, recordOfWrite, recordStands, trustRecord, type ListedFacts, type StateRecord, type WriteResult } from '../../../src/plan/state-record.js'
 import { bytes, factsFor, localDigestOf, remoteObject, uploadedObject } from './builders.js'
 
 const data = bytes(64, 1)
@@ -191,5 +191,27 @@ describe('recordOfRemote', () => {
     expect(r).not.toHaveProperty('versionId')
     expect(r).toEqual({ etag: 'abc', size: 3, lastModified: recordedAt, checksums: { CRC32: 'AAAAAA==' }, checksumType: 'FULL_OBJECT', headers: { metadata: {}, storageClass: 'STANDARD', cacheControl: 'no-cache' } })
     expect(trustRecord(r, { etag: 'abc', size: 3, lastModified: listedAt, storageClass: 'STANDARD' })).toMatchObject({ etag: 'abc', headers: { cacheControl: 'no-cache' } })
+  })
+})
+
+describe('recordStands', () => {
+  const asRemote = (r: StateRecord, overrides: Partial<RemoteObject> = {}): RemoteObject => ({ ...r, lastModified: listedAt, ...overrides })
+
+  it('holds when the record describes the write the plan saw (LastModified to the second)', () => {
+    const r = record()
+    expect(recordStands(r, asRemote(r))).toBe(true)
+    expect(recordStands(r, trustRecord(r, listed(r))!)).toBe(true)
+  })
+
+  it.each<[string, (r: StateRecord) => Partial<RemoteObject>]>([
+    ['ETag', () => ({ etag: 'ffffffffffffffffffffffffffffffff' })],
+    ['size', (r) => ({ size: r.size + 1 })],
+    ['LastModified', () => ({ lastModified: '2025-03-04T05:06:08.000Z' })],
+    ['storage class (a lifecycle transition)', (r) => ({ headers: { ...r.headers, storageClass: 'GLACIER_IR' } })],
+  ])('fails for another %s, and without a record or a LastModified', (_, change) => {
+    const r = record()
+    expect(recordStands(r, asRemote(r, change(r)))).toBe(false)
+    expect(recordStands(undefined, asRemote(r))).toBe(false)
+    expect(recordStands(r, asRemote(r, { lastModified: undefined }))).toBe(false)
   })
 })

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { PutplanError } from '../../../src/errors/index.js'
 import { STATE_FORMAT_VERSION, type StateDocument, type StateRecord } from '../../../src/plan/state-record.js'
 import type { ListedObject } from '../../../src/s3/object-store.js'
@@ -204,7 +204,7 @@ describe('updateState', () => {
   it('keeps every record when many updates run at once', async () => {
     const store = new MemoryStore()
     store.latencyMs = 1
-    const writers = Array.from({ length: 4 }, (_, i) => updateState(access(store), adding(`w${i}`), 20))
+    const writers = Array.from({ length: 4 }, (_, i) => updateState(access(store), adding(`w${i}`), { attempts: 20 }))
     await Promise.all(writers)
     expect(Object.keys(stateOf(store).objects).sort()).toEqual(['w0', 'w1', 'w2', 'w3'])
   })
@@ -221,13 +221,44 @@ describe('updateState', () => {
   it('gives up after the given number of lost races with an error naming the record', async () => {
     const store = new MemoryStore()
     store.fail({ op: 'putObject', key: STATE_KEY, status: 412, code: 'PreconditionFailed', times: 100 })
-    const error = await updateState(access(store), adding('a'), 3).catch((e: unknown) => e)
+    const error = await updateState(access(store), adding('a'), { attempts: 3 }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(PutplanError)
     expect(error).toMatchObject({ code: 's3' })
     expect((error as Error).message).toContain(`could not write the state record ${STATE_KEY}`)
     expect((error as Error).message).toContain('412')
     expect(statePuts(store)).toHaveLength(3)
     expect(store.objects.has(STATE_KEY)).toBe(false)
+  })
+
+  it('writes the record the plan read without reading it again, If-Match on its ETag', async () => {
+    const store = new MemoryStore()
+    await updateState(access(store), adding('old'))
+    const current = await readState(access(store))
+    const reads = vi.spyOn(store, 'getObject')
+    await updateState(access(store), adding('ours'), { current })
+    expect(reads).not.toHaveBeenCalled()
+    expect(statePuts(store).at(-1)?.headers).toMatchObject({ 'if-match': `"${current.etag}"` })
+    expect(Object.keys(stateOf(store).objects).sort()).toEqual(['old', 'ours'])
+  })
+
+  it('reads the record afresh when another writer changed it since the plan read it', async () => {
+    const store = new MemoryStore()
+    await updateState(access(store), adding('old'))
+    const current = await readState(access(store))
+    await updateState(access(store), adding('theirs'))
+    await updateState(access(store), adding('ours'), { current })
+    expect(Object.keys(stateOf(store).objects).sort()).toEqual(['old', 'ours', 'theirs'])
+  })
+
+  it('reads the record afresh without conditional writes: nothing would catch a stale copy', async () => {
+    const store = new MemoryStore()
+    await updateState(access(store), adding('old'))
+    const current = await readState(access(store))
+    await updateState(access(store), adding('theirs'))
+    const reads = vi.spyOn(store, 'getObject')
+    await updateState(access(store, { conditionalWrites: false }), adding('ours'), { current })
+    expect(reads).toHaveBeenCalledTimes(1)
+    expect(Object.keys(stateOf(store).objects).sort()).toEqual(['old', 'ours', 'theirs'])
   })
 
   it('does not retry other failures', async () => {
@@ -260,7 +291,7 @@ describe('knownObjects', () => {
   it('marks missing keys null, trusts recorded writes LIST still shows, leaves the rest to HeadObject', async () => {
     const { store, records } = await bucketWithRecord()
     const keys = ['site/trusted', 'site/rewritten', 'site/unrecorded', 'site/touched', 'site/resized', 'site/cold', 'site/deleted', 'site/never']
-    const known = await knownObjects(store, access(store), keys)
+    const { known } = await knownObjects(store, access(store), keys)
     expect(known.get('site/deleted')).toBeNull()
     expect(known.get('site/never')).toBeNull()
     expect(known.get('site/trusted')).toEqual(records['site/trusted'])
@@ -275,7 +306,7 @@ describe('knownObjects', () => {
   it('trusts nothing from an unreadable record, but still knows which keys are missing', async () => {
     const { store } = await bucketWithRecord()
     store.putDirect(STATE_KEY, '{ broken')
-    const known = await knownObjects(store, access(store), ['site/trusted', 'site/never'])
+    const { known } = await knownObjects(store, access(store), ['site/trusted', 'site/never'])
     expect([...known]).toEqual([['site/never', null]])
   })
 
@@ -283,7 +314,7 @@ describe('knownObjects', () => {
     const { store } = await bucketWithRecord()
     const document = stateOf(store)
     store.putDirect(STATE_KEY, JSON.stringify({ ...document, bucket: 'foreign' }))
-    const known = await knownObjects(store, access(store), ['site/trusted'])
+    const { known } = await knownObjects(store, access(store), ['site/trusted'])
     expect(known.size).toBe(0)
   })
 
@@ -292,7 +323,7 @@ describe('knownObjects', () => {
     const stateStore = new ListingStore()
     stateStore.putDirect('records/site.json', store.objects.get(STATE_KEY)!.bytes)
     store.objects.delete(STATE_KEY)
-    const known = await knownObjects(store, access(stateStore, { key: 'records/site.json' }), ['site/trusted'])
+    const { known } = await knownObjects(store, access(stateStore, { key: 'records/site.json' }), ['site/trusted'])
     expect(known.get('site/trusted')).toEqual(records['site/trusted'])
     expect(stateStore.prefixes).toEqual([])
     expect(store.prefixes).toEqual(['site/trusted'])
@@ -303,7 +334,7 @@ describe('knownObjects without a state record', () => {
   it('marks the keys LIST does not show as missing, and leaves listed ones to HeadObject', async () => {
     const store = new MemoryStore()
     store.putDirect('site/a', 'a')
-    const known = await knownObjects(store, undefined, ['site/a', 'site/b'])
+    const { known } = await knownObjects(store, undefined, ['site/a', 'site/b'])
     expect(known.get('site/b')).toBeNull()
     expect(known.has('site/a')).toBe(false)
   })
@@ -314,7 +345,7 @@ describe('knownObjects without a state record', () => {
     store.listObjectsV2 = async function* () {
       yield* pages
     }
-    const known = await knownObjects(store, undefined, ['k/wanted'])
+    const { known } = await knownObjects(store, undefined, ['k/wanted'])
     expect(known.size).toBe(0)
   })
 
@@ -324,7 +355,7 @@ describe('knownObjects without a state record', () => {
       yield* []
       throw s3Error(403, 'AccessDenied', 'ListObjectsV2', '')
     }
-    const known = await knownObjects(store, undefined, ['k/a'])
+    const { known } = await knownObjects(store, undefined, ['k/a'])
     expect(known.size).toBe(0)
   })
 })
