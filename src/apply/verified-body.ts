@@ -31,8 +31,8 @@ export interface VerifiedBodyOptions {
  * A request body that reopens the file on every attempt (so the client can retry it),
  * streams a byte range of it, and fails the request rather than send bytes the plan did
  * not hash: the MD5 is computed while streaming and the final chunk goes out only when
- * it matches. Once a mismatch is seen, later attempts fail at once. An abort of the
- * signal cuts the body in flight.
+ * it matches (a small range is read and checked whole first). Once a mismatch is seen,
+ * later attempts fail at once. An abort of the signal cuts a streamed body in flight.
  */
 export class VerifiedBody {
   /** Times the body was opened: the request's attempts. */
@@ -64,7 +64,7 @@ export class VerifiedBody {
    * bytes, which the client writes at once, without a stream's plumbing.
    */
   private small(): Readable | Buffer {
-    const { path, start, length, expectedMd5, what, signal } = this.options
+    const { path, start, length, expectedMd5, what } = this.options
     let bytes: Buffer
     try {
       bytes = readRange(path, start, length)

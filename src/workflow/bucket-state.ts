@@ -110,7 +110,8 @@ export function commonPrefix(keys: readonly string[]): string {
  * not show are missing (`null`); keys whose recorded write LIST still shows are as
  * recorded. Others stay unknown. LIST is only a shortcut: when it would cost more pages
  * than the keys warrant (a small manifest in a big shared bucket), or the store refuses
- * it, every key stays unknown and is asked with HeadObject.
+ * it, every key stays unknown and is asked with HeadObject. The record read comes back
+ * too, for apply to update.
  */
 export async function knownObjects(
   store: ObjectStore,

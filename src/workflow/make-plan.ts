@@ -36,9 +36,9 @@ export async function makePlan(manifest: Manifest, store: ObjectStore, options: 
   let state: LoadedState | undefined
   try {
     const keys = manifest.objects.map((o) => o.key)
-    const bucket = options.refresh ? undefined : await knownObjects(store, options.state, keys, request)
-    state = bucket?.state
-    facts = await gatherFacts(manifest.objects, { store, concurrency: options.concurrency, multipart, known: bucket?.known, early, onObject: options.onObject })
+    const listing = options.refresh ? undefined : await knownObjects(store, options.state, keys, request)
+    state = listing?.state
+    facts = await gatherFacts(manifest.objects, { store, concurrency: options.concurrency, multipart, known: listing?.known, early, onObject: options.onObject })
   } finally {
     await early.stop()
   }
