@@ -5,6 +5,7 @@ import type { ObjectStore } from '../s3/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
 import { listKeys, updateState, type StateAccess } from './bucket-state.js'
 import type { PlanResult } from './make-plan.js'
+import { optionsWithSecrets } from './options-with-secrets.js'
 
 /**
  * After apply, the state record learns every object this run wrote (its LastModified read
@@ -23,8 +24,9 @@ export async function recordApply(
 ): Promise<void> {
   const written = report.items.filter((o) => o.outcome === 'created' || o.outcome === 'updated')
   const listed = await listKeys(store, written.map((o) => o.key), bucketRequestOptions(manifest))
-  const options = new Map(manifest.objects.map((o) => [o.key, o.options]))
   const planned = new Map(plan.items.map((item) => [item.key, item]))
+  // The record keeps the MD5 of the SSE-C key sent, which a saved plan does not hold.
+  const withSecrets = optionsWithSecrets(manifest)
   const verified = new Map((fresh?.facts ?? []).map((f) => [f.desired.key, f.remote]))
   const recorded = fresh?.state?.document.objects ?? {}
 
@@ -34,7 +36,7 @@ export async function recordApply(
     if (outcome.outcome === 'created' || outcome.outcome === 'updated') {
       const seen = listed.get(key)
       const item = planned.get(key)
-      const sent = options.get(key)
+      const sent = withSecrets.get(key) ?? item?.options
       // LIST must show this very write: another writer may have followed it.
       const etag = outcome.etag
       const ours = etag !== undefined && seen?.lastModified !== undefined && seen.etag === etag
@@ -42,7 +44,7 @@ export async function recordApply(
     } else if (outcome.outcome === 'unchanged') {
       const remote = verified.get(key)
       // Create-only objects are unchanged by content alone; their headers were not compared.
-      if (remote?.lastModified === undefined || options.get(key)?.ifNoneMatch === '*') continue
+      if (remote?.lastModified === undefined || planned.get(key)?.options.ifNoneMatch === '*') continue
       // Most unchanged objects were judged by their record, which needs no rewrite.
       if (!recordStands(recorded[key], remote)) learnt.set(key, recordOfRemote(remote, remote.lastModified))
     } else if (outcome.outcome === 'conflict' || outcome.outcome === 'failed') {

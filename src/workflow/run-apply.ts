@@ -7,6 +7,7 @@ import type { BucketRequest } from './bucket-request.js'
 import { checkFresh } from './check-fresh.js'
 import { makePlan } from './make-plan.js'
 import { openState } from './open-state.js'
+import { optionsWithSecrets } from './options-with-secrets.js'
 import { openStore } from './open-store.js'
 import { recordApply } from './record-apply.js'
 import { readPlanFile } from './plan-file.js'
@@ -70,9 +71,9 @@ export async function runApply(request: ApplyRequest): Promise<ApplyResult> {
 
 /** A saved plan holds no secret: they come again from the manifest and its variables. */
 function secretsOf(manifest: Manifest): (key: string) => { sseCustomerKey?: string } | undefined {
-  const byKey = new Map(manifest.objects.map((o) => [o.key, o.options.sseCustomerKey]))
+  const withSecrets = optionsWithSecrets(manifest)
   return (key) => {
-    const sseCustomerKey = byKey.get(key)
+    const sseCustomerKey = withSecrets.get(key)?.sseCustomerKey
     return sseCustomerKey === undefined ? undefined : { sseCustomerKey }
   }
 }

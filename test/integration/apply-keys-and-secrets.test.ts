@@ -7,12 +7,13 @@
  * - a saved plan holds no SSE-C key, so `apply plan.json` takes it again from the
  *   manifest's variables: SSE-C objects (single-part and multipart) are updated under
  *   `If-Match` with the ETag S3 gave (not an MD5 behind the proxy), and a plan then
- *   shows zero changes.
+ *   shows zero changes; with a state record, the record keeps the MD5 of the key sent,
+ *   not of the plan file's redaction marker.
  * moto's auth mode rejects correctly signed requests for keys with `+ % & = ' ( ) * :`
  * or non-ASCII letters (a moto defect; signing of such keys is proven against the AWS
  * SDK's signer in the unit tests), so this file runs moto with auth off.
  */
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -117,5 +118,24 @@ describe('keys that need encoding, an empty file, SSE-C', () => {
     expect(rotated.stderr).toMatch(/^Error: the saved plan is stale: the manifest, its variables/m)
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'with space.txt' }))
     expect(head.Metadata).toEqual({ tag: 'two' })
+  })
+
+  it('with a state record, apply plan.json records the MD5 of the SSE-C key sent, so the next plan trusts it', async () => {
+    await ws.manifest({ ...manifest('four'), state: { key: '.putplan/state.json' } })
+    const planned = await runPutplan(['plan', '--out', 'plan.json'], { cwd: ws.dir, env })
+    expect(planned.code, planned.stderr).toBe(0)
+    const { result } = await applyJson(ws, env, ['plan.json'])
+    expect(result.code, result.stderr).toBe(0)
+
+    const state = JSON.parse((await getBytes(s3, { Bucket: bucket, Key: '.putplan/state.json' })).toString('utf8')) as {
+      objects: Record<string, { headers: { sseCustomerKeyMD5?: string } }>
+    }
+    const keyMd5 = createHash('md5').update(sseKey).digest('base64')
+    expect(state.objects['secret/small.txt']?.headers.sseCustomerKeyMD5).toBe(keyMd5)
+    expect(state.objects['secret/multipart.bin']?.headers.sseCustomerKeyMD5).toBe(keyMd5)
+    expect(state.objects['with space.txt']?.headers).not.toHaveProperty('sseCustomerKeyMD5')
+
+    const { result: replanned, plan } = await planJson(ws, env)
+    expect(plan.summary, replanned.stderr).toEqual({ create: 0, update: 0, unchanged: ALL.length, conflict: 0 })
   })
 })
