@@ -77,14 +77,23 @@ function headerOptions(h: Record<string, string>): RemoteHeaderOptions {
   return out
 }
 
+export interface ReportedEncryption {
+  serverSideEncryption?: string
+  ssekmsKeyId?: string
+  bucketKeyEnabled?: boolean
+}
+
 /** The server-side encryption S3 reports on HeadObject, PutObject and CompleteMultipartUpload. */
-export function encryptionFromHeaders(h: Record<string, string>): { serverSideEncryption?: string; ssekmsKeyId?: string; bucketKeyEnabled?: boolean } {
+export function encryptionFromHeaders(h: Record<string, string>): ReportedEncryption {
+  // Filled field by field: read for every answer, and a literal of spreads would get a hidden class of its own each time.
+  const out: ReportedEncryption = {}
+  const sse = h['x-amz-server-side-encryption']
+  const kmsKey = h['x-amz-server-side-encryption-aws-kms-key-id']
   const bucketKey = h['x-amz-server-side-encryption-bucket-key-enabled']
-  return {
-    ...(h['x-amz-server-side-encryption'] === undefined ? {} : { serverSideEncryption: h['x-amz-server-side-encryption'] }),
-    ...(h['x-amz-server-side-encryption-aws-kms-key-id'] === undefined ? {} : { ssekmsKeyId: h['x-amz-server-side-encryption-aws-kms-key-id'] }),
-    ...(bucketKey === undefined ? {} : { bucketKeyEnabled: bucketKey.toLowerCase() === 'true' }),
-  }
+  if (sse !== undefined) out.serverSideEncryption = sse
+  if (kmsKey !== undefined) out.ssekmsKeyId = kmsKey
+  if (bucketKey !== undefined) out.bucketKeyEnabled = bucketKey.toLowerCase() === 'true'
+  return out
 }
 
 /** The KMS encryption context: base64 of a JSON object of strings; anything else is ignored. */
