@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto'
 import { PutplanError } from '../errors/index.js'
 import { STATE_FORMAT_VERSION, trustRecord, type RemoteObject, type StateDocument } from '../plan/index.js'
 import { requestOptionHeaders, S3ServiceError, type ListedObject, type ObjectStore, type RequestOptions } from '../s3/index.js'
+import { stateBody } from './state-json.js'
 
 /** Where the state record lives, and the store that reaches it. */
 export interface StateAccess {
@@ -59,18 +59,18 @@ export async function updateState(access: StateAccess, change: (document: StateD
   for (let attempt = 1; ; attempt++) {
     const reuse = attempt === 1 && access.conditionalWrites ? options.current : undefined
     const current = reuse ?? (await readState(access))
-    const body = Buffer.from(`${JSON.stringify(change(current.document))}\n`)
+    const body = stateBody(change(current.document))
     const headers: Record<string, string> = {
       ...requestOptionHeaders(access.request ?? {}),
       'content-type': 'application/json',
-      'content-md5': createHash('md5').update(body).digest('base64'),
+      'content-md5': body.contentMD5,
     }
     if (access.conditionalWrites) {
       if (current.etag === undefined) headers['if-none-match'] = '*'
       else headers['if-match'] = `"${current.etag}"`
     }
     try {
-      await access.store.putObject(access.key, { headers, body, contentLength: body.length })
+      await access.store.putObject(access.key, { headers, body: body.open, contentLength: body.contentLength })
       return
     } catch (error) {
       const lostRace = error instanceof S3ServiceError && (error.status === 412 || error.status === 409)
