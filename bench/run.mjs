@@ -151,29 +151,28 @@ async function scenarios(w, label, parts) {
   const out = []
   const bucketName = (tool, run) => `${w.name}-${slug(tool.name)}-${run}`.slice(0, 63)
 
-  // Initial upload: a fresh bucket per tool per run; moto is reset before each round.
+  // Initial upload: a fresh bucket per tool per run; moto is reset before each round. The
+  // order turns by one each round: the first upload after a reset runs on a cold server.
   {
     const rows = new Map(list.map((t) => [t.name, []]))
     const bareRows = []
+    const bare = (bucket) => ({ cmd: process.execPath, args: [fileURLToPath(import.meta.url), '--bare-child', moto.endpoint, bucket, join(w.dir, 'files'), String(CONCURRENCY)] })
+    const uploaders = [...list.map((tool) => ({ tool, upload: tool.upload })), ...(parts.has('bare') ? [{ bare: true, upload: bare }] : [])]
     const rounds = parts.has('upload') || parts.has('bare') ? RUNS : 1
     for (let run = 1; run <= rounds; run++) {
       await moto.reset()
-      for (const tool of list) {
-        const bucket = bucketName(tool, run)
+      for (const uploader of rotate(uploaders, run - 1)) {
+        const name = uploader.bare ? 'bare client' : uploader.tool.name
+        const bucket = uploader.bare ? `${w.name}-bare-${run}` : bucketName(uploader.tool, run)
         await moto.createBucket(bucket)
-        const m = await measure(tool.upload(bucket), { cwd: w.dir })
-        check(m, tool.name + ' upload')
-        rows.get(tool.name).push(m)
-        buckets.set(tool.name, bucket)
-        log(`  upload ${w.name} ${tool.name} #${run}: ${fmtRun(m)}`)
-      }
-      if (parts.has('bare')) {
-        const bucket = `${w.name}-bare-${run}`
-        await moto.createBucket(bucket)
-        const m = await measure({ cmd: process.execPath, args: [fileURLToPath(import.meta.url), '--bare-child', moto.endpoint, bucket, join(w.dir, 'files'), String(CONCURRENCY)] })
-        check(m, 'bare client')
-        bareRows.push(m)
-        log(`  upload ${w.name} bare client #${run}: ${fmtRun(m)}`)
+        const m = await measure(uploader.upload(bucket), { cwd: w.dir })
+        check(m, name + ' upload')
+        if (uploader.bare) bareRows.push(m)
+        else {
+          rows.get(name).push(m)
+          buckets.set(name, bucket)
+        }
+        log(`  upload ${w.name} ${name} #${run}: ${fmtRun(m)}`)
       }
     }
     if (parts.has('upload') || parts.has('bare')) {
@@ -462,7 +461,7 @@ function renderMarkdown(machine, sections) {
   lines.push(`Machine: ${machine.cpu}, ${machine.memory} memory; Node ${machine.node}; moto ${machine.moto} (moto_server on loopback); ${machine.aws}; ${machine.rclone}. Load average (1 min) ${machine.loadStart} at the start, ${machine.loadEnd} at the end: other work on the machine inflates wall times, CPU times less so.`, '')
   lines.push(
     `Run: \`${['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ')}\` — ${SMALL.toLocaleString('en')} small files, medians of ${RUNS} run(s) per row. ` +
-      'Each tool writes into its own fresh bucket (moto is reset before each round of initial uploads). ' +
+      'Each tool writes into its own fresh bucket (moto is reset before each round of initial uploads, and the order of the uploads turns by one each round, so that no tool always meets the freshly reset server). ' +
       "Wall time, client CPU (user+sys of the command's process tree) and peak RSS come from `/usr/bin/time -f '%e %U %S %M'`; " +
       "requests are counted from moto's request log; server CPU is moto's user+sys over the run. " +
       'moto runs with authentication off (in its IAM auth mode it rejects `/` in ListObjectsV2 prefixes, which `aws s3 sync` and putplan both send); every client still signs. ' +
@@ -506,6 +505,12 @@ function medians(runs) {
 
 function fmtRun(m) {
   return `${m.wall.toFixed(2)} s wall, ${m.cpu.toFixed(2)} s CPU, ${m.rssMb.toFixed(0)} MB, ${m.requests} requests, server ${m.serverCpu.toFixed(2)} s`
+}
+
+/** `list` starting at its `by`-th element, wrapping round. */
+function rotate(list, by) {
+  const start = by % list.length
+  return [...list.slice(start), ...list.slice(0, start)]
 }
 
 function slug(name) {
