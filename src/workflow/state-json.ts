@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { Readable } from 'node:stream'
 import type { StateDocument } from '../plan/index.js'
 
-/** Pieces of about this many characters: a few for ten thousand records, none of them large. */
+/** Pieces of about this many characters: some fifty for ten thousand records, none of them large. */
 const PIECE_CHARACTERS = 64 * 1024
 
 /**
