@@ -12,9 +12,10 @@ export interface LocalDigest {
   size: number
   /**
    * Hex MD5 of the whole file: the ETag of a single-part, unencrypted or SSE-S3 upload.
-   * Always present for a file uploaded in one piece (its Content-MD5). For a file uploaded
-   * in parts only when the bucket holds a single-part copy that no checksum can judge: an
-   * MD5 of a gigabyte costs more than reading it.
+   * Present for a file a plan uploads in one piece (its Content-MD5), and wherever the
+   * comparison needs it: when the bucket holds a single-part copy that no checksum can
+   * judge. A file judged by its checksum and left alone has none: an MD5 of a gigabyte
+   * costs more than reading it.
    */
   md5?: string
   /** Full-object checksums, base64 as in `x-amz-checksum-*`. */

@@ -110,16 +110,16 @@ export function commonPrefix(keys: readonly string[]): string {
  * not show are missing (`null`); keys whose recorded write LIST still shows are as
  * recorded. Others stay unknown. LIST is only a shortcut: when it would cost more pages
  * than the keys warrant (a small manifest in a big shared bucket), or the store refuses
- * it, every key stays unknown and is asked with HeadObject. The record read comes back
- * too, for apply to update.
+ * it, every key stays unknown and is asked with HeadObject. `reading` is the state
+ * record being read (`readState`); it comes back too, for apply to update.
  */
 export async function knownObjects(
   store: ObjectStore,
-  access: StateAccess | undefined,
+  reading: Promise<LoadedState> | undefined,
   keys: readonly string[],
   request: RequestOptions = {},
 ): Promise<{ known: Map<string, RemoteObject | null>; state?: LoadedState }> {
-  const [state, listed] = await Promise.all([access ? readState(access) : undefined, listWithin(store, keys, request)])
+  const [state, listed] = await Promise.all([reading, listWithin(store, keys, request)])
   const known = new Map<string, RemoteObject | null>()
   if (!listed) return { known, state }
   for (const key of keys) {

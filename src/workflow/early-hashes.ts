@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { hashFile, isMultipart, type HashFileOptions, type MultipartPolicy } from '../local/index.js'
-import type { DesiredObject, LocalDigest, PutOptions } from '../plan/index.js'
+import type { DesiredObject, LocalDigest, PutOptions, StateRecord } from '../plan/index.js'
 import { hashOptions, sameHashing } from './hash-options.js'
 
 interface EarlyDigest {
@@ -9,10 +9,10 @@ interface EarlyDigest {
 }
 
 /**
- * Hashes files while the bucket is being read (the state record, LIST pages), which
- * otherwise leaves the CPU idle: each as if the bucket held nothing under its key. That is
- * what a create needs and, for an object whose recorded checksums are the ones putplan
- * sends, what the comparison needs too. Where the bucket calls for something else,
+ * Hashes files while the bucket is being read (LIST pages), which otherwise leaves the CPU
+ * idle. A key the state record holds is hashed as the comparison with that record asks (a
+ * record LIST confirms stands for the object); any other as if the bucket held nothing
+ * under it, which is what a create needs. Where the bucket calls for something else,
  * `take` says no and the file is hashed again. Only files apply uploads whole are hashed
  * early, so a large file is never read twice; one file at a time, giving the bucket's
  * answers a turn between files.
@@ -23,8 +23,9 @@ export class EarlyHashes {
   private stopped = false
   private readonly running: Promise<void>
 
-  constructor(objects: readonly DesiredObject[], policy: MultipartPolicy) {
-    this.running = this.run(objects, policy)
+  /** `recorded`: the state record's objects, once read (undefined without a record). */
+  constructor(objects: readonly DesiredObject[], policy: MultipartPolicy, recorded?: Promise<Record<string, StateRecord> | undefined>) {
+    this.running = this.run(objects, policy, recorded)
   }
 
   /**
@@ -44,14 +45,13 @@ export class EarlyHashes {
     return this.running
   }
 
-  private async run(objects: readonly DesiredObject[], policy: MultipartPolicy): Promise<void> {
-    // What to hash for a create depends on the options alone, which files of one extension share.
-    const optionsFor = new Map<PutOptions, HashFileOptions>()
+  private async run(objects: readonly DesiredObject[], policy: MultipartPolicy, recorded?: Promise<Record<string, StateRecord> | undefined>): Promise<void> {
+    const records = await recorded?.catch(() => undefined)
+    const optionsFor = new HashOptionsMemo(policy)
     for (const desired of objects) {
       if (this.stopped) return
       if (this.taken.has(desired.key) || isMultipart(desired.size, policy)) continue
-      let options = optionsFor.get(desired.options)
-      if (options === undefined) optionsFor.set(desired.options, (options = hashOptions(desired.options, undefined, policy)))
+      const options = optionsFor.get(desired.options, records?.[desired.key])
       // A file that cannot be read fails again, with its error reported, when hashed for real.
       const digest = hashFile(desired.sourcePath, options).catch(() => undefined)
       this.digests.set(desired.key, { options, digest })
@@ -59,4 +59,30 @@ export class EarlyHashes {
       await nextTurn()
     }
   }
+}
+
+/**
+ * `hashOptions` once per options object and kind of record: files of one extension share
+ * their options, and records of one upload agree in everything the hashing depends on.
+ */
+class HashOptionsMemo {
+  private readonly memo = new Map<PutOptions, Map<string, HashFileOptions>>()
+
+  constructor(private readonly policy: MultipartPolicy) {}
+
+  get(options: PutOptions, record: StateRecord | undefined): HashFileOptions {
+    let byRecord = this.memo.get(options)
+    if (byRecord === undefined) this.memo.set(options, (byRecord = new Map()))
+    const kind = record === undefined ? '' : recordKind(record)
+    let hashing = byRecord.get(kind)
+    if (hashing === undefined) byRecord.set(kind, (hashing = hashOptions(options, record, this.policy)))
+    return hashing
+  }
+}
+
+/** What of a record `hashOptions` reads: its checksums' algorithms, part size, ETag form and encryption. */
+function recordKind(record: StateRecord): string {
+  const etagForm = /^[0-9a-f]{32}$/.test(record.etag) ? 'md5' : /-\d+$/.test(record.etag) ? 'parts' : 'other'
+  const checksums = Object.entries(record.checksums).map(([algorithm, value]) => `${algorithm}${/-\d+$/.test(value ?? '') ? '*' : ''}`)
+  return `${checksums.join(',')}|${record.checksumType ?? ''}|${record.firstPartSize ?? ''}|${etagForm}`
 }

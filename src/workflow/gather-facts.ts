@@ -95,7 +95,8 @@ async function remoteCall<T>(key: string, permission: string, call: () => Promis
   }
 }
 
-function fileError(desired: DesiredObject, error: unknown): Error {
+/** A failed read of a planned file, as the user needs it: which file, for which key. */
+export function fileError(desired: DesiredObject, error: unknown): Error {
   if (error instanceof FileChangedError) return new PutplanError('file-changed', `${desired.source} changed while it was read; run the plan again`)
   const code = (error as NodeJS.ErrnoException).code
   if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {

@@ -16,10 +16,12 @@ export function hashOptions(options: PutOptions, remote: RemoteObject | undefine
   for (const algorithm of Object.keys(remote?.checksums ?? {}) as ChecksumAlgorithm[]) algorithms.add(algorithm)
   // Another uploader's part size, when the bucket revealed it, predicts its multipart ETag.
   const multipart = remote?.firstPartSize !== undefined ? { threshold: 0, partSize: remote.firstPartSize, minPartSize: 1 } : policy
-  // A file apply uploads whole needs its MD5 (Content-MD5); one it uploads in parts needs
-  // MD5s only as evidence against what the bucket holds.
+  // A file apply uploads whole needs its MD5 (Content-MD5): a create certainly; against a
+  // copy in the bucket only if the plan updates it, which `withUploadMd5s` completes, so
+  // that a plan that changes nothing computes no MD5 it does not compare. A file uploaded
+  // in parts needs MD5s only as evidence against what the bucket holds.
   const needed = md5sNeeded(remote)
-  const md5 = (size: number) => needed.wholeMd5 || !isMultipart(size, policy)
+  const md5 = (size: number) => needed.wholeMd5 || (remote === undefined && !isMultipart(size, policy))
   return { algorithms: [...algorithms], multipart, md5, multipartEtag: needed.multipartEtag }
 }
 

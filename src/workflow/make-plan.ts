@@ -4,9 +4,10 @@ import type { Manifest } from '../manifest/index.js'
 import { computePlan, type ObjectFacts, type Plan } from '../plan/index.js'
 import { S3ServiceError, type ObjectStore, type RequestOptions } from '../s3/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
-import { knownObjects, type LoadedState, type StateAccess } from './bucket-state.js'
+import { knownObjects, readState, type LoadedState, type StateAccess } from './bucket-state.js'
 import { EarlyHashes } from './early-hashes.js'
 import { gatherFacts } from './gather-facts.js'
+import { withUploadMd5s } from './upload-md5s.js'
 
 export interface PlanOptions {
   concurrency: number
@@ -31,18 +32,20 @@ export async function makePlan(manifest: Manifest, store: ObjectStore, options: 
   const request = bucketRequestOptions(manifest)
   await checkBucket(store, manifest, request)
   const multipart = options.multipart ?? DEFAULT_MULTIPART_POLICY
-  const early = new EarlyHashes(manifest.objects, multipart)
+  const reading = options.state && !options.refresh ? readState(options.state) : undefined
+  const early = new EarlyHashes(manifest.objects, multipart, reading?.then((loaded) => loaded.document.objects))
   let facts: ObjectFacts[]
   let state: LoadedState | undefined
   try {
     const keys = manifest.objects.map((o) => o.key)
-    const listing = options.refresh ? undefined : await knownObjects(store, options.state, keys, request)
+    const listing = options.refresh ? undefined : await knownObjects(store, reading, keys, request)
     state = listing?.state
     facts = await gatherFacts(manifest.objects, { store, concurrency: options.concurrency, multipart, known: listing?.known, early, onObject: options.onObject })
   } finally {
     await early.stop()
   }
-  return { plan: computePlan({ bucket: manifest.bucket, manifestDigest: manifest.digest, objects: facts }), facts, ...(state ? { state } : {}) }
+  const plan = computePlan({ bucket: manifest.bucket, manifestDigest: manifest.digest, objects: facts })
+  return { plan: await withUploadMd5s(plan, manifest.objects, multipart, options.concurrency), facts, ...(state ? { state } : {}) }
 }
 
 /**

@@ -3,9 +3,9 @@ import { fileURLToPath } from 'node:url'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
 import { describe, expect, it } from 'vitest'
-import { fromPlanDocument, toPlanDocument, type PlanDocument } from '../../../src/plan/index.js'
+import { fromPlanDocument, toPlanDocument, type PlanDocument, type PlanItem } from '../../../src/plan/index.js'
 import { renderPlanJson } from '../../../src/render/plan-json.js'
-import { create, mixedPlan, planOf, unchanged, update } from './plan-builder.js'
+import { conflict, create, mixedPlan, planOf, unchanged, update } from './plan-builder.js'
 
 type Schema = { [keyword: string]: unknown }
 const readJson = (relative: string) => JSON.parse(readFileSync(fileURLToPath(new URL(relative, import.meta.url)), 'utf8')) as Schema
@@ -59,6 +59,18 @@ describe('renderPlanJson', () => {
     bad.actions[0]!.local.md5 = 'not-hex'
     expect(validate(bad)).toBe(false)
     expect(validate({ ...documentOf(renderPlanJson(planOf([]))), manifestDigest: 'abc' })).toBe(false)
+  })
+
+  it('requires the MD5 of a file uploaded in one piece (its Content-MD5), and of no file left alone', () => {
+    const withoutMd5 = (item: PlanItem) => {
+      const document = documentOf(renderPlanJson(planOf([item])))
+      delete document.actions[0]!.local.md5
+      return document
+    }
+    expect(errorsOf(withoutMd5(create('a')))).toContain("/actions/0/local must have required property 'md5'")
+    expect(errorsOf(withoutMd5(update('a', ['content changed'])))).toContain("/actions/0/local must have required property 'md5'")
+    expect(errorsOf(withoutMd5(unchanged('a')))).toEqual([])
+    expect(errorsOf(withoutMd5(conflict('a', ['present with other content'])))).toEqual([])
   })
 
   it('names exactly the put options of the manifest schema', () => {

@@ -291,7 +291,7 @@ describe('knownObjects', () => {
   it('marks missing keys null, trusts recorded writes LIST still shows, leaves the rest to HeadObject', async () => {
     const { store, records } = await bucketWithRecord()
     const keys = ['site/trusted', 'site/rewritten', 'site/unrecorded', 'site/touched', 'site/resized', 'site/cold', 'site/deleted', 'site/never']
-    const { known } = await knownObjects(store, access(store), keys)
+    const { known } = await knownObjects(store, readState(access(store)), keys)
     expect(known.get('site/deleted')).toBeNull()
     expect(known.get('site/never')).toBeNull()
     expect(known.get('site/trusted')).toEqual(records['site/trusted'])
@@ -306,7 +306,7 @@ describe('knownObjects', () => {
   it('trusts nothing from an unreadable record, but still knows which keys are missing', async () => {
     const { store } = await bucketWithRecord()
     store.putDirect(STATE_KEY, '{ broken')
-    const { known } = await knownObjects(store, access(store), ['site/trusted', 'site/never'])
+    const { known } = await knownObjects(store, readState(access(store)), ['site/trusted', 'site/never'])
     expect([...known]).toEqual([['site/never', null]])
   })
 
@@ -314,7 +314,7 @@ describe('knownObjects', () => {
     const { store } = await bucketWithRecord()
     const document = stateOf(store)
     store.putDirect(STATE_KEY, JSON.stringify({ ...document, bucket: 'foreign' }))
-    const { known } = await knownObjects(store, access(store), ['site/trusted'])
+    const { known } = await knownObjects(store, readState(access(store)), ['site/trusted'])
     expect(known.size).toBe(0)
   })
 
@@ -323,7 +323,7 @@ describe('knownObjects', () => {
     const stateStore = new ListingStore()
     stateStore.putDirect('records/site.json', store.objects.get(STATE_KEY)!.bytes)
     store.objects.delete(STATE_KEY)
-    const { known } = await knownObjects(store, access(stateStore, { key: 'records/site.json' }), ['site/trusted'])
+    const { known } = await knownObjects(store, readState(access(stateStore, { key: 'records/site.json' })), ['site/trusted'])
     expect(known.get('site/trusted')).toEqual(records['site/trusted'])
     expect(stateStore.prefixes).toEqual([])
     expect(store.prefixes).toEqual(['site/trusted'])

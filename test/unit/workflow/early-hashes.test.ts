@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { computePlan } from '../../../src/plan/compute-plan.js'
-import type { DesiredObject, RemoteObject } from '../../../src/plan/index.js'
+import type { DesiredObject, RemoteObject, StateRecord } from '../../../src/plan/index.js'
 import { EarlyHashes } from '../../../src/workflow/early-hashes.js'
 import { gatherFacts } from '../../../src/workflow/gather-facts.js'
 import { hashOptions } from '../../../src/workflow/hash-options.js'
@@ -39,9 +39,31 @@ describe('EarlyHashes', () => {
     const object = desired('small.bin', small.length)
     const early = new EarlyHashes([object], policy)
     await settle()
-    const digest = await early.take(object, hashOptions(object.options, uploadedObject(small), policy))
+    const digest = await early.take(object, hashOptions(object.options, undefined, policy))
     expect(digest).toMatchObject({ size: small.length, md5: md5Hex(small), checksums: { CRC64NVME: expect.any(String) } })
     await early.stop()
+  })
+
+  it('hashes a key the state record holds as the comparison with its record asks: no MD5', async () => {
+    const object = desired('small.bin', small.length)
+    const record = { ...uploadedObject(small), lastModified: '2025-01-01T00:00:00.000Z' } as StateRecord
+    const early = new EarlyHashes([object], policy, Promise.resolve({ [object.key]: record }))
+    await settle()
+    const digest = await early.take(object, hashOptions(object.options, record, policy))
+    expect(digest).toMatchObject({ size: small.length, checksums: { CRC64NVME: expect.any(String) } })
+    expect(digest?.md5).toBeUndefined()
+    await early.stop()
+  })
+
+  it('hashes a key the record does not hold as a create, and one whose record could not be read too', async () => {
+    const object = desired('small.bin', small.length)
+    for (const recorded of [() => Promise.resolve({}), () => Promise.reject(new Error('AccessDenied'))]) {
+      const early = new EarlyHashes([object], policy, recorded())
+      await settle()
+      const digest = await early.take(object, hashOptions(object.options, undefined, policy))
+      expect(digest?.md5).toBe(md5Hex(small))
+      await early.stop()
+    }
   })
 
   it('says no when the bucket’s copy carries another checksum, which must be computed too', async () => {
