@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { hashFile, isMultipart, type HashFileOptions, type MultipartPolicy } from '../local/index.js'
 import type { DesiredObject, LocalDigest, PutOptions, StateRecord } from '../plan/index.js'
-import { hashOptions, sameHashing } from './hash-options.js'
+import { coversHashing, hashOptions } from './hash-options.js'
 
 interface EarlyDigest {
   options: HashFileOptions
@@ -12,8 +12,9 @@ interface EarlyDigest {
  * Hashes files while the bucket is being read (LIST pages), which otherwise leaves the CPU
  * idle. A key the state record holds is hashed as the comparison with that record asks (a
  * record LIST confirms stands for the object); any other as if the bucket held nothing
- * under it, which is what a create needs. Where the bucket calls for something else,
- * `take` says no and the file is hashed again. Only files apply uploads whole are hashed
+ * under it, which is what a create needs (and covers the comparison with most copies
+ * in the bucket). Where the bucket calls for more, `take` says no and the file is hashed
+ * again. Only files apply uploads whole are hashed
  * early, so a large file is never read twice; one file at a time, giving the bucket's
  * answers a turn between files.
  */
@@ -29,14 +30,14 @@ export class EarlyHashes {
   }
 
   /**
-   * The early digest of `desired` if it was computed with what `options` asks for (still
-   * in progress, maybe), else undefined. Either way the file is no longer hashed early.
+   * The early digest of `desired` if it was computed with all `options` asks for (still in
+   * progress, maybe), else undefined. Either way the file is no longer hashed early.
    */
   take(desired: DesiredObject, options: HashFileOptions): Promise<LocalDigest | undefined> | undefined {
     this.taken.add(desired.key)
     const early = this.digests.get(desired.key)
     this.digests.delete(desired.key)
-    return early !== undefined && sameHashing(early.options, options, desired.size) ? early.digest : undefined
+    return early !== undefined && coversHashing(early.options, options, desired.size) ? early.digest : undefined
   }
 
   /** Stops after the file in progress; resolves when nothing is being read any more. */
