@@ -12,11 +12,10 @@ interface EarlyDigest {
  * Hashes files while the bucket is being read (LIST pages), which otherwise leaves the CPU
  * idle. A key the state record holds is hashed as the comparison with that record asks (a
  * record LIST confirms stands for the object); any other as if the bucket held nothing
- * under it, which is what a create needs (and covers the comparison with most copies
- * in the bucket). Where the bucket calls for more, `take` says no and the file is hashed
- * again. Only files apply uploads whole are hashed
- * early, so a large file is never read twice; one file at a time, giving the bucket's
- * answers a turn between files.
+ * under it, which is what a create needs (and covers the comparison with most copies in
+ * the bucket). Where the bucket calls for more, `take` says no and the file is hashed
+ * again. Only files apply uploads whole are hashed early, so a large file is never read
+ * twice; one file at a time, giving the bucket's answers a turn between files.
  */
 export class EarlyHashes {
   private readonly digests = new Map<string, EarlyDigest>()
@@ -65,6 +64,8 @@ export class EarlyHashes {
 /**
  * `hashOptions` once per options object and kind of record: files of one extension share
  * their options, and records of one upload agree in everything the hashing depends on.
+ * Were two records of one kind to ask for different hashing, `take` would still see it
+ * and hash the file again: the memo can cost a read, never a wrong digest.
  */
 class HashOptionsMemo {
   private readonly memo = new Map<PutOptions, Map<string, HashFileOptions>>()
@@ -81,7 +82,7 @@ class HashOptionsMemo {
   }
 }
 
-/** What of a record `hashOptions` reads: its checksums' algorithms, part size, ETag form and encryption. */
+/** What of a record `hashOptions` reads: its checksums' algorithms (composite or not) and type, part size and ETag form. */
 function recordKind(record: StateRecord): string {
   const etagForm = /^[0-9a-f]{32}$/.test(record.etag) ? 'md5' : /-\d+$/.test(record.etag) ? 'parts' : 'other'
   const checksums = Object.entries(record.checksums).map(([algorithm, value]) => `${algorithm}${/-\d+$/.test(value ?? '') ? '*' : ''}`)
