@@ -34,8 +34,7 @@ export interface ListedFacts {
 
 /** The record as the object's state, while LIST still shows that same write. */
 export function trustRecord(record: StateRecord | undefined, listed: ListedFacts): RemoteObject | undefined {
-  if (!record || listed.lastModified === undefined) return undefined
-  if (record.etag !== listed.etag || record.size !== listed.size || !sameSecond(record.lastModified, listed.lastModified)) return undefined
+  if (!record || !sameWrite(record, listed)) return undefined
   // A lifecycle transition changes the storage class without a rewrite; LIST reports it.
   if (record.headers.storageClass === listed.storageClass) return record
   return { ...record, headers: { ...record.headers, storageClass: listed.storageClass } }
@@ -43,9 +42,13 @@ export function trustRecord(record: StateRecord | undefined, listed: ListedFacts
 
 /** Whether `record` already describes the write `remote` shows (as a plan that trusted it saw it). */
 export function recordStands(record: StateRecord | undefined, remote: RemoteObject): boolean {
-  if (!record || remote.lastModified === undefined) return false
-  const same = record.etag === remote.etag && record.size === remote.size && sameSecond(record.lastModified, remote.lastModified)
-  return same && record.headers.storageClass === remote.headers.storageClass
+  return record !== undefined && sameWrite(record, remote) && record.headers.storageClass === remote.headers.storageClass
+}
+
+/** Whether what LIST or HeadObject shows is the write `record` describes: S3 cannot change an object without a new ETag or LastModified. */
+function sameWrite(record: StateRecord, seen: { etag: string; size: number; lastModified?: string }): boolean {
+  if (seen.lastModified === undefined) return false
+  return record.etag === seen.etag && record.size === seen.size && sameSecond(record.lastModified, seen.lastModified)
 }
 
 /** A record of what HeadObject reported (an object verified unchanged). */

@@ -13,11 +13,8 @@ export async function withUploadMd5s(plan: Plan, objects: readonly DesiredObject
   const missing = plan.items.filter((item) => (item.action === 'create' || item.action === 'update') && item.local.md5 === undefined && !isMultipart(item.size, policy))
   if (missing.length === 0) return plan
   const sources = new Map(objects.map((o) => [o.key, o]))
-  const completed = new Map<string, LocalDigest>()
-  await mapBounded(missing, concurrency, async (item) => {
-    const desired = sources.get(item.key)!
-    completed.set(item.key, await md5Added(desired, item.local, policy))
-  })
+  const digests = await mapBounded(missing, concurrency, (item) => md5Added(sources.get(item.key)!, item.local, policy))
+  const completed = new Map(missing.map((item, i) => [item.key, digests[i]!]))
   const items = plan.items.map((item): PlanItem => {
     const local = completed.get(item.key)
     return local === undefined ? item : Object.assign({}, item, { local })
