@@ -10,6 +10,7 @@ import {
   type UploadedPart,
 } from '../s3/index.js'
 import { mapBounded } from '../util/map-bounded.js'
+import { cheapestCheck } from './body-check.js'
 import type { WriteItem } from './outcomes.js'
 import { completeChecksumHeaders, compositeChecksum, digestRange, isCompositeAlgorithm, multipartEtag, partDigestHeaders } from './part-digest.js'
 import { SourceChangedError } from './source-changed-error.js'
@@ -48,7 +49,8 @@ export async function putMultipart(item: WriteItem, options: PutOptions, ctx: Wr
       const what = `part ${partNumber} of the file`
       const digest = await digestRange(run.path, start, length, algorithm, what, signal)
       md5s[partNumber - 1] = digest.md5
-      const body = new VerifiedBody({ path: run.path, start, length, expectedMd5: digest.md5, what, onBytes: run.onBytes, ...(signal ? { signal } : {}) })
+      const check = cheapestCheck(digest.md5, algorithm, digest.checksum)
+      const body = new VerifiedBody({ path: run.path, start, length, check, what, onBytes: run.onBytes, ...(signal ? { signal } : {}) })
       const headers = { ...partDigestHeaders(algorithm, digest), ...perRequest }
       try {
         const part = await ctx.slots.run(() => store.uploadPart(item.key, { uploadId, partNumber, body: body.open, contentLength: length, headers }), signal)

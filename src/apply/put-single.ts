@@ -1,5 +1,6 @@
 import type { PutOptions } from '../plan/put-options.js'
-import { putHeaders, type PutObjectResult } from '../s3/index.js'
+import { DEFAULT_CHECKSUM_ALGORITHM, putHeaders, type PutObjectResult } from '../s3/index.js'
+import { cheapestCheck } from './body-check.js'
 import type { WriteItem } from './outcomes.js'
 import { VerifiedBody } from './verified-body.js'
 import type { ObjectRun, WriteContext } from './write-context.js'
@@ -12,12 +13,13 @@ import { conditionHeaders } from './write-options.js'
  */
 export async function putSingle(item: WriteItem, options: PutOptions, ctx: WriteContext, run: ObjectRun): Promise<PutObjectResult> {
   const headers = Object.assign(putHeaders(options, item.local), conditionHeaders(item, ctx.conditionalWrites))
+  const algorithm = options.checksumAlgorithm ?? DEFAULT_CHECKSUM_ALGORITHM
   const body = new VerifiedBody({
     path: run.path,
     start: 0,
     length: item.size,
     // putHeaders has thrown if the plan has no MD5.
-    expectedMd5: item.local.md5!,
+    check: cheapestCheck(item.local.md5!, algorithm, item.local.checksums[algorithm]),
     what: 'the file',
     onBytes: run.onBytes,
     ...(ctx.signal ? { signal: ctx.signal } : {}),

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto'
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs'
 import { Readable, Transform, pipeline } from 'node:stream'
+import type { BodyCheck } from './body-check.js'
 import { SourceChangedError } from './source-changed-error.js'
 
 /** Bytes per read: a body in flight holds about two of these (file stream and check). */
@@ -18,8 +18,8 @@ export interface VerifiedBodyOptions {
   /** Byte range of the file this body sends. */
   start: number
   length: number
-  /** Hex MD5 the range must have; the last chunk is held back until it is confirmed. */
-  expectedMd5: string
+  /** The digest the range must have; the last chunk is held back until it is confirmed. */
+  check: BodyCheck
   /** Names the range in messages: "the file", "part 3". */
   what: string
   signal?: AbortSignal
@@ -30,7 +30,7 @@ export interface VerifiedBodyOptions {
 /**
  * A request body that reopens the file on every attempt (so the client can retry it),
  * streams a byte range of it, and fails the request rather than send bytes the plan did
- * not hash: the MD5 is computed while streaming and the final chunk goes out only when
+ * not hash: the check's digest is computed while streaming and the final chunk goes out only when
  * it matches (a small range is read and checked whole first). Once a mismatch is seen,
  * later attempts fail at once. An abort of the signal cuts a streamed body in flight.
  */
@@ -56,15 +56,15 @@ export class VerifiedBody {
       end: this.options.start + this.options.length - 1,
       highWaterMark: BODY_CHUNK_SIZE,
     })
-    return destroyOnAbort(pipeline(source, this.check(), () => undefined), signal)
+    return destroyOnAbort(pipeline(source, this.checking(), () => undefined), signal)
   }
 
   /**
-   * The whole range in memory, sent only when its length and MD5 are the planned ones: as
+   * The whole range in memory, sent only when its length and digest are the planned ones: as
    * bytes, which the client writes at once, without a stream's plumbing.
    */
   private small(): Readable | Buffer {
-    const { path, start, length, expectedMd5, what } = this.options
+    const { path, start, length } = this.options
     let bytes: Buffer
     try {
       bytes = readRange(path, start, length)
@@ -75,48 +75,46 @@ export class VerifiedBody {
       this.options.onBytes?.(bytes.length - this.counted)
       this.counted = bytes.length
     }
-    if (bytes.length < length) {
-      this.mismatch = new SourceChangedError(`${what} changed since the plan: ${bytes.length} bytes read, ${length} planned`)
-      return failed(this.mismatch)
-    }
-    if (createHash('md5').update(bytes).digest('hex') !== expectedMd5) {
-      this.mismatch = new SourceChangedError(`${what} changed since the plan: its bytes no longer have the planned MD5`)
-      return failed(this.mismatch)
-    }
+    if (bytes.length < length) return failed(this.shortBy(bytes.length))
+    const hasher = this.options.check.hasher()
+    hasher.update(bytes)
+    if (hasher.digest() !== this.options.check.value) return failed(this.differs())
     return bytes
   }
 
-  private check(): Transform {
-    const { length, expectedMd5, what } = this.options
-    const md5 = createHash('md5')
+  private checking(): Transform {
+    const { length, check } = this.options
+    const hasher = check.hasher()
     let read = 0
     return new Transform({
       transform: (chunk: Buffer, _encoding, callback) => {
-        md5.update(chunk)
+        hasher.update(chunk)
         read += chunk.length
         if (read > this.counted) {
           this.options.onBytes?.(read - this.counted)
           this.counted = read
         }
-        if (read === length) {
-          const actual = md5.digest('hex')
-          if (actual !== expectedMd5) {
-            this.mismatch = new SourceChangedError(`${what} changed since the plan: its bytes no longer have the planned MD5`)
-            callback(this.mismatch)
-            return
-          }
+        if (read === length && hasher.digest() !== check.value) {
+          callback(this.differs())
+          return
         }
         callback(null, chunk)
       },
       flush: (callback) => {
-        if (read < length) {
-          this.mismatch = new SourceChangedError(`${what} changed since the plan: ${read} bytes read, ${length} planned`)
-          callback(this.mismatch)
-          return
-        }
-        callback()
+        callback(read < length ? this.shortBy(read) : null)
       },
     })
+  }
+
+  private differs(): SourceChangedError {
+    const { what, check } = this.options
+    this.mismatch = new SourceChangedError(`${what} changed since the plan: its bytes no longer have the planned ${check.name}`)
+    return this.mismatch
+  }
+
+  private shortBy(read: number): SourceChangedError {
+    this.mismatch = new SourceChangedError(`${this.options.what} changed since the plan: ${read} bytes read, ${this.options.length} planned`)
+    return this.mismatch
   }
 }
 

@@ -156,7 +156,7 @@ describe('single PutObject', () => {
     writeFileSync(join(files.dir(), 'a.txt'), 'HELLO')
     const report = await run(planOf([item]), store)
 
-    expect(report.items[0]).toMatchObject({ outcome: 'failed', reason: 'the file changed since the plan: its bytes no longer have the planned MD5' })
+    expect(report.items[0]).toMatchObject({ outcome: 'failed', reason: 'the file changed since the plan: its bytes no longer have the planned CRC64NVME checksum' })
     // No attempt delivered a whole body, so nothing was written.
     expect(store.callsOf('putObject')).toEqual([])
     expect(store.objects.has('a.txt')).toBe(false)
