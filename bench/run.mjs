@@ -58,6 +58,8 @@ const CACHE = ['max-age=300', 'max-age=600']
 const moto = await startMoto()
 const work = await mkdtemp(join(tmpdir(), 'putplan-bench-'))
 const sections = []
+/** The workloads this run measured, for the results' description. */
+const workloads = []
 try {
   log(`moto_server on ${moto.endpoint} (auth off); workloads in a temporary folder; ${RUNS} run(s) per measurement`)
   const machine = describeMachine()
@@ -65,15 +67,20 @@ try {
   if (['upload', 'noop', 'change', 'header', 'bare'].some(wants)) {
     const small = await makeWorkload('small', SMALL, () => 512 + Math.floor(Math.random() * 7.5 * 1024))
     const parts = new Set(['upload', 'noop', 'change', 'header', 'bare'].filter(wants))
-    sections.push(...(await scenarios(small, `${SMALL.toLocaleString('en')} small files (0.5-8 KiB)`, parts)))
+    workloads.push(`${SMALL.toLocaleString('en')} small files (0.5-8 KiB)`)
+    sections.push(...(await scenarios(small, workloads.at(-1), parts)))
   }
   if (wants('medium')) {
     const medium = await makeWorkload('medium', MEDIUM, () => (1 + Math.floor(Math.random() * 7)) * 1024 * 1024 + Math.floor(Math.random() * 1024 * 1024))
-    sections.push(...(await scenarios(medium, `${MEDIUM} files of 1-8 MiB`, new Set(['upload', 'noop', 'change', 'header']))))
+    workloads.push(`${MEDIUM} files of 1-8 MiB`)
+    sections.push(...(await scenarios(medium, workloads.at(-1), new Set(['upload', 'noop', 'change', 'header']))))
   }
-  if (wants('hash')) sections.push(await hashing())
+  if (wants('hash')) {
+    workloads.push('one 1 GiB file')
+    sections.push(await hashing())
+  }
   machine.loadEnd = loadavg()[0].toFixed(1)
-  await writeFile(OUT, renderMarkdown(machine, sections))
+  await writeFile(OUT, renderMarkdown(machine, workloads, sections))
   log(`wrote ${relative(process.cwd(), OUT) || OUT}`)
 } finally {
   await rm(work, { recursive: true, force: true })
@@ -455,12 +462,12 @@ function spawnText(cmd, a) {
   return execFileSync(cmd, a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: baseEnv() })
 }
 
-function renderMarkdown(machine, sections) {
+function renderMarkdown(machine, workloads, sections) {
   const lines = []
   lines.push('# putplan benchmark', '')
   lines.push(`Machine: ${machine.cpu}, ${machine.memory} memory; Node ${machine.node}; moto ${machine.moto} (moto_server on loopback); ${machine.aws}; ${machine.rclone}. Load average (1 min) ${machine.loadStart} at the start, ${machine.loadEnd} at the end: other work on the machine inflates wall times, CPU times less so.`, '')
   lines.push(
-    `Run: \`${['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ')}\` — ${SMALL.toLocaleString('en')} small files, medians of ${RUNS} run(s) per row. ` +
+    `Run: \`${['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ')}\` — ${workloads.join('; ') || 'no workload'}, medians of ${RUNS} run(s) per row. ` +
       'Each tool writes into its own fresh bucket (moto is reset before each round of initial uploads, and the order of the uploads turns by one each round, so that no tool always meets the freshly reset server). ' +
       "Wall time, client CPU (user+sys of the command's process tree) and peak RSS come from `/usr/bin/time -f '%e %U %S %M'`; " +
       "requests are counted from moto's request log; server CPU is moto's user+sys over the run. " +
