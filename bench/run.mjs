@@ -12,6 +12,8 @@
  *   --small N  number of small files
  *   --only LIST  comma-separated parts: startup,upload,noop,change,header,bare,medium,hash
  *   --out FILE where the markdown goes (default bench/results.md)
+ *   --latency MS  every client talks to moto through a proxy that holds each answer back
+ *              MS milliseconds, as a distant S3 would (bench/delay-proxy.mjs)
  *
  * moto_server runs with authentication off: in its IAM auth mode moto rejects '/' in
  * ListObjectsV2 prefixes, which `aws s3 sync` and putplan's LIST both send. Every client
@@ -48,6 +50,7 @@ const MEDIUM = 200
 const CONCURRENCY = 16
 const OUT = args.out ?? join(repoRoot, 'bench', 'results.md')
 const ONLY = typeof args.only === 'string' ? new Set(args.only.split(',')) : undefined
+const LATENCY_MS = Number(args.latency ?? 0)
 const wants = (part) => (ONLY ? ONLY.has(part) : part === 'medium' || part === 'hash' ? FULL : true)
 
 const REGION = 'us-east-1'
@@ -56,12 +59,15 @@ const SECRET_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'
 const CACHE = ['max-age=300', 'max-age=600']
 
 const moto = await startMoto()
+// Where the clients send their requests: moto, or the delaying proxy in front of it.
+const proxy = LATENCY_MS > 0 ? await startDelayProxy(moto.endpoint, LATENCY_MS) : undefined
+const endpoint = proxy?.endpoint ?? moto.endpoint
 const work = await mkdtemp(join(tmpdir(), 'putplan-bench-'))
 const sections = []
 /** The workloads this run measured, for the results' description. */
 const workloads = []
 try {
-  log(`moto_server on ${moto.endpoint} (auth off); workloads in a temporary folder; ${RUNS} run(s) per measurement`)
+  log(`moto_server on ${moto.endpoint} (auth off)${proxy ? `, clients through ${proxy.endpoint} (+${LATENCY_MS} ms per answer)` : ''}; workloads in a temporary folder; ${RUNS} run(s) per measurement`)
   const machine = describeMachine()
   if (wants('startup')) sections.push(await startup())
   if (['upload', 'noop', 'change', 'header', 'bare'].some(wants)) {
@@ -84,6 +90,7 @@ try {
   log(`wrote ${relative(process.cwd(), OUT) || OUT}`)
 } finally {
   await rm(work, { recursive: true, force: true })
+  proxy?.stop()
   moto.stop()
 }
 
@@ -163,7 +170,7 @@ async function scenarios(w, label, parts) {
   {
     const rows = new Map(list.map((t) => [t.name, []]))
     const bareRows = []
-    const bare = (bucket) => ({ cmd: process.execPath, args: [fileURLToPath(import.meta.url), '--bare-child', moto.endpoint, bucket, join(w.dir, 'files'), String(CONCURRENCY)] })
+    const bare = (bucket) => ({ cmd: process.execPath, args: [fileURLToPath(import.meta.url), '--bare-child', endpoint, bucket, join(w.dir, 'files'), String(CONCURRENCY)] })
     const uploaders = [...list.map((tool) => ({ tool, upload: tool.upload })), ...(parts.has('bare') ? [{ bare: true, upload: bare }] : [])]
     const rounds = parts.has('upload') || parts.has('bare') ? RUNS : 1
     for (let run = 1; run <= rounds; run++) {
@@ -308,7 +315,7 @@ function cli(cliArgs) {
   return {
     cmd: process.execPath,
     args: [runJs, ...cliArgs],
-    env: { ...baseEnv(), AWS_ACCESS_KEY_ID: ACCESS_KEY, AWS_SECRET_ACCESS_KEY: SECRET_KEY, AWS_REGION: REGION, AWS_ENDPOINT_URL: moto.endpoint },
+    env: { ...baseEnv(), AWS_ACCESS_KEY_ID: ACCESS_KEY, AWS_SECRET_ACCESS_KEY: SECRET_KEY, AWS_REGION: REGION, AWS_ENDPOINT_URL: endpoint },
     show: `putplan ${cliArgs.filter((a) => !a.includes('/') && !a.startsWith('BUCKET') && !a.startsWith('CACHE') && a !== '-f' && a !== '--var').join(' ')}`,
   }
 }
@@ -316,7 +323,7 @@ function cli(cliArgs) {
 function awsCli(awsArgs) {
   return {
     cmd: 'aws',
-    args: ['--endpoint-url', moto.endpoint, ...awsArgs],
+    args: ['--endpoint-url', endpoint, ...awsArgs],
     env: { ...baseEnv(), AWS_ACCESS_KEY_ID: ACCESS_KEY, AWS_SECRET_ACCESS_KEY: SECRET_KEY, AWS_DEFAULT_REGION: REGION },
     show: `aws ${awsArgs.map((a) => (a.includes('/') && !a.startsWith('s3://') ? 'DIR' : a.startsWith('s3://') ? 's3://BUCKET/' : a)).join(' ')}`,
   }
@@ -332,7 +339,7 @@ function rcloneCli(rcloneArgs) {
       RCLONE_CONFIG: join(work, 'no-rclone.conf'),
       RCLONE_CONFIG_MOTO_TYPE: 's3',
       RCLONE_CONFIG_MOTO_PROVIDER: 'Other',
-      RCLONE_CONFIG_MOTO_ENDPOINT: moto.endpoint,
+      RCLONE_CONFIG_MOTO_ENDPOINT: endpoint,
       RCLONE_CONFIG_MOTO_ACCESS_KEY_ID: ACCESS_KEY,
       RCLONE_CONFIG_MOTO_SECRET_ACCESS_KEY: SECRET_KEY,
       RCLONE_CONFIG_MOTO_REGION: REGION,
@@ -386,6 +393,16 @@ async function bareChild([endpoint, bucket, root, concurrency]) {
 }
 
 // ---------------------------------------------------------------- moto
+
+/** bench/delay-proxy.mjs as a child process: its relaying costs no client's CPU time. */
+async function startDelayProxy(upstream, delayMs) {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./delay-proxy.mjs', import.meta.url)), upstream, String(delayMs)], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const endpoint = await new Promise((resolve, reject) => {
+    child.stdout.once('data', (d) => resolve(String(d).trim()))
+    child.once('exit', (code) => reject(new Error(`the delay proxy exited with ${code}`)))
+  })
+  return { endpoint, stop: () => child.kill() }
+}
 
 async function startMoto() {
   const { child, endpoint, stop } = await spawnMoto({ stdio: ['ignore', 'ignore', 'pipe'] })
@@ -468,6 +485,7 @@ function renderMarkdown(machine, workloads, sections) {
   lines.push(`Machine: ${machine.cpu}, ${machine.memory} memory; Node ${machine.node}; moto ${machine.moto} (moto_server on loopback); ${machine.aws}; ${machine.rclone}. Load average (1 min) ${machine.loadStart} at the start, ${machine.loadEnd} at the end: other work on the machine inflates wall times, CPU times less so.`, '')
   lines.push(
     `Run: \`${['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ')}\` — ${workloads.join('; ') || 'no workload'}, medians of ${RUNS} run(s) per row. ` +
+      (LATENCY_MS > 0 ? `Every client talks to moto through a proxy that holds each answer back ${LATENCY_MS} ms, as a distant S3 would (\`bench/delay-proxy.mjs\`, a process of its own whose CPU time is in neither CPU column). ` : '') +
       'Each tool writes into its own fresh bucket (moto is reset before each round of initial uploads, and the order of the uploads turns by one each round, so that no tool always meets the freshly reset server). ' +
       "Wall time, client CPU (user+sys of the command's process tree) and peak RSS come from `/usr/bin/time -f '%e %U %S %M'`; " +
       "requests are counted from moto's request log; server CPU is moto's user+sys over the run. " +

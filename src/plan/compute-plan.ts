@@ -1,6 +1,7 @@
 import { compareContent } from './content-identity.js'
 import type { DesiredObject } from './desired-object.js'
 import { headerDrift } from './header-drift.js'
+import { compareKeys } from './key-order.js'
 import type { LocalDigest } from './local-digest.js'
 import { summarise, type Plan, type PlanItem } from './plan.js'
 import { CHECKSUM_PIN_FIELDS, type ChecksumPinField } from './put-options.js'
@@ -24,11 +25,6 @@ export interface PlanInput {
 export function computePlan(input: PlanInput): Plan {
   const items = input.objects.map(planItem).sort((a, b) => compareKeys(a.key, b.key))
   return { bucket: input.bucket, manifestDigest: input.manifestDigest, summary: summarise(items), items }
-}
-
-/** UTF-8 byte order, the order S3 lists keys in (JS string order differs beyond U+FFFF). */
-function compareKeys(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))
 }
 
 export function planItem({ desired, local, remote }: ObjectFacts): PlanItem {

@@ -1,3 +1,4 @@
+export { compareKeys } from './key-order.js'
 export { computePlan, planItem, type ObjectFacts, type PlanInput } from './compute-plan.js'
 export { compareContent, md5sNeeded, type ContentVerdict, type Md5sNeeded } from './content-identity.js'
 export { PLAN_ACTIONS, summarise, hasChanges } from './plan.js'

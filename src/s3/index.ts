@@ -10,6 +10,7 @@ export type {
   CompleteMultipartInput,
   MultipartUploadInfo,
   ListedObject,
+  ListWhere,
   StoredDocument,
 } from './object-store.js'
 export type { RequestBody } from './http-transport.js'

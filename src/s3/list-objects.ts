@@ -1,6 +1,6 @@
 import { decodeListedKey } from './multipart-upload.js'
 import { requestOptionHeaders } from './head-object.js'
-import type { ListedObject, RequestOptions } from './object-store.js'
+import type { ListedObject, ListWhere, RequestOptions } from './object-store.js'
 import { unquote } from './remote-object-headers.js'
 import type { RequestExecutor } from './request-executor.js'
 import { child, children, parseXml, text } from './xml.js'
@@ -9,12 +9,15 @@ import { child, children, parseXml, text } from './xml.js'
  * ListObjectsV2, one page per iteration. Keys are asked URL-encoded (`encoding-type=url`)
  * so that any key survives XML, and decoded here.
  */
-export async function* listObjectsV2(executor: RequestExecutor, prefix?: string, options: RequestOptions = {}): AsyncGenerator<ListedObject[]> {
+export async function* listObjectsV2(executor: RequestExecutor, where: ListWhere = {}, options: RequestOptions = {}): AsyncGenerator<ListedObject[]> {
+  const { prefix, startAfter } = where
   let token: string | undefined
   for (;;) {
     const query: Record<string, string> = { 'list-type': '2', 'encoding-type': 'url' }
     if (prefix !== undefined && prefix !== '') query.prefix = prefix
+    // The continuation token carries the position on: start-after would be ignored.
     if (token !== undefined) query['continuation-token'] = token
+    else if (startAfter !== undefined) query['start-after'] = startAfter
     const response = await executor.send({ operation: 'ListObjectsV2', method: 'GET', query, headers: requestOptionHeaders(options) })
     const page = parseListPage(response.body.toString('utf8'))
     yield page.objects

@@ -23,10 +23,16 @@ export interface ObjectStore {
   completeMultipartUpload(key: string, input: CompleteMultipartInput): Promise<PutObjectResult>
   abortMultipartUpload(key: string, uploadId: string, options?: RequestOptions): Promise<void>
   listMultipartUploads(prefix?: string): AsyncIterable<MultipartUploadInfo>
-  /** Pages of objects, in S3's order (by key). */
-  listObjectsV2(prefix?: string, options?: RequestOptions): AsyncIterable<ListedObject[]>
+  /** Pages of objects, in S3's order (UTF-8 bytes of the key). */
+  listObjectsV2(where?: ListWhere, options?: RequestOptions): AsyncIterable<ListedObject[]>
   /** Resolves when the bucket exists and is reachable with these credentials. */
   headBucket(options?: RequestOptions): Promise<void>
+}
+
+/** Which keys a LIST covers: those under `prefix`, after `startAfter` (exclusive). */
+export interface ListWhere {
+  prefix?: string
+  startAfter?: string
 }
 
 export interface RequestOptions {

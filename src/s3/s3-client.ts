@@ -11,6 +11,7 @@ import type {
   CompleteMultipartInput,
   HeadObjectOptions,
   ListedObject,
+  ListWhere,
   MultipartUploadInfo,
   ObjectStore,
   PutObjectInput,
@@ -115,8 +116,8 @@ export class S3Client implements ObjectStore {
     return multipart.listMultipartUploads(this.executor, prefix)
   }
 
-  listObjectsV2(prefix?: string, options?: RequestOptions): AsyncIterable<ListedObject[]> {
-    return listObjectsV2(this.executor, prefix, options)
+  listObjectsV2(where?: ListWhere, options?: RequestOptions): AsyncIterable<ListedObject[]> {
+    return listObjectsV2(this.executor, where, options)
   }
 
   headBucket(options?: RequestOptions): Promise<void> {

@@ -1,6 +1,7 @@
 import { PutplanError } from '../errors/index.js'
 import { STATE_FORMAT_VERSION, trustRecord, type RemoteObject, type StateDocument } from '../plan/index.js'
 import { requestOptionHeaders, S3ServiceError, type ListedObject, type ObjectStore, type RequestOptions } from '../s3/index.js'
+import { listWanted } from './list-wanted.js'
 import { stateBody } from './state-json.js'
 
 /** Where the state record lives, and the store that reaches it. */
@@ -83,26 +84,8 @@ export async function updateState(access: StateAccess, change: (document: StateD
 
 /** LIST of the keys' longest common prefix: every listed object among them, by key. */
 export async function listKeys(store: ObjectStore, keys: readonly string[], request: RequestOptions = {}): Promise<Map<string, ListedObject>> {
-  const wanted = new Set(keys)
-  const listed = new Map<string, ListedObject>()
-  if (keys.length === 0) return listed
-  for await (const page of store.listObjectsV2(commonPrefix(keys), request)) {
-    for (const object of page) if (wanted.has(object.key)) listed.set(object.key, object)
-  }
-  return listed
-}
-
-export function commonPrefix(keys: readonly string[]): string {
-  let prefix = keys[0] ?? ''
-  for (const key of keys) {
-    let i = 0
-    while (i < prefix.length && i < key.length && prefix.charCodeAt(i) === key.charCodeAt(i)) i++
-    prefix = prefix.slice(0, i)
-    if (prefix === '') break
-  }
-  // Never cut a UTF-16 surrogate pair in half: the prefix is sent as UTF-8.
-  const last = prefix.charCodeAt(prefix.length - 1)
-  return last >= 0xd800 && last <= 0xdbff ? prefix.slice(0, -1) : prefix
+  // Without a page budget, listing always gives a map.
+  return (await listWanted(store, keys, request)) ?? new Map()
 }
 
 /**
@@ -138,20 +121,12 @@ const PAGES_PER_THOUSAND_KEYS = 2
 const SLACK_PAGES = 2
 
 async function listWithin(store: ObjectStore, keys: readonly string[], request: RequestOptions): Promise<Map<string, ListedObject> | undefined> {
-  if (keys.length === 0) return new Map()
-  const budget = Math.ceil(keys.length / 1000) * PAGES_PER_THOUSAND_KEYS + SLACK_PAGES
-  const wanted = new Set(keys)
-  const listed = new Map<string, ListedObject>()
-  let pages = 0
+  const pageBudget = Math.ceil(keys.length / 1000) * PAGES_PER_THOUSAND_KEYS + SLACK_PAGES
   try {
-    for await (const page of store.listObjectsV2(commonPrefix(keys), request)) {
-      if (++pages > budget) return undefined
-      for (const object of page) if (wanted.has(object.key)) listed.set(object.key, object)
-    }
+    return await listWanted(store, keys, request, { pageBudget })
   } catch (error) {
     // Without s3:ListBucket (or on a store that cannot list), HeadObject still answers.
     if (error instanceof S3ServiceError) return undefined
     throw error
   }
-  return listed
 }

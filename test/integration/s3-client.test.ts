@@ -39,7 +39,7 @@ async function roundTrip(s3: S3Client, key: string, listPrefix: string | null = 
   expect(head).toMatchObject({ etag: put.etag, size: body.length, headers: { contentType: 'text/plain', metadata: { origin: 'putplan' }, storageClass: 'STANDARD' } })
   expect(head?.checksums.SHA256).toBe(digestOf(body).checksums.SHA256)
   const listed: string[] = []
-  for await (const page of s3.listObjectsV2(listPrefix ?? undefined)) listed.push(...page.map((o) => o.key))
+  for await (const page of s3.listObjectsV2(listPrefix ? { prefix: listPrefix } : {})) listed.push(...page.map((o) => o.key))
   expect(listed).toContain(key)
 }
 
@@ -137,11 +137,15 @@ describe('S3 client against moto without signature checking', () => {
     }
     const pages: number[] = []
     const listed: string[] = []
-    for await (const page of s3.listObjectsV2('many/')) {
+    for await (const page of s3.listObjectsV2({ prefix: 'many/' })) {
       pages.push(page.length)
       listed.push(...page.map((o) => o.key))
     }
     expect(pages.length).toBeGreaterThan(1)
     expect(listed).toEqual(keys)
+
+    const after: string[] = []
+    for await (const page of s3.listObjectsV2({ prefix: 'many/', startAfter: 'many/0500' })) after.push(...page.map((o) => o.key))
+    expect(after).toEqual(keys.slice(501))
   }, 60_000)
 })

@@ -200,9 +200,26 @@ describe('operations over HTTP', () => {
     }
     const { s3 } = client()
     const keys: string[] = []
-    for await (const page of s3.listObjectsV2('p/')) keys.push(...page.map((o) => o.key))
+    for await (const page of s3.listObjectsV2({ prefix: 'p/' })) keys.push(...page.map((o) => o.key))
     expect(keys).toEqual(['a', 't 2+'])
     expect(seen[1]?.url).toBe('/bucket/?continuation-token=t%202%2B&encoding-type=url&list-type=2&prefix=p%2F')
+  })
+
+  it('sends start-after with the first ListObjectsV2 only: the continuation token carries on', async () => {
+    handler = (req, res) => {
+      const token = new URL(req.url ?? '', 'http://x').searchParams.get('continuation-token')
+      res.end(
+        token === null
+          ? '<ListBucketResult><IsTruncated>true</IsTruncated><NextContinuationToken>t2</NextContinuationToken></ListBucketResult>'
+          : '<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>',
+      )
+    }
+    const { s3 } = client()
+    for await (const page of s3.listObjectsV2({ prefix: 'p/', startAfter: 'p/a b+' })) void page
+    expect(seen.map((r) => r.url)).toEqual([
+      '/bucket/?encoding-type=url&list-type=2&prefix=p%2F&start-after=p%2Fa%20b%2B',
+      '/bucket/?continuation-token=t2&encoding-type=url&list-type=2&prefix=p%2F',
+    ])
   })
 
   it('sends unsigned requests with --no-sign-request', async () => {

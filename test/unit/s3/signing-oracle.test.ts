@@ -147,11 +147,11 @@ describe.each(SETUPS)('SigV4 against the AWS SDK ($name)', (setup) => {
     expect(actual?.headers.authorization).toBe(expected!.headers.authorization)
   })
 
-  it.each(KEYS)('ListObjectsV2 with prefix %j', async (prefix) => {
+  it.each(KEYS)('ListObjectsV2 with prefix and start-after %j', async (key) => {
     const captured: Captured[] = []
     const sent: HttpRequestSpec[] = []
-    await sdkFor(setup, captured).send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix, EncodingType: 'url' }))
-    for await (const page of listObjectsV2(executorFor(setup, sent), prefix)) void page
+    await sdkFor(setup, captured).send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: key, StartAfter: key, EncodingType: 'url' }))
+    for await (const page of listObjectsV2(executorFor(setup, sent), { prefix: key, startAfter: key })) void page
     const [expected] = captured
     const [actual] = sent
     const url = new URL(actual!.url)

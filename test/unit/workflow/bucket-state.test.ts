@@ -1,8 +1,9 @@
 import { describe, expect, it, vi } from 'vitest'
 import { PutplanError } from '../../../src/errors/index.js'
 import { STATE_FORMAT_VERSION, type StateDocument, type StateRecord } from '../../../src/plan/state-record.js'
-import type { ListedObject } from '../../../src/s3/object-store.js'
-import { commonPrefix, knownObjects, listKeys, readState, updateState, type StateAccess } from '../../../src/workflow/bucket-state.js'
+import type { ListedObject, ListWhere } from '../../../src/s3/object-store.js'
+import { knownObjects, listKeys, readState, updateState, type StateAccess } from '../../../src/workflow/bucket-state.js'
+import { commonPrefix } from '../../../src/workflow/list-wanted.js'
 import { MemoryStore, s3Error, type Call } from '../apply/memory-store.js'
 
 const BUCKET = 'example-site'
@@ -17,11 +18,12 @@ class ListingStore extends MemoryStore {
   readonly lastModified = new Map<string, string>()
   readonly storageClass = new Map<string, string>()
 
-  override async *listObjectsV2(prefix?: string): AsyncIterable<ListedObject[]> {
+  override async *listObjectsV2({ prefix, startAfter }: ListWhere = {}): AsyncIterable<ListedObject[]> {
     this.prefixes.push(prefix)
     const page: ListedObject[] = []
     for (const [key, o] of [...this.objects].sort(([a], [b]) => (a < b ? -1 : 1))) {
       if (prefix !== undefined && !key.startsWith(prefix)) continue
+      if (startAfter !== undefined && key <= startAfter) continue
       page.push({ key, etag: o.etag, size: o.bytes.length, lastModified: this.lastModified.get(key) ?? '2025-01-01T00:00:00.500Z', storageClass: this.storageClass.get(key) ?? 'STANDARD' })
     }
     // Two pages, so that listing is seen to read them all.

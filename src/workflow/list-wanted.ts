@@ -1,0 +1,104 @@
+import { compareKeys } from '../plan/index.js'
+import type { ListedObject, ObjectStore, RequestOptions } from '../s3/index.js'
+import { mapBounded } from '../util/map-bounded.js'
+
+/** Wanted keys per range: a range is one LIST page when the bucket holds little else. */
+const KEYS_PER_RANGE = 1000
+
+/**
+ * Ranges listed at once. The pages of one range follow each other (each names the next),
+ * and each waits on S3 for a round trip and its listing, 100 ms or more: ranges are what
+ * can overlap. A server that lists on one thread (moto) gains nothing, and loses little.
+ */
+const RANGES_AT_ONCE = 4
+
+/** A stretch of a listing: keys after `startAfter` up to `last`, which it includes. */
+export interface KeyRange {
+  startAfter?: string
+  last: string
+}
+
+/**
+ * Cuts keys sorted in S3's order into ranges of `perRange` keys: each runs from after the
+ * last key of the one before it to its own last key. Listing stops at that key, so a
+ * range that fits in a page costs one request, not a second to learn that it ended.
+ */
+export function keyRanges(sorted: readonly string[], perRange = KEYS_PER_RANGE): KeyRange[] {
+  const ranges: KeyRange[] = []
+  for (let first = 0; first < sorted.length; first += perRange) {
+    const startAfter = sorted[first - 1]
+    const last = sorted[Math.min(first + perRange, sorted.length) - 1]!
+    ranges.push({ ...(startAfter !== undefined && { startAfter }), last })
+  }
+  return ranges
+}
+
+export interface ListWantedOptions {
+  /** Stop, and answer undefined, past this many pages in all. */
+  pageBudget?: number
+  perRange?: number
+  rangesAtOnce?: number
+}
+
+/**
+ * LIST of the keys' longest common prefix, in ranges of the keys listed several at once:
+ * every listed object among `keys`, by key. Undefined when the pages exceed the budget.
+ * Rejects with the first failed request, once the ranges in flight have stopped.
+ */
+export async function listWanted(
+  store: ObjectStore,
+  keys: readonly string[],
+  request: RequestOptions = {},
+  options: ListWantedOptions = {},
+): Promise<Map<string, ListedObject> | undefined> {
+  const listed = new Map<string, ListedObject>()
+  if (keys.length === 0) return listed
+  const wanted = new Set(keys)
+  const sorted = [...wanted].sort(compareKeys)
+  const prefix = commonPrefix(sorted)
+  const budget = options.pageBudget ?? Infinity
+  let pages = 0
+  let stop = false
+  let overBudget = false
+  // A range whose listing ran to the end of the prefix saw that no key follows it: the
+  // ranges after it have nothing to find (in an empty bucket, the first range tells).
+  let endsAt = Infinity
+
+  const listRange = async ({ startAfter, last }: KeyRange, index: number): Promise<void> => {
+    if (index > endsAt) return
+    try {
+      for await (const page of store.listObjectsV2({ prefix, ...(startAfter !== undefined && { startAfter }) }, request)) {
+        if (stop || index > endsAt) return
+        if (++pages > budget) {
+          overBudget = stop = true
+          return
+        }
+        for (const object of page) {
+          const past = compareKeys(object.key, last)
+          if (past > 0) return
+          if (wanted.has(object.key)) listed.set(object.key, object)
+          if (past === 0) return
+        }
+      }
+      endsAt = Math.min(endsAt, index)
+    } catch (error) {
+      stop = true
+      throw error
+    }
+  }
+  await mapBounded(keyRanges(sorted, options.perRange), options.rangesAtOnce ?? RANGES_AT_ONCE, listRange)
+  return overBudget ? undefined : listed
+}
+
+export function commonPrefix(keys: readonly string[]): string {
+  let prefix = keys[0] ?? ''
+  for (const key of keys) {
+    let i = 0
+    while (i < prefix.length && i < key.length && prefix.charCodeAt(i) === key.charCodeAt(i)) i++
+    prefix = prefix.slice(0, i)
+    if (prefix === '') break
+  }
+  // Never cut a UTF-16 surrogate pair in half: the prefix is sent as UTF-8.
+  const last = prefix.charCodeAt(prefix.length - 1)
+  return last >= 0xd800 && last <= 0xdbff ? prefix.slice(0, -1) : prefix
+}
