@@ -30,9 +30,9 @@ export interface VerifiedBodyOptions {
 /**
  * A request body that reopens the file on every attempt (so the client can retry it),
  * streams a byte range of it, and fails the request rather than send bytes the plan did
- * not hash: the check's digest is computed while streaming and the final chunk goes out only when
- * it matches (a small range is read and checked whole first). Once a mismatch is seen,
- * later attempts fail at once. An abort of the signal cuts a streamed body in flight.
+ * not hash: the check's digest is computed while streaming, and the final chunk goes out
+ * only when it matches (a small range is read and checked whole first). Once a mismatch
+ * is seen, later attempts fail at once. An abort of the signal cuts a streamed body.
  */
 export class VerifiedBody {
   /** Times the body was opened: the request's attempts. */
