@@ -58,8 +58,8 @@ export async function listWanted(
   const prefix = commonPrefix(sorted)
   const budget = options.pageBudget ?? Infinity
   let pages = 0
+  // Set by a failure (which rejects) or by the budget: when listing returns, the budget.
   let stop = false
-  let overBudget = false
   // A range whose listing ran to the end of the prefix saw that no key follows it: the
   // ranges after it have nothing to find (in an empty bucket, the first range tells).
   let endsAt = Infinity
@@ -70,7 +70,7 @@ export async function listWanted(
       for await (const page of store.listObjectsV2({ prefix, ...(startAfter !== undefined && { startAfter }) }, request)) {
         if (stop || index > endsAt) return
         if (++pages > budget) {
-          overBudget = stop = true
+          stop = true
           return
         }
         for (const object of page) {
@@ -87,7 +87,7 @@ export async function listWanted(
     }
   }
   await mapBounded(keyRanges(sorted, options.perRange), options.rangesAtOnce ?? RANGES_AT_ONCE, listRange)
-  return overBudget ? undefined : listed
+  return stop ? undefined : listed
 }
 
 export function commonPrefix(keys: readonly string[]): string {
