@@ -302,13 +302,15 @@ async function hashing() {
     log(`  hash 1 GiB, run ${run}: ${line.join('; ')}`)
   }
   const gib = 1024
+  const throughput = (row) => `throughput ${(gib / row.wall).toFixed(0)} MiB/s`
   const rows = plans.map(({ tool, how, runs }) => {
+    const row = { tool, how, ...medians(runs) }
     const shares = runs.map((m, i) => md5[i].wall / m.wall)
     const spread = `${pct(Math.min(...shares))}-${pct(Math.max(...shares))}`
-    const note = `throughput ${(gib / median(runs.map((m) => m.wall))).toFixed(0)} MiB/s; ${pct(median(shares))} of md5sum's (median of the runs' own ratios; ${spread})`
-    return { tool, how, ...medians(runs), note }
+    return { ...row, note: `${throughput(row)}; ${pct(median(shares))} of md5sum's (median of the runs' own ratios; ${spread})` }
   })
-  rows.push({ tool: 'md5sum', how: 'MD5 only', ...medians(md5), note: `throughput ${(gib / median(md5.map((m) => m.wall))).toFixed(0)} MiB/s` })
+  const md5Row = { tool: 'md5sum', how: 'MD5 only', ...medians(md5) }
+  rows.push({ ...md5Row, note: throughput(md5Row) })
   await rm(dir, { recursive: true, force: true })
   return { title: 'Hashing: one 1 GiB file', rows, noRatio: true }
 }
