@@ -10,6 +10,12 @@ bucket: ${bucket}
 # region: eu-west-1                # else AWS_REGION or the profile's region
 # endpoint: http://127.0.0.1:9000  # an S3-compatible store
 
+# A record of what apply wrote, so that a plan trusts LIST where nothing was rewritten
+# since, instead of asking HeadObject for every object (much faster on large buckets).
+# It is an object itself: keep it in another bucket if this one is public.
+# state: { key: .putplan/state.json }
+# state: { bucket: my-state-bucket, key: my-site/state.json }
+
 # PutObject options for every object (names as in \`aws s3api put-object\`, in camelCase).
 defaults:
   serverSideEncryption: AES256
