@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { hashFile, isMultipart, type HashFileOptions, type MultipartPolicy } from '../local/index.js'
 import type { DesiredObject, LocalDigest, PutOptions, StateRecord } from '../plan/index.js'
-import { coversHashing, hashOptions } from './hash-options.js'
+import { coversHashing, hashOptions, rewritesHeaders } from './hash-options.js'
 
 interface EarlyDigest {
   options: HashFileOptions
@@ -63,7 +63,8 @@ export class EarlyHashes {
 
 /**
  * `hashOptions` once per options object and kind of record: files of one extension share
- * their options, and records of one upload agree in everything the hashing depends on.
+ * their options, and records of one upload agree in everything the hashing depends on
+ * but whether the manifest changes their headers, which is asked of each.
  * Were two records of one kind to ask for different hashing, `take` would still see it
  * and hash the file again: the memo can cost a read, never a wrong digest.
  */
@@ -75,7 +76,7 @@ class HashOptionsMemo {
   get(options: PutOptions, record: StateRecord | undefined): HashFileOptions {
     let byRecord = this.memo.get(options)
     if (byRecord === undefined) this.memo.set(options, (byRecord = new Map()))
-    const kind = record === undefined ? '' : recordKind(record)
+    const kind = record === undefined ? '' : `${recordKind(record)}|${rewritesHeaders(options, record)}`
     let hashing = byRecord.get(kind)
     if (hashing === undefined) byRecord.set(kind, (hashing = hashOptions(options, record, this.policy)))
     return hashing

@@ -1,6 +1,6 @@
 import { isMultipart, type HashFileOptions, type MultipartPolicy } from '../local/index.js'
 import type { ChecksumAlgorithm, PutOptions, RemoteObject } from '../plan/index.js'
-import { CHECKSUM_PIN_FIELDS, md5sNeeded } from '../plan/index.js'
+import { CHECKSUM_PIN_FIELDS, headerDrift, md5sNeeded } from '../plan/index.js'
 import { DEFAULT_CHECKSUM_ALGORITHM } from '../s3/index.js'
 
 /**
@@ -16,13 +16,20 @@ export function hashOptions(options: PutOptions, remote: RemoteObject | undefine
   for (const algorithm of Object.keys(remote?.checksums ?? {}) as ChecksumAlgorithm[]) algorithms.add(algorithm)
   // Another uploader's part size, when the bucket revealed it, predicts its multipart ETag.
   const multipart = remote?.firstPartSize !== undefined ? { threshold: 0, partSize: remote.firstPartSize, minPartSize: 1 } : policy
-  // A file apply uploads whole needs its MD5 (Content-MD5): a create certainly; against a
-  // copy in the bucket only if the plan updates it, which `withUploadMd5s` completes, so
-  // that a plan that changes nothing computes no MD5 it does not compare. A file uploaded
-  // in parts needs MD5s only as evidence against what the bucket holds.
+  // A file apply uploads whole needs its MD5 (Content-MD5): a create certainly, and an
+  // object whose headers the plan rewrites whatever its bytes; against any other copy in
+  // the bucket only if the plan updates it, which `withUploadMd5s` completes by reading the
+  // file again, so that a plan that changes nothing computes no MD5 it does not compare. A
+  // file uploaded in parts needs MD5s only as evidence against what the bucket holds.
   const needed = md5sNeeded(remote)
-  const md5 = (size: number) => needed.wholeMd5 || (remote === undefined && !isMultipart(size, policy))
+  const uploaded = remote === undefined || rewritesHeaders(options, remote)
+  const md5 = (size: number) => needed.wholeMd5 || (uploaded && !isMultipart(size, policy))
   return { algorithms: [...algorithms], multipart, md5, multipartEtag: needed.multipartEtag }
+}
+
+/** Whether the plan will update `remote` for its headers alone (a create-only object it never updates). */
+export function rewritesHeaders(options: PutOptions, remote: RemoteObject): boolean {
+  return options.ifNoneMatch !== '*' && headerDrift(options, remote).length > 0
 }
 
 /**

@@ -5,9 +5,10 @@ import { fileError } from './gather-facts.js'
 
 /**
  * The plan with the MD5 (Content-MD5) of every file it uploads whole. A file compared with
- * a copy in the bucket is hashed only for what the comparison needs; the few the plan
- * updates are read again here, so that a plan that changes nothing computes no MD5 it
- * does not compare. The second read must give the checksums of the first.
+ * a copy in the bucket is hashed only for what the comparison needs (unless the copy's
+ * headers already call for an upload); the few the plan updates for their content are
+ * read again here, so that a plan that changes nothing computes no MD5 it does not
+ * compare. The second read must give the checksums of the first.
  */
 export async function withUploadMd5s(plan: Plan, objects: readonly DesiredObject[], policy: MultipartPolicy, concurrency: number): Promise<Plan> {
   const missing = plan.items.filter((item) => (item.action === 'create' || item.action === 'update') && item.local.md5 === undefined && !isMultipart(item.size, policy))

@@ -64,6 +64,31 @@ describe('EarlyHashes', () => {
     await early.stop()
   })
 
+  it('hashes a key whose recorded headers the manifest changes with its MD5: its upload needs one whatever the bytes', async () => {
+    const object = desired('small.bin', small.length, { cacheControl: 'no-cache' })
+    const record = { ...uploadedObject(small), lastModified: '2025-01-01T00:00:00.000Z' } as StateRecord
+    const early = new EarlyHashes([object], policy, Promise.resolve({ [object.key]: record }))
+    await settle()
+    const digest = await early.take(object, hashOptions(object.options, record, policy))
+    expect(digest).toMatchObject({ size: small.length, md5: md5Hex(small), checksums: { CRC64NVME: expect.any(String) } })
+    await early.stop()
+  })
+
+  it('asks each record whether the manifest changes its headers, though records of one kind share the rest', async () => {
+    const options = { cacheControl: 'no-cache' }
+    const objects = ['a', 'b'].map((key) => desiredObject({ key, sourcePath: join(dir, 'small.bin'), size: small.length, options }))
+    const before = { ...uploadedObject(small), lastModified: '2025-01-01T00:00:00.000Z' } as StateRecord
+    const current = { ...before, headers: { ...before.headers, cacheControl: 'no-cache' } }
+    const early = new EarlyHashes(objects, policy, Promise.resolve({ a: current, b: before }))
+    await settle()
+    const kept = await early.take(objects[0]!, hashOptions(options, current, policy))
+    const rewritten = await early.take(objects[1]!, hashOptions(options, before, policy))
+    expect(kept).toMatchObject({ size: small.length })
+    expect(kept?.md5).toBeUndefined()
+    expect(rewritten?.md5).toBe(md5Hex(small))
+    await early.stop()
+  })
+
   it('hashes a key the record does not hold as a create, and one whose record could not be read too', async () => {
     const object = desired('small.bin', small.length)
     for (const recorded of [() => Promise.resolve({}), () => Promise.reject(new Error('AccessDenied'))]) {

@@ -1,6 +1,7 @@
 /**
- * A file compared with a copy in the bucket is hashed for the comparison alone; the plan
- * adds the MD5 (Content-MD5) of the files it uploads whole, reading them again.
+ * A file compared with a copy in the bucket is hashed for the comparison alone, unless the
+ * copy's headers already call for an upload; the plan adds the MD5 (Content-MD5) of the
+ * other files it uploads whole, reading them again.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -37,7 +38,7 @@ async function planOf(files: Array<{ key: string; data: Buffer; remote: RemoteOb
 }
 
 describe('withUploadMd5s', () => {
-  it('adds the MD5 of an update, and leaves unchanged objects and creates as they were', async () => {
+  it('adds the MD5 of a content update, and leaves header updates, unchanged objects and creates as they were', async () => {
     const { plan, objects } = await planOf([
       { key: 'changed', data: edited, remote: uploadedObject(same) },
       { key: 'header', data: same, remote: uploadedObject(same), options: { cacheControl: 'no-cache' } },
@@ -46,11 +47,13 @@ describe('withUploadMd5s', () => {
     ])
     expect(plan.items.map((i) => [i.key, i.action, i.local.md5])).toEqual([
       ['changed', 'update', undefined],
-      ['header', 'update', undefined],
+      // Its headers alone make it an upload: the first read computed the MD5.
+      ['header', 'update', md5Hex(same)],
       ['kept', 'unchanged', undefined],
       ['new', 'create', md5Hex(same)],
     ])
     const completed = await withUploadMd5s(plan, objects, policy, 2)
+    expect(completed.items.filter((item, i) => item !== plan.items[i]).map((i) => i.key)).toEqual(['changed'])
     expect(completed.items.map((i) => [i.key, i.local.md5])).toEqual([
       ['changed', md5Hex(edited)],
       ['header', md5Hex(same)],
