@@ -4,7 +4,7 @@ import { headerDrift } from './header-drift.js'
 import { compareKeys } from './key-order.js'
 import type { LocalDigest } from './local-digest.js'
 import { summarise, type Plan, type PlanItem } from './plan.js'
-import { CHECKSUM_PIN_FIELDS, type ChecksumPinField } from './put-options.js'
+import { CHECKSUM_PIN_FIELDS, type ChecksumPinField, type PutOptions } from './put-options.js'
 import type { RemoteObject } from './remote-object.js'
 
 /** Everything known about one desired object: the diff's only input. */
@@ -50,6 +50,14 @@ export function planItem({ desired, local, remote }: ObjectFacts): PlanItem {
   return reasons.length > 0
     ? { action: 'update', reasons, remoteEtag: remote.etag, ...base }
     : { action: 'unchanged', reasons, remoteEtag: remote.etag, ...base }
+}
+
+/**
+ * Whether `planItem` updates `remote` for its headers alone, whatever the bytes: known
+ * before the file is read, so that its first read can compute what the upload needs.
+ */
+export function updatesHeaders(options: PutOptions, remote: RemoteObject): boolean {
+  return options.ifNoneMatch !== '*' && headerDrift(options, remote).length > 0
 }
 
 /** A declared checksum is a promise about the file: a file that breaks it is not uploaded. */

@@ -1,7 +1,6 @@
 export { compareKeys } from './key-order.js'
-export { computePlan, planItem, type ObjectFacts, type PlanInput } from './compute-plan.js'
+export { computePlan, planItem, updatesHeaders, type ObjectFacts, type PlanInput } from './compute-plan.js'
 export { compareContent, md5sNeeded, type ContentVerdict, type Md5sNeeded } from './content-identity.js'
-export { headerDrift } from './header-drift.js'
 export { PLAN_ACTIONS, summarise, hasChanges } from './plan.js'
 export type { Plan, PlanItem, PlanAction, PlanSummary, CreateItem, UpdateItem, UnchangedItem, ConflictItem } from './plan.js'
 export type { DesiredObject, EntryRef } from './desired-object.js'

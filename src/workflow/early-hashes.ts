@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { hashFile, isMultipart, type HashFileOptions, type MultipartPolicy } from '../local/index.js'
-import type { DesiredObject, LocalDigest, PutOptions, StateRecord } from '../plan/index.js'
-import { coversHashing, hashOptions, rewritesHeaders } from './hash-options.js'
+import { updatesHeaders, type DesiredObject, type LocalDigest, type PutOptions, type StateRecord } from '../plan/index.js'
+import { coversHashing, hashOptions } from './hash-options.js'
 
 interface EarlyDigest {
   options: HashFileOptions
@@ -76,7 +76,7 @@ class HashOptionsMemo {
   get(options: PutOptions, record: StateRecord | undefined): HashFileOptions {
     let byRecord = this.memo.get(options)
     if (byRecord === undefined) this.memo.set(options, (byRecord = new Map()))
-    const kind = record === undefined ? '' : `${recordKind(record)}|${rewritesHeaders(options, record)}`
+    const kind = record === undefined ? '' : `${recordKind(record)}|${updatesHeaders(options, record)}`
     let hashing = byRecord.get(kind)
     if (hashing === undefined) byRecord.set(kind, (hashing = hashOptions(options, record, this.policy)))
     return hashing

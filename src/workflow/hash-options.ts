@@ -1,6 +1,6 @@
 import { isMultipart, type HashFileOptions, type MultipartPolicy } from '../local/index.js'
 import type { ChecksumAlgorithm, PutOptions, RemoteObject } from '../plan/index.js'
-import { CHECKSUM_PIN_FIELDS, headerDrift, md5sNeeded } from '../plan/index.js'
+import { CHECKSUM_PIN_FIELDS, md5sNeeded, updatesHeaders } from '../plan/index.js'
 import { DEFAULT_CHECKSUM_ALGORITHM } from '../s3/index.js'
 
 /**
@@ -22,14 +22,9 @@ export function hashOptions(options: PutOptions, remote: RemoteObject | undefine
   // file again, so that a plan that changes nothing computes no MD5 it does not compare. A
   // file uploaded in parts needs MD5s only as evidence against what the bucket holds.
   const needed = md5sNeeded(remote)
-  const uploaded = remote === undefined || rewritesHeaders(options, remote)
+  const uploaded = remote === undefined || updatesHeaders(options, remote)
   const md5 = (size: number) => needed.wholeMd5 || (uploaded && !isMultipart(size, policy))
   return { algorithms: [...algorithms], multipart, md5, multipartEtag: needed.multipartEtag }
-}
-
-/** Whether the plan will update `remote` for its headers alone (a create-only object it never updates). */
-export function rewritesHeaders(options: PutOptions, remote: RemoteObject): boolean {
-  return options.ifNoneMatch !== '*' && headerDrift(options, remote).length > 0
 }
 
 /**

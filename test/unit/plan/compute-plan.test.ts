@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { computePlan, planItem, type ObjectFacts } from '../../../src/plan/compute-plan.js'
+import { computePlan, planItem, updatesHeaders, type ObjectFacts } from '../../../src/plan/compute-plan.js'
 import { hasChanges } from '../../../src/plan/plan.js'
 import { fromPlanDocument, toPlanDocument } from '../../../src/plan/plan-document.js'
 import { CHECKSUM_ALGORITHMS } from '../../../src/plan/local-digest.js'
@@ -49,6 +49,25 @@ describe('planItem: actions', () => {
   it('carries the size and digests of the file, not of the remote', () => {
     const item = planItem(factsFor(data, { options: html, source: 'dist/a.html' }, uploadedObject(bytes(3), html)))
     expect(item).toMatchObject({ size: data.length, source: 'dist/a.html', local: { md5: md5Hex(data) }, reasons: ['content changed'] })
+  })
+})
+
+describe('updatesHeaders: an update known before the file is read', () => {
+  const cases: Array<[string, PutOptions, PutOptions]> = [
+    ['same headers', html, html],
+    ['another Content-Type', html, { contentType: 'text/plain' }],
+    ['a Cache-Control added', { ...html, cacheControl: 'no-cache' }, html],
+    ['create-only, with other headers', { ...html, ifNoneMatch: '*' }, { contentType: 'text/plain' }],
+  ]
+
+  it.each(cases)('%s: says what planItem does with the same bytes', (_name, options, remoteHeaders) => {
+    const remote = uploadedObject(data, remoteHeaders)
+    const updated = planItem(factsFor(data, { options }, remote)).action === 'update'
+    expect(updatesHeaders(options, remote)).toBe(updated)
+  })
+
+  it('is true for changed headers and false otherwise', () => {
+    expect(cases.map(([, options, headers]) => updatesHeaders(options, uploadedObject(data, headers)))).toEqual([false, true, true, false])
   })
 })
 
