@@ -53,8 +53,9 @@ export function planItem({ desired, local, remote }: ObjectFacts): PlanItem {
 }
 
 /**
- * Whether `planItem` updates `remote` for its headers alone, whatever the bytes: known
- * before the file is read, so that its first read can compute what the upload needs.
+ * Whether `planItem` updates `remote` for its headers alone, whatever the bytes (unless the
+ * file breaks a checksum the manifest pins, which makes it a conflict): known before the
+ * file is read, so that its first read can compute what the upload needs.
  */
 export function updatesHeaders(options: PutOptions, remote: RemoteObject): boolean {
   return options.ifNoneMatch !== '*' && headerDrift(options, remote).length > 0
