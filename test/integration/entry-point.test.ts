@@ -15,7 +15,7 @@ const trace = '--trace-pretenuring-statistics'
 const decisions = /^\[\d+:0x[0-9a-f]+\] pretenuring: /m
 
 describe('the entry point', () => {
-  it('loads the CLI with pretenuring decisions in V8 traced (control: the flag left on)', async () => {
+  it('control: the same start without the flag makes pretenuring decisions', async () => {
     const withoutFlag = `const { execute } = await import('@oclif/core'); await execute({ dir: ${JSON.stringify(pathToFileURL(runJs).href)}, args: ['--version'] })`
     const result = await runProcess(process.execPath, [trace, '--input-type=module', '-e', withoutFlag], { cwd: repoRoot, env: cleanEnv() })
     expect(result.code, result.stderr).toBe(0)
