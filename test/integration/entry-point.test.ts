@@ -5,18 +5,16 @@
  * so the CLI must print none, while the same start without the flag prints some.
  */
 import { pathToFileURL } from 'node:url'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { cleanEnv, runProcess } from '../support/process.js'
-import { repoRoot } from '../support/run-cli.js'
+import { cliEntry, repoRoot } from '../support/run-cli.js'
 
-const runJs = join(repoRoot, 'bin', 'run.js')
 const trace = '--trace-pretenuring-statistics'
 const decisions = /^\[\d+:0x[0-9a-f]+\] pretenuring: /m
 
 describe('the entry point', () => {
   it('control: the same start without the flag makes pretenuring decisions', async () => {
-    const withoutFlag = `const { execute } = await import('@oclif/core'); await execute({ dir: ${JSON.stringify(pathToFileURL(runJs).href)}, args: ['--version'] })`
+    const withoutFlag = `const { execute } = await import('@oclif/core'); await execute({ dir: ${JSON.stringify(pathToFileURL(cliEntry).href)}, args: ['--version'] })`
     const result = await runProcess(process.execPath, [trace, '--input-type=module', '-e', withoutFlag], { cwd: repoRoot, env: cleanEnv() })
     expect(result.code, result.stderr).toBe(0)
     expect(result.stdout).toMatch(/^putplan\/\d/m)
@@ -24,7 +22,7 @@ describe('the entry point', () => {
   })
 
   it('makes no pretenuring decision once bin/run.js has started', async () => {
-    const result = await runProcess(process.execPath, [trace, runJs, '--version'], { cwd: repoRoot, env: cleanEnv() })
+    const result = await runProcess(process.execPath, [trace, cliEntry, '--version'], { cwd: repoRoot, env: cleanEnv() })
     expect(result.code, result.stderr).toBe(0)
     expect(result.stdout).toMatch(/^putplan\/\d/m)
     expect(result.stdout).not.toMatch(decisions)

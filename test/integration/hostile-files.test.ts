@@ -9,13 +9,12 @@
 import { spawn } from 'node:child_process'
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { snapshot } from '../support/bucket-snapshot.js'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { awsEnv, createBucket, s3Client, startMoto, type MotoServer } from '../support/moto.js'
 import { makeWorkspace, type Workspace } from '../support/plan-workspace.js'
-import { repoRoot, runPutplan, type RunResult } from '../support/run-cli.js'
+import { cliEntry, runPutplan, type RunResult } from '../support/run-cli.js'
 import { cleanEnv } from '../support/process.js'
 import { planDocumentDigest } from '../../src/plan/plan-document.js'
 
@@ -119,7 +118,7 @@ describe('a file this user may not read (chmod 000)', () => {
     if (!asNobody) return run(ws, args)
     return new Promise((resolve, reject) => {
       const env = cleanEnv({ ...awsEnv(server), NO_COLOR: '1', HOME: ws.dir, AWS_CONFIG_FILE: ws.path('none'), AWS_SHARED_CREDENTIALS_FILE: ws.path('none'), AWS_EC2_METADATA_DISABLED: 'true' })
-      const child = spawn(process.execPath, [join(repoRoot, 'bin', 'run.js'), ...args], { cwd: ws.dir, env, uid: 65534, gid: 65534, stdio: ['ignore', 'pipe', 'pipe'] })
+      const child = spawn(process.execPath, [cliEntry, ...args], { cwd: ws.dir, env, uid: 65534, gid: 65534, stdio: ['ignore', 'pipe', 'pipe'] })
       let stdout = ''
       let stderr = ''
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))

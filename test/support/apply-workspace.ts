@@ -14,7 +14,7 @@ import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ty
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
 import { cleanEnv } from './process.js'
-import { repoRoot, runPutplan, type RunResult } from './run-cli.js'
+import { cliEntry, runPutplan, type RunResult } from './run-cli.js'
 import type { Workspace } from './plan-workspace.js'
 
 /** A path that does not exist, so no config or credentials file of the machine is read. */
@@ -139,7 +139,7 @@ export function spawnPutplan(args: readonly string[], opts: { cwd: string; env: 
     AWS_EC2_METADATA_DISABLED: 'true',
     ...opts.env,
   })
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'run.js'), ...args], { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [cliEntry, ...args], { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
   const stdout: Buffer[] = []
   const stderr: Buffer[] = []
   child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk))

@@ -11,7 +11,8 @@ import { cleanEnv, runProcess, type RunResult } from './process.js'
 export type { RunResult } from './process.js'
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
-const runJs = join(repoRoot, 'bin', 'run.js')
+/** The CLI's entry point, as the package's `bin` names it. */
+export const cliEntry = join(repoRoot, 'bin', 'run.js')
 const NO_FILE = join(tmpdir(), 'putplan-test-no-aws-config')
 
 export interface RunPutplanOptions {
@@ -43,7 +44,7 @@ export function runPutplan(args: readonly string[], opts: RunPutplanOptions): Pr
     AWS_EC2_METADATA_DISABLED: 'true',
     ...opts.env,
   })
-  return runProcess(process.execPath, [runJs, ...args], {
+  return runProcess(process.execPath, [cliEntry, ...args], {
     cwd: opts.cwd,
     env,
     input: opts.input,
