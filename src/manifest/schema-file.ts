@@ -1,16 +1,7 @@
 import { readFileSync } from 'node:fs'
 
-/**
- * A JSON Schema shipped beside the code, in `schema/` at the package root. The URL is
- * relative to the module that runs this line: `src/manifest/` under test, the command's
- * bundle in `dist/commands/` when built (scripts/bundle.mjs), both two levels down.
- */
-export function schemaUrl(file: string): URL {
-  return new URL(`../../schema/${file}`, import.meta.url)
-}
-
-/** The manifest's JSON Schema. */
-const SCHEMA_URL = schemaUrl('uploads.schema.json')
+/** The manifest's JSON Schema, shipped beside the code (`schema/` at the package root). */
+export const SCHEMA_URL = new URL('../../schema/uploads.schema.json', import.meta.url)
 
 let cached: Record<string, unknown> | undefined
 

@@ -2,10 +2,9 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
 import type { ValidateFunction } from 'ajv'
 import { PutplanError } from '../errors/index.js'
-import { schemaUrl } from '../manifest/index.js'
 import { fromPlanDocument, planDocumentDigest, toPlanDocument, type Plan, type PlanDocument } from '../plan/index.js'
 
-const PLAN_SCHEMA_URL = schemaUrl('plan.schema.json')
+const PLAN_SCHEMA_URL = new URL('../../schema/plan.schema.json', import.meta.url)
 
 /** Saves the plan document (no secrets: `toPlanDocument` leaves them out). */
 export async function writePlanFile(file: string, plan: Plan): Promise<void> {
