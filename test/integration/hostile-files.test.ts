@@ -14,8 +14,7 @@ import { snapshot } from '../support/bucket-snapshot.js'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { awsEnv, createBucket, s3Client, startMoto, type MotoServer } from '../support/moto.js'
 import { makeWorkspace, type Workspace } from '../support/plan-workspace.js'
-import { cliEntry, runPutplan, type RunResult } from '../support/run-cli.js'
-import { cleanEnv } from '../support/process.js'
+import { cliEntry, cliEnv, runPutplan, type RunResult } from '../support/run-cli.js'
 import { planDocumentDigest } from '../../src/plan/plan-document.js'
 
 let server: MotoServer
@@ -117,7 +116,7 @@ describe('a file this user may not read (chmod 000)', () => {
   function runAs(ws: Workspace, args: string[]): Promise<RunResult> {
     if (!asNobody) return run(ws, args)
     return new Promise((resolve, reject) => {
-      const env = cleanEnv({ ...awsEnv(server), NO_COLOR: '1', HOME: ws.dir, AWS_CONFIG_FILE: ws.path('none'), AWS_SHARED_CREDENTIALS_FILE: ws.path('none'), AWS_EC2_METADATA_DISABLED: 'true' })
+      const env = cliEnv({ ...awsEnv(server), HOME: ws.dir, AWS_CONFIG_FILE: ws.path('none'), AWS_SHARED_CREDENTIALS_FILE: ws.path('none') })
       const child = spawn(process.execPath, [cliEntry, ...args], { cwd: ws.dir, env, uid: 65534, gid: 65534, stdio: ['ignore', 'pipe', 'pipe'] })
       let stdout = ''
       let stderr = ''

@@ -7,18 +7,12 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
-import { cleanEnv } from './process.js'
-import { cliEntry, runPutplan, type RunResult } from './run-cli.js'
+import { cliEntry, cliEnv, runPutplan, type RunResult } from './run-cli.js'
 import type { Workspace } from './plan-workspace.js'
-
-/** A path that does not exist, so no config or credentials file of the machine is read. */
-const NO_FILE = join(tmpdir(), 'putplan-test-no-aws-config')
 
 /** The apply report as the tests read it (see schema/report.schema.json). */
 export interface ReportJson {
@@ -131,15 +125,7 @@ export interface SpawnedCli {
  * signal it midway. Same environment rules as `runPutplan`.
  */
 export function spawnPutplan(args: readonly string[], opts: { cwd: string; env: Record<string, string | undefined> }): SpawnedCli {
-  const env = cleanEnv({
-    NO_COLOR: '1',
-    FORCE_COLOR: undefined,
-    AWS_CONFIG_FILE: NO_FILE,
-    AWS_SHARED_CREDENTIALS_FILE: NO_FILE,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    ...opts.env,
-  })
-  const child = spawn(process.execPath, [cliEntry, ...args], { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [cliEntry, ...args], { cwd: opts.cwd, env: cliEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] })
   const stdout: Buffer[] = []
   const stderr: Buffer[] = []
   child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk))

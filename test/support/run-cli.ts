@@ -28,22 +28,26 @@ export interface RunPutplanOptions {
 }
 
 /**
- * Unless the test says otherwise: no colour, no machine AWS config or
- * credentials files, no instance-metadata lookups (they would stall a test
- * that runs without credentials).
+ * The CLI's environment: unless the test says otherwise (`env`), no colour, no
+ * machine AWS config or credentials files, no instance-metadata lookups (they
+ * would stall a test that runs without credentials).
  */
-export function runPutplan(args: readonly string[], opts: RunPutplanOptions): Promise<RunResult> {
-  if (!existsSync(join(repoRoot, 'dist'))) {
-    throw new Error('dist/ is missing: run `npm run build` before the integration tests')
-  }
-  const env = cleanEnv({
+export function cliEnv(env: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  return cleanEnv({
     NO_COLOR: process.env.NO_COLOR ?? '1',
     FORCE_COLOR: undefined,
     AWS_CONFIG_FILE: NO_FILE,
     AWS_SHARED_CREDENTIALS_FILE: NO_FILE,
     AWS_EC2_METADATA_DISABLED: 'true',
-    ...opts.env,
+    ...env,
   })
+}
+
+export function runPutplan(args: readonly string[], opts: RunPutplanOptions): Promise<RunResult> {
+  if (!existsSync(join(repoRoot, 'dist'))) {
+    throw new Error('dist/ is missing: run `npm run build` before the integration tests')
+  }
+  const env = cliEnv(opts.env)
   return runProcess(process.execPath, [cliEntry, ...args], {
     cwd: opts.cwd,
     env,
