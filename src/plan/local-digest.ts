@@ -12,13 +12,17 @@ export interface LocalDigest {
   size: number
   /**
    * Hex MD5 of the whole file: the ETag of a single-part, unencrypted or SSE-S3 upload.
-   * Present for a file a plan uploads in one piece (its Content-MD5), and wherever the
-   * comparison needs it: when the bucket holds a single-part copy that no checksum can
-   * judge. A file judged by its checksum and left alone has none: an MD5 of a gigabyte
-   * costs more than reading it.
+   * Present for a file a plan uploads in one piece (its Content-MD5), and for a file left
+   * alone where the comparison needed it: when the bucket holds a single-part copy that no
+   * checksum can judge. A file judged by its checksum and left alone has none: an MD5 of a
+   * gigabyte costs more than reading it. A file uploaded in parts sends an MD5 per part.
    */
   md5?: string
-  /** Full-object checksums, base64 as in `x-amz-checksum-*`. */
+  /**
+   * Full-object checksums, base64 as in `x-amz-checksum-*`: the one apply sends, for every
+   * file the plan writes; the pinned ones; and those of the bucket's copy, for the
+   * comparison. A file judged by other evidence and left alone has only what judged it.
+   */
   checksums: Partial<Record<ChecksumAlgorithm, string>>
   /** Present when the file is uploaded in parts: what a multipart upload of it yields. */
   multipart?: MultipartDigest

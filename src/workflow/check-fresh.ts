@@ -1,8 +1,9 @@
-import { hashFile, type MultipartPolicy } from '../local/index.js'
+import { hashFile } from '../local/index.js'
 import { PutplanError } from '../errors/index.js'
 import type { Manifest } from '../manifest/index.js'
-import { canonicalJson, withoutSecrets, type ChecksumAlgorithm, type LocalDigest, type Plan, type PlanItem } from '../plan/index.js'
+import { canonicalJson, withoutSecrets, type Plan, type PlanItem } from '../plan/index.js'
 import { mapBounded } from '../util/map-bounded.js'
+import { digestsAgree, rehashOptions } from './hash-options.js'
 
 /**
  * A saved plan is applied only while it is still true: same manifest (text, variables and
@@ -44,31 +45,10 @@ async function sameBytes(sourcePath: string | undefined, item: PlanItem): Promis
   if (sourcePath === undefined) return false
   try {
     // Exactly the digests the plan recorded: a missing MD5 was not needed to judge the bucket.
-    const now = await hashFile(sourcePath, {
-      algorithms: Object.keys(item.local.checksums) as ChecksumAlgorithm[],
-      multipart: policyOf(item.local),
-      md5: () => item.local.md5 !== undefined,
-      multipartEtag: item.local.multipart?.etag !== undefined,
-    })
-    return now.size === item.local.size && now.md5 === item.local.md5 && sameChecksums(now, item.local)
+    return digestsAgree(item.local, await hashFile(sourcePath, rehashOptions(item.local)))
   } catch {
     return false
   }
-}
-
-/** Hash with the plan's own part size, so the multipart ETag is comparable too. */
-function policyOf(local: LocalDigest): MultipartPolicy | false {
-  return local.multipart ? { threshold: 0, partSize: local.multipart.partSize, minPartSize: 1 } : false
-}
-
-function sameChecksums(now: LocalDigest, planned: LocalDigest): boolean {
-  const algorithms = Object.keys(planned.checksums) as ChecksumAlgorithm[]
-  const composites = Object.keys(planned.multipart?.compositeChecksums ?? {}) as ChecksumAlgorithm[]
-  return (
-    algorithms.every((a) => now.checksums[a] === planned.checksums[a]) &&
-    now.multipart?.etag === planned.multipart?.etag &&
-    composites.every((a) => now.multipart?.compositeChecksums[a] === planned.multipart?.compositeChecksums[a])
-  )
 }
 
 function stale(why: string): PutplanError {

@@ -7,7 +7,7 @@ import { bucketRequestOptions } from './bucket-request-options.js'
 import { knownObjects, readState, type LoadedState, type StateAccess } from './bucket-state.js'
 import { EarlyHashes } from './early-hashes.js'
 import { gatherFacts } from './gather-facts.js'
-import { withUploadMd5s } from './upload-md5s.js'
+import { withUploadDigests } from './upload-digests.js'
 
 export interface PlanOptions {
   concurrency: number
@@ -45,7 +45,7 @@ export async function makePlan(manifest: Manifest, store: ObjectStore, options: 
     await early.stop()
   }
   const plan = computePlan({ bucket: manifest.bucket, manifestDigest: manifest.digest, objects: facts })
-  return { plan: await withUploadMd5s(plan, manifest.objects, multipart, options.concurrency), facts, ...(state ? { state } : {}) }
+  return { plan: await withUploadDigests(plan, manifest.objects, multipart, options.concurrency), facts, ...(state ? { state } : {}) }
 }
 
 /**

@@ -10,9 +10,11 @@ import { readFile } from 'node:fs/promises'
 import { crc32 } from 'node:zlib'
 import { HeadObjectCommand } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { applyJson, getBytes, outcomes } from '../support/apply-workspace.js'
 import { runAws, type AwsTarget } from '../support/aws-cli.js'
 import { awsEnv, createBucket, createKmsKey, s3Client } from '../support/moto.js'
 import { useMotoSuite } from '../support/moto-suite.js'
+import { checksumOf } from '../support/s3-digests.js'
 import { planJson, verdicts, type Workspace } from '../support/plan-workspace.js'
 import { startS3Proxy, type S3Proxy } from '../support/s3-behaviour-proxy.js'
 
@@ -178,6 +180,73 @@ describe('plan against multipart objects the AWS CLI uploaded (8 MiB parts)', ()
       'with-checksum.bin': { action: 'update', reasons: ['content changed'] },
     })
     expect(result.code).toBe(2)
+  })
+})
+
+/**
+ * Copies another tool put in one request without a checksum are judged by their ETag (the
+ * MD5) alone: the plan computes no CRC64NVME for what it leaves alone, and reads the files
+ * it updates again for what their upload sends. A file above putplan's 16 MiB multipart
+ * threshold goes up in parts, with the checksum and without a whole-file MD5.
+ */
+describe('plan and apply over copies the AWS CLI put without a checksum', () => {
+  const bucket = 'no-checksum'
+  let ws: Workspace
+  const files = { 'page.html': '<!doctype html><title>page</title>\n', 'kept.html': '<!doctype html><title>kept</title>\n', 'big.bin': randomBytes(20 * MiB) }
+  const local = (plan: Awaited<ReturnType<typeof planJson>>['plan'], key: string) => plan.actions.find((a) => a.key === key)!.local
+
+  beforeAll(async () => {
+    ws = await suite.workspace()
+    await createBucket(suite.server, bucket)
+    for (const [name, content] of Object.entries(files)) await ws.write(name, content)
+    await ws.manifest({
+      version: 1,
+      bucket,
+      state: { key: '.putplan/state.json' },
+      uploads: Object.keys(files).map((name) => ({ source: name, key: name, contentType: 'application/octet-stream' })),
+    })
+    const put = (name: string) =>
+      aws(suite.server, ['s3api', 'put-object', '--bucket', bucket, '--key', name, '--body', name, '--content-type', 'application/octet-stream'], ws, NO_DEFAULT_CHECKSUM)
+    await Promise.all(Object.keys(files).map(put))
+  }, 60_000)
+
+  it('shows all unchanged by their MD5, and computes no checksum of the large file', async () => {
+    const { result, plan } = await planJson(ws, awsEnv(suite.server))
+    expect(plan.summary, result.stderr).toEqual({ create: 0, update: 0, unchanged: 3, conflict: 0 })
+    for (const [name, content] of Object.entries(files)) expect(local(plan, name).md5).toBe(createHash('md5').update(content).digest('hex'))
+    // Small files are hashed while LIST runs, as for a create; the large one only as the comparison needs.
+    expect(local(plan, 'big.bin').checksums).toEqual({})
+  })
+
+  it('gives the files it updates the checksum their upload sends, and apply stores exactly those bytes', async () => {
+    const page = '<!doctype html><title>page, edited</title>\n'
+    const big = randomBytes(20 * MiB)
+    await ws.write('page.html', page)
+    await ws.write('big.bin', big)
+    const { result, plan } = await planJson(ws, awsEnv(suite.server))
+    expect(verdicts(plan), result.stderr).toEqual({
+      'big.bin': { action: 'update', reasons: ['content changed'] },
+      'kept.html': { action: 'unchanged', reasons: [] },
+      'page.html': { action: 'update', reasons: ['content changed'] },
+    })
+    expect(local(plan, 'page.html')).toMatchObject({ md5: createHash('md5').update(page).digest('hex'), checksums: { CRC64NVME: await checksumOf('crc64nvme', Buffer.from(page)) } })
+    expect(local(plan, 'big.bin').checksums).toEqual({ CRC64NVME: await checksumOf('crc64nvme', big) })
+    expect(local(plan, 'big.bin').md5).toBeUndefined()
+
+    const applied = await applyJson(ws, awsEnv(suite.server))
+    expect(outcomes(applied.report), applied.result.stderr).toEqual({ 'big.bin': 'updated', 'kept.html': 'unchanged', 'page.html': 'updated' })
+    const s3 = s3Client(suite.server)
+    try {
+      expect((await getBytes(s3, { Bucket: bucket, Key: 'page.html' })).toString()).toBe(page)
+      expect((await getBytes(s3, { Bucket: bucket, Key: 'big.bin' })).equals(big)).toBe(true)
+      const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'page.html', ChecksumMode: 'ENABLED' }))
+      expect(head.ChecksumCRC64NVME).toBe(await checksumOf('crc64nvme', Buffer.from(page)))
+    } finally {
+      s3.destroy()
+    }
+    const after = await planJson(ws, awsEnv(suite.server))
+    expect(after.plan.summary, after.result.stderr).toEqual({ create: 0, update: 0, unchanged: 3, conflict: 0 })
+    expect(after.result.code).toBe(0)
   })
 })
 

@@ -1,7 +1,8 @@
 /**
  * A file compared with a copy in the bucket is hashed for the comparison alone, unless the
- * copy's headers already call for an upload; the plan adds the MD5 (Content-MD5) of the
- * other files it uploads whole, reading them again.
+ * copy's headers already call for an upload; the plan adds what apply sends (the checksum,
+ * and the Content-MD5 of a file uploaded whole) to the other files it writes, reading them
+ * again.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -11,9 +12,9 @@ import { PutplanError } from '../../../src/errors/index.js'
 import { computePlan } from '../../../src/plan/compute-plan.js'
 import type { DesiredObject, Plan, RemoteObject } from '../../../src/plan/index.js'
 import { gatherFacts } from '../../../src/workflow/gather-facts.js'
-import { withUploadMd5s } from '../../../src/workflow/upload-md5s.js'
+import { withUploadDigests } from '../../../src/workflow/upload-digests.js'
 import { MemoryStore } from '../apply/memory-store.js'
-import { bytes, desiredObject, md5Hex, uploadedObject } from '../plan/builders.js'
+import { bytes, checksumOf, desiredObject, md5Hex, remoteObject, uploadedObject } from '../plan/builders.js'
 
 const policy = { threshold: 16, partSize: 16, minPartSize: 1 }
 const same = bytes(12, 4)
@@ -22,7 +23,7 @@ const large = bytes(40, 6)
 let dir: string
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'putplan-upload-md5-'))
+  dir = await mkdtemp(join(tmpdir(), 'putplan-upload-digests-'))
 })
 afterAll(() => rm(dir, { recursive: true, force: true }))
 
@@ -37,7 +38,7 @@ async function planOf(files: Array<{ key: string; data: Buffer; remote: RemoteOb
   return { plan: computePlan({ bucket: 'b', manifestDigest: 'd', objects: facts }), objects }
 }
 
-describe('withUploadMd5s', () => {
+describe('withUploadDigests', () => {
   it('adds the MD5 of a content update, and leaves header updates, unchanged objects and creates as they were', async () => {
     const { plan, objects } = await planOf([
       { key: 'changed', data: edited, remote: uploadedObject(same) },
@@ -52,7 +53,7 @@ describe('withUploadMd5s', () => {
       ['kept', 'unchanged', undefined],
       ['new', 'create', md5Hex(same)],
     ])
-    const completed = await withUploadMd5s(plan, objects, policy, 2)
+    const completed = await withUploadDigests(plan, objects, policy, 2)
     expect(completed.items.filter((item, i) => item !== plan.items[i]).map((i) => i.key)).toEqual(['changed'])
     expect(completed.items.map((i) => [i.key, i.local.md5])).toEqual([
       ['changed', md5Hex(edited)],
@@ -68,14 +69,65 @@ describe('withUploadMd5s', () => {
   it('adds none to a file uploaded in parts, whose parts carry their own', async () => {
     const { plan, objects } = await planOf([{ key: 'large', data: large, remote: uploadedObject(bytes(40, 7)) }])
     expect(plan.items[0]!.action).toBe('update')
-    expect(await withUploadMd5s(plan, objects, policy, 1)).toBe(plan)
+    expect(await withUploadDigests(plan, objects, policy, 1)).toBe(plan)
   })
 
   it('fails, naming the file, when the file changed between the two reads', async () => {
     const { plan, objects } = await planOf([{ key: 'moving', data: edited, remote: uploadedObject(same) }])
     await writeFile(join(dir, 'moving'), bytes(12, 8))
-    const completing = withUploadMd5s(plan, objects, policy, 1)
+    const completing = withUploadDigests(plan, objects, policy, 1)
     await expect(completing).rejects.toThrow(PutplanError)
     await expect(completing).rejects.toThrow(/moving changed while it was read; run the plan again/)
+  })
+})
+
+describe('withUploadDigests against copies that carry no checksum', () => {
+  // Another tool's single PutObject: the ETag is the MD5, and there is no checksum.
+  const copyOf = (data: Buffer) => remoteObject({ etag: md5Hex(data), size: data.length })
+
+  it('judges by the MD5 alone, and adds the checksum only to what the plan updates', async () => {
+    const { plan, objects } = await planOf([
+      { key: 'changed', data: edited, remote: copyOf(same) },
+      { key: 'kept', data: same, remote: copyOf(same) },
+    ])
+    expect(plan.items.map((i) => [i.key, i.action, i.local])).toEqual([
+      ['changed', 'update', { size: 12, md5: md5Hex(edited), checksums: {} }],
+      ['kept', 'unchanged', { size: 12, md5: md5Hex(same), checksums: {} }],
+    ])
+    const completed = await withUploadDigests(plan, objects, policy, 2)
+    expect(completed.items.map((i) => [i.key, i.local])).toEqual([
+      ['changed', { size: 12, md5: md5Hex(edited), checksums: { CRC64NVME: checksumOf('CRC64NVME', edited) } }],
+      ['kept', { size: 12, md5: md5Hex(same), checksums: {} }],
+    ])
+  })
+
+  it('reads once a file whose copy lacks the declared algorithm: that alone makes it an upload', async () => {
+    const { plan, objects } = await planOf([{ key: 'sha', data: same, remote: copyOf(same), options: { checksumAlgorithm: 'SHA256' } }])
+    expect(plan.items[0]).toMatchObject({ action: 'update', local: { md5: md5Hex(same), checksums: { SHA256: checksumOf('SHA256', same) } } })
+    expect(await withUploadDigests(plan, objects, policy, 1)).toBe(plan)
+  })
+
+  it('gives a file uploaded in parts its checksum and no whole-file MD5, which its upload does not send', async () => {
+    const { plan, objects } = await planOf([
+      { key: 'large-changed', data: large, remote: copyOf(bytes(40, 7)) },
+      { key: 'large-kept', data: large, remote: copyOf(large) },
+    ])
+    expect(plan.items.map((i) => [i.key, i.action, i.local.md5, i.local.checksums])).toEqual([
+      ['large-changed', 'update', md5Hex(large), {}],
+      ['large-kept', 'unchanged', md5Hex(large), {}],
+    ])
+    const completed = await withUploadDigests(plan, objects, policy, 2)
+    expect(completed.items[0]!.local).toEqual({
+      size: 40,
+      checksums: { CRC64NVME: checksumOf('CRC64NVME', large) },
+      multipart: { partSize: 16, partCount: 3, compositeChecksums: {} },
+    })
+    expect(completed.items[1]).toBe(plan.items[1])
+  })
+
+  it('fails, naming the file, when the MD5 of the second read differs from the first', async () => {
+    const { plan, objects } = await planOf([{ key: 'shifting', data: edited, remote: copyOf(same) }])
+    await writeFile(join(dir, 'shifting'), bytes(12, 9))
+    await expect(withUploadDigests(plan, objects, policy, 1)).rejects.toThrow(/shifting changed while it was read; run the plan again/)
   })
 })
