@@ -44,7 +44,7 @@ export async function checkFresh(plan: Plan, manifest: Manifest, concurrency: nu
 async function sameBytes(sourcePath: string | undefined, item: PlanItem): Promise<boolean> {
   if (sourcePath === undefined) return false
   try {
-    // Exactly the digests the plan recorded: a missing MD5 was not needed to judge the bucket.
+    // Exactly the digests the plan recorded, no more: an MD5 it lacks, nothing needed.
     return digestsAgree(item.local, await hashFile(sourcePath, rehashOptions(item.local)))
   } catch {
     return false

@@ -33,12 +33,12 @@ function lacksUploadDigests(item: PlanItem, policy: MultipartPolicy): boolean {
 
 async function uploadDigests(desired: DesiredObject, item: PlanItem, policy: MultipartPolicy): Promise<LocalDigest> {
   const first = item.local
-  const again = rehashOptions(first)
+  const recompute = rehashOptions(first)
   const algorithm = item.options.checksumAlgorithm ?? DEFAULT_CHECKSUM_ALGORITHM
   try {
     const second = await hashFile(desired.sourcePath, {
-      ...again,
-      algorithms: [...again.algorithms, algorithm],
+      ...recompute,
+      algorithms: [...recompute.algorithms, algorithm],
       // A file uploaded in parts sends an MD5 per part, computed as each part is sent.
       md5: (size) => !isMultipart(size, policy),
       multipartEtag: false,
