@@ -5,6 +5,7 @@ export {
   S3_MAX_PARTS,
   S3_MAX_PART_SIZE,
   S3_MIN_PART_SIZE,
+  fixedPartPolicy,
   isMultipart,
   partCountFor,
   partSizeFor,

@@ -44,7 +44,7 @@ export async function checkFresh(plan: Plan, manifest: Manifest, concurrency: nu
 async function sameBytes(sourcePath: string | undefined, item: PlanItem): Promise<boolean> {
   if (sourcePath === undefined) return false
   try {
-    // Exactly the digests the plan recorded, no more: an MD5 it lacks, nothing needed.
+    // Exactly the digests the plan recorded, no more.
     return digestsAgree(item.local, await hashFile(sourcePath, rehashOptions(item.local)))
   } catch {
     return false

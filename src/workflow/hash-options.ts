@@ -1,4 +1,4 @@
-import { isMultipart, type HashFileOptions, type MultipartPolicy } from '../local/index.js'
+import { fixedPartPolicy, isMultipart, type HashFileOptions, type MultipartPolicy } from '../local/index.js'
 import type { ChecksumAlgorithm, LocalDigest, PutOptions, RemoteObject } from '../plan/index.js'
 import { CHECKSUM_PIN_FIELDS, DEFAULT_CHECKSUM_ALGORITHM, md5sNeeded, updatesHeaders } from '../plan/index.js'
 
@@ -22,7 +22,7 @@ export function hashOptions(options: PutOptions, remote: RemoteObject | undefine
   }
   for (const algorithm of Object.keys(remote?.checksums ?? {}) as ChecksumAlgorithm[]) algorithms.add(algorithm)
   // Another uploader's part size, when the bucket revealed it, predicts its multipart ETag.
-  const multipart = remote?.firstPartSize !== undefined ? { threshold: 0, partSize: remote.firstPartSize, minPartSize: 1 } : policy
+  const multipart = remote?.firstPartSize !== undefined ? fixedPartPolicy(remote.firstPartSize) : policy
   // A file uploaded in parts needs MD5s only as evidence against what the bucket holds.
   const needed = md5sNeeded(remote)
   const md5 = (size: number) => needed.wholeMd5 || (uploaded && !isMultipart(size, policy))
@@ -48,7 +48,7 @@ export function coversHashing(done: HashFileOptions, wanted: HashFileOptions, si
 export function rehashOptions(local: LocalDigest): HashFileOptions & { algorithms: ChecksumAlgorithm[] } {
   return {
     algorithms: Object.keys(local.checksums) as ChecksumAlgorithm[],
-    multipart: local.multipart ? { threshold: 0, partSize: local.multipart.partSize, minPartSize: 1 } : false,
+    multipart: local.multipart ? fixedPartPolicy(local.multipart.partSize) : false,
     md5: () => local.md5 !== undefined,
     multipartEtag: local.multipart?.etag !== undefined,
   }
