@@ -1,9 +1,7 @@
 import { partCountFor, partSizeFor } from '../local/part-size.js'
-import type { ChecksumAlgorithm } from '../plan/local-digest.js'
-import type { PutOptions } from '../plan/put-options.js'
+import { uploadChecksumAlgorithm, type PutOptions } from '../plan/put-options.js'
 import {
   createMultipartHeaders,
-  DEFAULT_CHECKSUM_ALGORITHM,
   requestOptionHeaders,
   sseCustomerHeaders,
   type PutObjectResult,
@@ -28,7 +26,7 @@ import { conditionHeaders, requestOptionsOf } from './write-options.js'
  */
 export async function putMultipart(item: WriteItem, options: PutOptions, ctx: WriteContext, run: ObjectRun): Promise<PutObjectResult> {
   const { store, signal } = ctx
-  const algorithm: ChecksumAlgorithm = options.checksumAlgorithm ?? DEFAULT_CHECKSUM_ALGORITHM
+  const algorithm = uploadChecksumAlgorithm(options)
   const partSize = item.local.multipart?.partSize ?? partSizeFor(item.size, ctx.policy)
   const partCount = partCountFor(item.size, partSize)
   const requestOptions = requestOptionsOf(options)

@@ -1,5 +1,5 @@
-import type { PutOptions } from '../plan/put-options.js'
-import { DEFAULT_CHECKSUM_ALGORITHM, putHeaders, type PutObjectResult } from '../s3/index.js'
+import { uploadChecksumAlgorithm, type PutOptions } from '../plan/put-options.js'
+import { putHeaders, type PutObjectResult } from '../s3/index.js'
 import { cheapestCheck } from './body-check.js'
 import type { WriteItem } from './outcomes.js'
 import { VerifiedBody } from './verified-body.js'
@@ -13,7 +13,7 @@ import { conditionHeaders } from './write-options.js'
  */
 export async function putSingle(item: WriteItem, options: PutOptions, ctx: WriteContext, run: ObjectRun): Promise<PutObjectResult> {
   const headers = Object.assign(putHeaders(options, item.local), conditionHeaders(item, ctx.conditionalWrites))
-  const algorithm = options.checksumAlgorithm ?? DEFAULT_CHECKSUM_ALGORITHM
+  const algorithm = uploadChecksumAlgorithm(options)
   const body = new VerifiedBody({
     path: run.path,
     start: 0,

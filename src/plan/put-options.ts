@@ -3,7 +3,7 @@
  * camelCase (the AWS CLI `put-object` page is the reference). One list feeds the
  * schema test, the header mapping and the diff, so they cannot drift apart.
  */
-import type { ChecksumAlgorithm } from './local-digest.js'
+import { DEFAULT_CHECKSUM_ALGORITHM, type ChecksumAlgorithm } from './local-digest.js'
 
 /** Checksum pins: a declared value the file must match, keyed by algorithm. */
 export const CHECKSUM_PIN_FIELDS = {
@@ -66,3 +66,8 @@ export function withoutSecrets(options: PutOptions): PutOptions {
 }
 
 export const REDACTED = '(secret)'
+
+/** The checksum algorithm an upload with `options` sends: the declared one, else S3's default. */
+export function uploadChecksumAlgorithm(options: Pick<PutOptions, 'checksumAlgorithm'>): ChecksumAlgorithm {
+  return options.checksumAlgorithm ?? DEFAULT_CHECKSUM_ALGORITHM
+}

@@ -1,5 +1,5 @@
-import { DEFAULT_CHECKSUM_ALGORITHM, type ChecksumAlgorithm, type LocalDigest } from './local-digest.js'
-import type { PutOptions } from './put-options.js'
+import type { ChecksumAlgorithm, LocalDigest } from './local-digest.js'
+import { uploadChecksumAlgorithm, type PutOptions } from './put-options.js'
 import type { RemoteHeaderOptions, RemoteObject } from './remote-object.js'
 import { sseCustomerKeyMD5 } from './sse-customer-key.js'
 
@@ -72,7 +72,7 @@ export interface WriteResult {
  * names in lower case, STANDARD when no storage class, dates to the second).
  */
 export function recordOfWrite(options: PutOptions, local: LocalDigest, result: WriteResult, lastModified: string): StateRecord {
-  const algorithm = options.checksumAlgorithm ?? DEFAULT_CHECKSUM_ALGORITHM
+  const algorithm = uploadChecksumAlgorithm(options)
   const parts = /-(\d+)$/.exec(result.etag)?.[1]
   const composite = local.multipart !== undefined && (algorithm === 'SHA1' || algorithm === 'SHA256')
   return {

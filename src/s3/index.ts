@@ -24,7 +24,6 @@ export {
   createMultipartHeaders,
   sseCustomerHeaders,
   sseCustomerKeyMD5,
-  DEFAULT_CHECKSUM_ALGORITHM,
 } from './object-headers.js'
 export { CHECKSUM_HEADERS } from './remote-object-headers.js'
 export { requestOptionHeaders } from './head-object.js'

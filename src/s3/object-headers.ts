@@ -1,13 +1,10 @@
 import { createHash } from 'node:crypto'
 import { sseCustomerKeyBytes as validKeyBytes, sseCustomerKeyMD5 } from '../plan/sse-customer-key.js'
-import type { PutOptions } from '../plan/put-options.js'
-import { DEFAULT_CHECKSUM_ALGORITHM, type ChecksumAlgorithm, type LocalDigest } from '../plan/local-digest.js'
+import { uploadChecksumAlgorithm, type PutOptions } from '../plan/put-options.js'
+import type { ChecksumAlgorithm, LocalDigest } from '../plan/local-digest.js'
 import { encodeQueryValue } from './addressing.js'
 import { encodeMetadataValue } from './metadata-encoding.js'
 import { CHECKSUM_HEADERS } from './remote-object-headers.js'
-
-/** S3's own default, used when the manifest declares no algorithm: every object gets a full-object checksum. */
-export { DEFAULT_CHECKSUM_ALGORITHM }
 
 type StringOption = { [K in keyof PutOptions]-?: PutOptions[K] extends string | undefined ? K : never }[keyof PutOptions]
 
@@ -45,7 +42,7 @@ export function putHeaders(options: PutOptions, digest: LocalDigest): Record<str
   // The plan computes the MD5 of every file uploaded in one piece.
   if (digest.md5 === undefined) throw new Error('the local digest has no MD5 for the Content-MD5 of a single PutObject')
   headers['content-md5'] = Buffer.from(digest.md5, 'hex').toString('base64')
-  const algorithm = options.checksumAlgorithm ?? DEFAULT_CHECKSUM_ALGORITHM
+  const algorithm = uploadChecksumAlgorithm(options)
   const value = digest.checksums[algorithm]
   if (value === undefined) throw new Error(`the local digest has no ${algorithm} checksum`)
   headers['x-amz-sdk-checksum-algorithm'] = algorithm
@@ -60,7 +57,7 @@ export function putHeaders(options: PutOptions, digest: LocalDigest): Record<str
  */
 export function createMultipartHeaders(options: PutOptions): Record<string, string> {
   const headers = objectHeaders(options)
-  const algorithm = options.checksumAlgorithm ?? DEFAULT_CHECKSUM_ALGORITHM
+  const algorithm = uploadChecksumAlgorithm(options)
   headers['x-amz-checksum-algorithm'] = algorithm
   headers['x-amz-checksum-type'] = algorithm === 'SHA1' || algorithm === 'SHA256' ? 'COMPOSITE' : 'FULL_OBJECT'
   return headers

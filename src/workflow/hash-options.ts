@@ -1,6 +1,6 @@
 import { fixedPartPolicy, isMultipart, type HashFileOptions, type MultipartPolicy } from '../local/index.js'
 import type { ChecksumAlgorithm, LocalDigest, PutOptions, RemoteObject } from '../plan/index.js'
-import { CHECKSUM_PIN_FIELDS, DEFAULT_CHECKSUM_ALGORITHM, md5sNeeded, updatesHeaders } from '../plan/index.js'
+import { CHECKSUM_PIN_FIELDS, md5sNeeded, updatesHeaders, uploadChecksumAlgorithm } from '../plan/index.js'
 
 /**
  * What to compute from the bytes of a file uploaded with `options`, given what the bucket
@@ -16,7 +16,7 @@ export function hashOptions(options: PutOptions, remote: RemoteObject | undefine
   // that changes nothing computes no digest it does not compare (an MD5 and a CRC64NVME on
   // two threads cost a gigabyte twice the CPU of the MD5 alone).
   const uploaded = remote === undefined || updatesHeaders(options, remote)
-  const algorithms = new Set<ChecksumAlgorithm>(uploaded ? [options.checksumAlgorithm ?? DEFAULT_CHECKSUM_ALGORITHM] : [])
+  const algorithms = new Set<ChecksumAlgorithm>(uploaded ? [uploadChecksumAlgorithm(options)] : [])
   for (const [field, algorithm] of Object.entries(CHECKSUM_PIN_FIELDS)) {
     if (options[field as keyof typeof CHECKSUM_PIN_FIELDS] !== undefined) algorithms.add(algorithm)
   }

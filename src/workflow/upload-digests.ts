@@ -1,5 +1,5 @@
 import { FileChangedError, hashFile, isMultipart, type MultipartPolicy } from '../local/index.js'
-import { DEFAULT_CHECKSUM_ALGORITHM, type DesiredObject, type LocalDigest, type Plan, type PlanItem } from '../plan/index.js'
+import { uploadChecksumAlgorithm, type DesiredObject, type LocalDigest, type Plan, type PlanItem } from '../plan/index.js'
 import { mapBounded } from '../util/map-bounded.js'
 import { fileError } from './gather-facts.js'
 import { digestsAgree, rehashOptions } from './hash-options.js'
@@ -27,14 +27,14 @@ export async function withUploadDigests(plan: Plan, objects: readonly DesiredObj
 }
 
 function lacksUploadDigests(item: PlanItem, policy: MultipartPolicy): boolean {
-  const algorithm = item.options.checksumAlgorithm ?? DEFAULT_CHECKSUM_ALGORITHM
+  const algorithm = uploadChecksumAlgorithm(item.options)
   return item.local.checksums[algorithm] === undefined || (item.local.md5 === undefined && !isMultipart(item.size, policy))
 }
 
 async function uploadDigests(desired: DesiredObject, item: PlanItem, policy: MultipartPolicy): Promise<LocalDigest> {
   const first = item.local
   const recompute = rehashOptions(first)
-  const algorithm = item.options.checksumAlgorithm ?? DEFAULT_CHECKSUM_ALGORITHM
+  const algorithm = uploadChecksumAlgorithm(item.options)
   try {
     const second = await hashFile(desired.sourcePath, {
       ...recompute,
