@@ -1,5 +1,5 @@
 import type { ChecksumAlgorithm } from '../plan/local-digest.js'
-import type { PlanAction } from '../plan/plan.js'
+import type { PlanAction, UploadItem } from '../plan/plan.js'
 import type { PutOptions } from '../plan/put-options.js'
 import type { MultipartPolicy } from '../local/part-size.js'
 import type { ObjectStore } from '../s3/index.js'
@@ -66,9 +66,9 @@ export interface StartedUpload {
   uploadId: string
 }
 
-/** Events concern the writes only (create, update items); each gets one `object-done`, started or skipped. */
+/** Events concern the uploads only (create, update and undecided items); each gets one `object-done`, started or skipped. */
 export type ApplyEvent =
-  | { type: 'object-start'; key: string; action: 'create' | 'update'; size: number; multipart: boolean }
+  | { type: 'object-start'; key: string; action: UploadItem['action']; size: number; multipart: boolean }
   /** `delta` new bytes of this object confirmed read into a request; `done` of `size` so far. Never counts a retry twice. */
   | { type: 'bytes'; key: string; delta: number; done: number; size: number }
   | { type: 'object-done'; outcome: ObjectOutcome }

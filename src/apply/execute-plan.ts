@@ -1,5 +1,7 @@
 import { DEFAULT_MULTIPART_POLICY } from '../local/part-size.js'
-import type { Plan, PlanItem } from '../plan/plan.js'
+import { PutplanError } from '../errors/index.js'
+import { isUpload, type Plan, type PlanItem } from '../plan/plan.js'
+import { describeReason } from '../plan/reason.js'
 import { mapBounded } from '../util/map-bounded.js'
 import { applyObject } from './apply-object.js'
 import type { ApplyEvent, ApplyReport, ExecuteOptions, ObjectOutcome } from './apply-types.js'
@@ -30,8 +32,9 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     ...(options.signal ? { signal: options.signal } : {}),
   }
   const job = { baseDir: options.baseDir, emit, ...(options.secrets ? { secrets: options.secrets } : {}) }
-  const writes = plan.items.filter(isWrite)
-  const items: ObjectOutcome[] = plan.items.filter((item) => !isWrite(item)).map(untouched)
+  refuseUnsupported(plan)
+  const writes = plan.items.filter(isUpload)
+  const items: ObjectOutcome[] = plan.items.filter((item) => !isUpload(item)).map(untouched)
 
   let orphanedUploads: ApplyReport['orphanedUploads'] = []
   let interrupted = false
@@ -58,15 +61,22 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   }
 }
 
-function isWrite(item: PlanItem): item is WriteItem {
-  return item.action === 'create' || item.action === 'update'
-}
-
 /** Unchanged and conflict items: reported as the plan judged them, without a request. */
 function untouched(item: PlanItem): ObjectOutcome {
   if (item.action === 'unchanged') return { key: item.key, action: item.action, outcome: 'unchanged', bytes: 0 }
-  const reason = item.reasons.length > 0 ? item.reasons.join('; ') : 'conflict in the plan'
+  const reason = item.reasons.length > 0 ? item.reasons.map(describeReason).join('; ') : 'conflict in the plan'
   return { key: item.key, action: item.action, outcome: 'conflict', reason, bytes: 0 }
+}
+
+/**
+ * Repairs and deletes are in the plan model, but this version makes no plan with them and
+ * has no executor for them: a plan holding one is refused before anything is written.
+ */
+function refuseUnsupported(plan: Plan): void {
+  const unsupported = plan.items.filter((item) => item.action === 'repair' || item.action === 'delete')
+  if (unsupported.length === 0) return
+  const shown = unsupported.slice(0, 5).map((item) => `${item.action} "${item.key}"`).join(', ')
+  throw new PutplanError('plan-file-invalid', `this version of putplan cannot apply repair or delete actions (${shown}${unsupported.length > 5 ? ', ...' : ''}); nothing was written`)
 }
 
 function notStarted(item: WriteItem): ObjectOutcome {

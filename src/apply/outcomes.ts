@@ -1,7 +1,7 @@
 import { compareContent } from '../plan/content-identity.js'
-import { headerDrift } from '../plan/header-drift.js'
+import { optionDrift } from '../plan/option-drift.js'
 import type { PutOptions } from '../plan/put-options.js'
-import type { CreateItem, UpdateItem } from '../plan/plan.js'
+import type { UploadItem } from '../plan/plan.js'
 import type { RemoteObject } from '../plan/remote-object.js'
 import type { PutObjectResult } from '../s3/index.js'
 import { S3ServiceError } from '../s3/s3-errors.js'
@@ -9,7 +9,7 @@ import type { ApplySummary, ObjectOutcome } from './apply-types.js'
 import { OUTCOMES } from './apply-types.js'
 import { findSourceChanged } from './source-changed-error.js'
 
-export type WriteItem = CreateItem | UpdateItem
+export type WriteItem = UploadItem
 
 /** What a failed write means; decided from the error alone. */
 export type FailureMeaning =
@@ -66,7 +66,7 @@ export function outcomeAfterPrecondition(item: WriteItem, options: PutOptions, r
  * are that client's write, not ours.
  */
 export function outcomeIfLanded(item: WriteItem, options: PutOptions, remote: RemoteObject | undefined): ObjectOutcome | undefined {
-  if (remote === undefined || !holdsPlannedBytes(item, remote) || headerDrift(options, remote).length > 0) return undefined
+  if (remote === undefined || !holdsPlannedBytes(item, remote) || optionDrift(options, remote).length > 0) return undefined
   return {
     key: item.key,
     action: item.action,

@@ -1,5 +1,5 @@
 import type { ApplyEvent } from '../apply/index.js'
-import type { Plan } from '../plan/index.js'
+import { isUpload, type Plan } from '../plan/index.js'
 import { ApplyProgress } from '../render/apply-progress.js'
 import { renderOutcomeLine } from '../render/report-human.js'
 import { progressLine } from './progress-line.js'
@@ -26,7 +26,7 @@ export class ApplyEventsView {
   ) {}
 
   start(plan: Plan): void {
-    const writes = plan.items.filter((item) => item.action === 'create' || item.action === 'update')
+    const writes = plan.items.filter(isUpload)
     this.progress = new ApplyProgress(
       writes.length,
       writes.reduce((sum, item) => sum + item.size, 0),

@@ -24,16 +24,16 @@ const GRANT_OPTIONS = {
   grantWriteACP: 'WRITE_ACP',
 } as const satisfies Partial<Record<keyof PutOptions, RemoteGrant['permission']>>
 
-/** The ACL PutObject would set, compared with the object's, owner's own grant aside. */
-export function aclDrift(desired: PutOptions, remote: RemoteAcl): string[] {
+/** The ACL PutObject would set, compared with the object's, owner's own grant aside: the grants of each when they differ. */
+export function aclDrift(desired: PutOptions, remote: RemoteAcl): { want: string[]; have: string[] } | undefined {
   const wanted = wantedGrants(desired)
-  if (wanted === undefined) return []
+  if (wanted === undefined) return undefined
   // The owner keeps FULL_CONTROL whatever is declared: left out on both sides.
   const ownerGrant = `FULL_CONTROL id=${remote.ownerId}`
   wanted.delete(ownerGrant)
   const have = new Set(remote.grants.map(grantText).filter((g) => g !== ownerGrant))
   const same = wanted.size === have.size && [...wanted].every((g) => have.has(g))
-  return same ? [] : [`acl: ${JSON.stringify([...have].sort())} -> ${JSON.stringify([...wanted].sort())}`]
+  return same ? undefined : { want: [...wanted].sort(), have: [...have].sort() }
 }
 
 function wantedGrants(desired: PutOptions): Set<string> | undefined {

@@ -1,10 +1,11 @@
 import { compareContent } from './content-identity.js'
 import type { DesiredObject } from './desired-object.js'
-import { headerDrift } from './header-drift.js'
 import { compareKeys } from './key-order.js'
+import { optionDrift } from './option-drift.js'
 import type { LocalDigest } from './local-digest.js'
 import { summarise, type Plan, type PlanItem } from './plan.js'
 import { CHECKSUM_PIN_FIELDS, type ChecksumPinField, type PutOptions } from './put-options.js'
+import type { Reason } from './reason.js'
 import type { RemoteObject } from './remote-object.js'
 
 /** Everything known about one desired object: the diff's only input. */
@@ -34,41 +35,46 @@ export function planItem({ desired, local, remote }: ObjectFacts): PlanItem {
   const base = { key: desired.key, source: desired.source, size: local.size, local, options: desired.options }
   const pinned = pinViolations(desired, local)
   if (pinned.length > 0) return { action: 'conflict', reasons: pinned, ...base, ...(remote && { remoteEtag: remote.etag }) }
-  if (remote === undefined) return { action: 'create', reasons: ['new object'], ...base }
+  if (remote === undefined) return { action: 'create', reasons: [NEW_OBJECT], ...base }
 
   const content = compareContent(local, remote)
   if (desired.options.ifNoneMatch === '*') {
     if (content.same === true) return { action: 'unchanged', reasons: [], remoteEtag: remote.etag, ...base }
-    const why = content.same === false ? 'its content differs' : `its content cannot be verified: ${content.why}`
-    return { action: 'conflict', reasons: [`create-only object already exists and ${why}`], remoteEtag: remote.etag, ...base }
+    const exists: Reason = content.same === false ? { code: 'create-only-exists', option: 'ifNoneMatch' } : { code: 'create-only-exists', option: 'ifNoneMatch', why: content.why }
+    return { action: 'conflict', reasons: [exists], remoteEtag: remote.etag, ...base }
   }
 
-  const reasons: string[] = []
-  if (content.same === false) reasons.push('content changed')
-  if (content.same === undefined) reasons.push(`content cannot be verified: ${content.why}`)
-  reasons.push(...headerDrift(desired.options, remote))
-  return reasons.length > 0
-    ? { action: 'update', reasons, remoteEtag: remote.etag, ...base }
-    : { action: 'unchanged', reasons, remoteEtag: remote.etag, ...base }
+  const drift = optionDrift(desired.options, remote)
+  if (content.same === undefined) {
+    return { action: 'undecided', reasons: [{ code: 'content-unverified', option: 'content', why: content.why }, ...drift], remoteEtag: remote.etag, ...base }
+  }
+  if (content.same === false) {
+    const changed: Reason = { code: 'content-changed', option: 'content', evidence: content.evidence, want: content.ours, have: content.theirs }
+    return { action: 'update', reasons: [changed, ...drift], remoteEtag: remote.etag, ...base }
+  }
+  // Options alone drifted: new bytes fix them until apply can repair in place.
+  return drift.length > 0 ? { action: 'update', reasons: drift, remoteEtag: remote.etag, ...base } : { action: 'unchanged', reasons: [], remoteEtag: remote.etag, ...base }
 }
 
+const NEW_OBJECT: Reason = { code: 'new-object', option: 'object' }
+
 /**
- * Whether `planItem` updates `remote` for its headers alone, whatever the bytes (unless the
+ * Whether `planItem` uploads to `remote` for its options alone, whatever the bytes (unless the
  * file breaks a checksum the manifest pins, which makes it a conflict): known before the
  * file is read, so that its first read can compute what the upload needs.
  */
 export function updatesHeaders(options: PutOptions, remote: RemoteObject): boolean {
-  return options.ifNoneMatch !== '*' && headerDrift(options, remote).length > 0
+  return options.ifNoneMatch !== '*' && optionDrift(options, remote).length > 0
 }
 
 /** A declared checksum is a promise about the file: a file that breaks it is not uploaded. */
-function pinViolations(desired: DesiredObject, local: LocalDigest): string[] {
-  const reasons: string[] = []
+function pinViolations(desired: DesiredObject, local: LocalDigest): Reason[] {
+  const reasons: Reason[] = []
   for (const [field, algorithm] of Object.entries(CHECKSUM_PIN_FIELDS) as [ChecksumPinField, keyof typeof local.checksums][]) {
     const pinned = desired.options[field]
     if (pinned === undefined) continue
     const actual = local.checksums[algorithm]
-    if (actual !== pinned) reasons.push(`${field}: the manifest pins ${pinned} but the file's is ${actual ?? '(not computed)'}`)
+    if (actual !== pinned) reasons.push({ code: 'pin-broken', option: field, want: pinned, ...(actual === undefined ? {} : { have: actual }) })
   }
   return reasons
 }

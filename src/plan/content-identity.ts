@@ -1,8 +1,14 @@
 import { CHECKSUM_ALGORITHMS, type LocalDigest } from './local-digest.js'
 import type { RemoteObject } from './remote-object.js'
 
-/** What the evidence says about the bytes: same, different, or that it cannot tell. */
-export type ContentVerdict = { same: true; evidence: string } | { same: false; evidence: string } | { same: undefined; why: string }
+/**
+ * What the evidence says about the bytes: same, different (with the file's and the
+ * object's value of the evidence), or that it cannot tell.
+ */
+export type ContentVerdict =
+  | { same: true; evidence: string }
+  | { same: false; evidence: string; ours: string | number; theirs: string | number }
+  | { same: undefined; why: string }
 
 /**
  * Judges content identity by the strongest evidence the two sides share (DESIGN: content
@@ -11,7 +17,7 @@ export type ContentVerdict = { same: true; evidence: string } | { same: false; e
  * recomputed with the uploader's part size. It never guesses "same".
  */
 export function compareContent(local: LocalDigest, remote: RemoteObject): ContentVerdict {
-  if (local.size !== remote.size) return { same: false, evidence: 'size' }
+  if (local.size !== remote.size) return { same: false, evidence: 'size', ours: local.size, theirs: remote.size }
   return byFullChecksum(local, remote) ?? byComposite(local, remote) ?? byEtag(local, remote)
 }
 
@@ -55,7 +61,7 @@ function byFullChecksum(local: LocalDigest, remote: RemoteObject): ContentVerdic
     const ours = local.checksums[algorithm]
     if (theirs === undefined || ours === undefined || isComposite(theirs)) continue
     if (typeUnknown && ours !== theirs) continue
-    return verdict(ours === theirs, `checksum ${algorithm}`)
+    return verdict(`checksum ${algorithm}`, ours, theirs)
   }
   return undefined
 }
@@ -69,7 +75,7 @@ function byComposite(local: LocalDigest, remote: RemoteObject): ContentVerdict |
     if (theirs === undefined || composite === undefined || !isComposite(theirs)) continue
     const parts = partsMatch(ours.partSize, ours.partCount, remote)
     // Under an unknown part size only a match proves anything: a mismatch may be the cut.
-    if (parts === 'yes' || (parts === 'maybe' && composite === theirs)) return verdict(composite === theirs, `composite checksum ${algorithm}`)
+    if (parts === 'yes' || (parts === 'maybe' && composite === theirs)) return verdict(`composite checksum ${algorithm}`, composite, theirs)
   }
   return undefined
 }
@@ -80,7 +86,7 @@ function byEtag(local: LocalDigest, remote: RemoteObject): ContentVerdict {
   if (serverSideEncryption?.startsWith('aws:kms')) return { same: undefined, why: 'the object is SSE-KMS encrypted and has no checksum to compare' }
   const multipartEtag = /^[0-9a-f]{32}-(\d+)$/.exec(remote.etag)
   if (!multipartEtag) {
-    if (/^[0-9a-f]{32}$/.test(remote.etag) && local.md5 !== undefined) return verdict(local.md5 === remote.etag, 'ETag (MD5)')
+    if (/^[0-9a-f]{32}$/.test(remote.etag) && local.md5 !== undefined) return verdict('ETag (MD5)', local.md5, remote.etag)
     return { same: undefined, why: `the ETag ${JSON.stringify(remote.etag)} is not an MD5 and the object has no checksum to compare` }
   }
   const ours = local.multipart
@@ -88,7 +94,7 @@ function byEtag(local: LocalDigest, remote: RemoteObject): ContentVerdict {
   if (!ours?.etag || parts === 'no' || (parts === 'maybe' && ours.etag !== remote.etag)) {
     return { same: undefined, why: `the object was uploaded in ${multipartEtag[1]} parts of a size putplan could not learn` }
   }
-  return verdict(ours.etag === remote.etag, 'multipart ETag')
+  return verdict('multipart ETag', ours.etag, remote.etag)
 }
 
 /**
@@ -108,6 +114,6 @@ function isComposite(checksum: string): boolean {
   return /-\d+$/.test(checksum)
 }
 
-function verdict(same: boolean, evidence: string): ContentVerdict {
-  return same ? { same: true, evidence } : { same: false, evidence }
+function verdict(evidence: string, ours: string, theirs: string): ContentVerdict {
+  return ours === theirs ? { same: true, evidence } : { same: false, evidence, ours, theirs }
 }

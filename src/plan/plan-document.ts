@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto'
 import type { LocalDigest } from './local-digest.js'
+import type { RepairOperation } from './option-table.js'
 import { summarise, type Plan, type PlanAction, type PlanItem, type PlanSummary } from './plan.js'
 import { withoutSecrets, type PutOptions } from './put-options.js'
+import type { Reason } from './reason.js'
 
-export const PLAN_FORMAT_VERSION = 1
+/** 2: reasons are data, and the actions repair, delete and undecided exist. */
+export const PLAN_FORMAT_VERSION = 2
 
 /**
  * The plan as JSON: what `plan --format json` prints, what `--out` saves and what `show`
@@ -24,13 +27,15 @@ export interface PlanDocument {
 export interface PlanDocumentAction {
   key: string
   action: PlanAction
-  reasons: string[]
-  source: string
+  reasons: Reason[]
+  /** Absent for a delete, as are `local` and `options`. */
+  source?: string
   size: number
-  /** The ETag apply sends as `If-Match` (update); absent for a create. */
+  /** The ETag apply's conditions name; absent for a create. */
   remoteEtag?: string
-  local: LocalDigest
-  options: PutOptions
+  repairs?: RepairOperation[]
+  local?: LocalDigest
+  options?: PutOptions
 }
 
 export function toPlanDocument(plan: Plan): PlanDocument {
@@ -67,32 +72,37 @@ function documentBody(plan: Plan): Omit<PlanDocument, 'planDigest'> {
     bucket: plan.bucket,
     manifestDigest: plan.manifestDigest,
     summary: plan.summary,
-    actions: plan.items.map((item) => ({
-      key: item.key,
-      action: item.action,
-      reasons: item.reasons,
-      source: item.source,
-      size: item.size,
-      ...('remoteEtag' in item && item.remoteEtag !== undefined ? { remoteEtag: item.remoteEtag } : {}),
-      local: item.local,
-      options: withoutSecrets(item.options),
-    })),
+    actions: plan.items.map(documentAction),
   }
 }
 
-/** Back to a plan value; the document must already be schema-valid. Secrets stay redacted. */
+function documentAction(item: PlanItem): PlanDocumentAction {
+  const action: PlanDocumentAction = { key: item.key, action: item.action, reasons: item.reasons, size: item.size }
+  if (item.action !== 'delete') action.source = item.source
+  if ('remoteEtag' in item && item.remoteEtag !== undefined) action.remoteEtag = item.remoteEtag
+  if (item.action === 'repair') action.repairs = item.repairs
+  if (item.action !== 'delete') {
+    action.local = item.local
+    action.options = withoutSecrets(item.options)
+  }
+  return action
+}
+
+/** Back to a plan value; the document must already be schema-valid (which guarantees the fields each action needs). Secrets stay redacted. */
 export function fromPlanDocument(document: PlanDocument): Plan {
   const items = document.actions.map((action): PlanItem => {
-    const base = { key: action.key, source: action.source, size: action.size, reasons: action.reasons, local: action.local, options: action.options }
+    const { key, reasons, size } = action
+    if (action.action === 'delete') return { action: 'delete', key, reasons, size, remoteEtag: action.remoteEtag! }
+    const base = { key, reasons, size, source: action.source!, local: action.local!, options: action.options! }
     switch (action.action) {
       case 'create':
         return { action: 'create', ...base }
-      case 'update':
-        return { action: 'update', remoteEtag: action.remoteEtag ?? '', ...base }
-      case 'unchanged':
-        return { action: 'unchanged', remoteEtag: action.remoteEtag ?? '', ...base }
+      case 'repair':
+        return { action: 'repair', remoteEtag: action.remoteEtag!, repairs: action.repairs!, ...base }
       case 'conflict':
         return { action: 'conflict', ...base, ...(action.remoteEtag !== undefined ? { remoteEtag: action.remoteEtag } : {}) }
+      default:
+        return { action: action.action, remoteEtag: action.remoteEtag!, ...base }
     }
   })
   return { bucket: document.bucket, manifestDigest: document.manifestDigest, summary: summarise(items), items }

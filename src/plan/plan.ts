@@ -1,43 +1,77 @@
 import type { LocalDigest } from './local-digest.js'
+import type { RepairOperation } from './option-table.js'
 import type { PutOptions } from './put-options.js'
+import type { Reason } from './reason.js'
 
-export const PLAN_ACTIONS = ['create', 'update', 'unchanged', 'conflict'] as const
+export const PLAN_ACTIONS = ['create', 'update', 'repair', 'delete', 'unchanged', 'undecided', 'conflict'] as const
 export type PlanAction = (typeof PLAN_ACTIONS)[number]
 
-interface PlanItemBase {
+interface ItemBase {
   key: string
+  /** Why: shown to people, never read by apply, which acts on `action` (and its operations) alone. */
+  reasons: Reason[]
+  size: number
+}
+
+/** An object the manifest declares: its file, digests and options. */
+interface FileItem extends ItemBase {
   /** The file, relative to the manifest's folder. */
   source: string
-  size: number
-  /** Why: shown to people, never read by apply, which acts on `action` alone. */
-  reasons: string[]
   local: LocalDigest
   options: PutOptions
 }
 
-/** Apply sends `If-None-Match: *`: the key must still be free. */
-export interface CreateItem extends PlanItemBase {
+/** Apply uploads the file with `If-None-Match: *`: the key must still be free. */
+export interface CreateItem extends FileItem {
   action: 'create'
 }
 
-/** Apply sends `If-Match: remoteEtag`: the object must still be the one planned against. */
-export interface UpdateItem extends PlanItemBase {
+/** New bytes: apply uploads the file with `If-Match: remoteEtag`, so the object must still be the one planned against. */
+export interface UpdateItem extends FileItem {
   action: 'update'
   remoteEtag: string
 }
 
-export interface UnchangedItem extends PlanItemBase {
+/**
+ * Nothing the bucket reports can tell whether its bytes are the file's: apply uploads the
+ * file (with `If-Match`), the only way to be sure, and says so rather than guess.
+ */
+export interface UndecidedItem extends FileItem {
+  action: 'undecided'
+  remoteEtag: string
+}
+
+/** The same bytes with drifted options: apply fixes them with `repairs`, sending no bytes. */
+export interface RepairItem extends FileItem {
+  action: 'repair'
+  remoteEtag: string
+  repairs: RepairOperation[]
+}
+
+/** An object the manifest no longer declares: apply deletes it with `If-Match: remoteEtag`. */
+export interface DeleteItem extends ItemBase {
+  action: 'delete'
+  remoteEtag: string
+}
+
+export interface UnchangedItem extends FileItem {
   action: 'unchanged'
   remoteEtag: string
 }
 
 /** Apply never touches it. */
-export interface ConflictItem extends PlanItemBase {
+export interface ConflictItem extends FileItem {
   action: 'conflict'
   remoteEtag?: string
 }
 
-export type PlanItem = CreateItem | UpdateItem | UnchangedItem | ConflictItem
+export type PlanItem = CreateItem | UpdateItem | UndecidedItem | RepairItem | DeleteItem | UnchangedItem | ConflictItem
+
+/** The items that name a file the manifest declares. */
+export type FilePlanItem = Exclude<PlanItem, DeleteItem>
+
+/** The items apply writes a file for. */
+export type UploadItem = CreateItem | UpdateItem | UndecidedItem
 
 export type PlanSummary = Record<PlanAction, number>
 
@@ -52,11 +86,18 @@ export interface Plan {
 }
 
 export function summarise(items: readonly PlanItem[]): PlanSummary {
-  const summary: PlanSummary = { create: 0, update: 0, unchanged: 0, conflict: 0 }
+  const summary = Object.fromEntries(PLAN_ACTIONS.map((action) => [action, 0])) as PlanSummary
   for (const item of items) summary[item.action]++
   return summary
 }
 
+/** The actions that change the bucket. */
+export const CHANGE_ACTIONS = ['create', 'update', 'undecided', 'repair', 'delete'] as const satisfies readonly PlanAction[]
+
 export function hasChanges(plan: Plan): boolean {
-  return plan.summary.create + plan.summary.update > 0
+  return CHANGE_ACTIONS.some((action) => plan.summary[action] > 0)
+}
+
+export function isUpload(item: PlanItem): item is UploadItem {
+  return item.action === 'create' || item.action === 'update' || item.action === 'undecided'
 }

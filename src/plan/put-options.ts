@@ -1,9 +1,10 @@
 /**
  * The PutObject options a manifest can declare, named after the PutObject members in
- * camelCase (the AWS CLI `put-object` page is the reference). One list feeds the
- * schema test, the header mapping and the diff, so they cannot drift apart.
+ * camelCase (the AWS CLI `put-object` page is the reference). What each one does is in
+ * `option-table.ts`; this is their type.
  */
 import { DEFAULT_CHECKSUM_ALGORITHM, type ChecksumAlgorithm } from './local-digest.js'
+import { SECRET_OPTIONS } from './option-table.js'
 
 /** Checksum pins: a declared value the file must match, keyed by algorithm. */
 export const CHECKSUM_PIN_FIELDS = {
@@ -54,9 +55,6 @@ export interface PutOptions {
 }
 
 export type PutOptionName = keyof PutOptions
-
-/** Options whose values must never leave the process in any output. */
-export const SECRET_OPTIONS: readonly PutOptionName[] = ['sseCustomerKey']
 
 /** The options as they may be shown or saved: secret values replaced by a marker. */
 export function withoutSecrets(options: PutOptions): PutOptions {

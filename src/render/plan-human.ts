@@ -1,7 +1,7 @@
 import type { Plan, PlanAction, PlanItem } from '../plan/index.js'
 import type { Colors } from './colors.js'
 import { formatSize } from './format-size.js'
-import { isNoOp, NO_CHANGES, planSentence, printable } from './plan-summary.js'
+import { isNoOp, NO_CHANGES, planSentence, printable, shownReasons, SYMBOLS, usedActions } from './plan-summary.js'
 
 export interface PlanHumanOptions {
   /** Colours come in from the caller, so NO_COLOR and pipes are decided in one place. */
@@ -10,11 +10,12 @@ export interface PlanHumanOptions {
   verbose?: boolean
 }
 
-const SYMBOLS: Record<PlanAction, string> = { create: '+', update: '~', conflict: '!', unchanged: '=' }
-
 const LEGEND: Record<PlanAction, string> = {
   create: 'create',
-  update: 'update in place',
+  update: 'upload new bytes',
+  undecided: 'upload again: the content cannot be verified',
+  repair: 'repair options in place, no bytes sent',
+  delete: 'delete',
   conflict: 'conflict: apply leaves it alone',
   unchanged: 'unchanged',
 }
@@ -32,7 +33,7 @@ export function renderPlanHuman(plan: Plan, options: PlanHumanOptions): string {
   if (isNoOp(plan)) lines.push(c.green(NO_CHANGES), '')
   if (shown.length > 0) {
     lines.push(`Objects in bucket ${plan.bucket}, by action:`)
-    for (const action of usedActions(shown)) lines.push(`  ${paint(c, action, SYMBOLS[action])} ${LEGEND[action]}`)
+    for (const action of usedActions(plan).filter((action) => action !== 'unchanged' || options.verbose === true)) lines.push(`  ${paint(c, action, SYMBOLS[action])} ${LEGEND[action]}`)
     lines.push('')
     for (const item of shown) lines.push(...itemLines(item, c))
     lines.push('')
@@ -42,26 +43,28 @@ export function renderPlanHuman(plan: Plan, options: PlanHumanOptions): string {
 }
 
 function itemLines(item: PlanItem, c: Colors): string[] {
-  const parts = item.local.multipart ? `, ${item.local.multipart.partCount} parts` : ''
-  const facts = `${formatSize(item.size)}${parts}  from ${printable(item.source)}`
+  const facts = itemFacts(item)
   if (item.action === 'unchanged') return [c.dim(`  ${SYMBOLS.unchanged} ${printable(item.key)}  ${facts}`)]
   const head = `  ${paint(c, item.action, SYMBOLS[item.action])} ${printable(item.key)}  ${c.dim(facts)}`
-  // A create's only reason is that the key is new: the symbol already says so.
-  if (item.action === 'create') return [head]
-  return [head, ...item.reasons.map((reason) => `      ${printable(reason)}`)]
+  return [head, ...shownReasons(item).map((reason) => `      ${printable(reason)}`)]
 }
 
-function usedActions(items: readonly PlanItem[]): PlanAction[] {
-  const used = new Set(items.map((item) => item.action))
-  return (['create', 'update', 'conflict', 'unchanged'] as const).filter((action) => used.has(action))
+function itemFacts(item: PlanItem): string {
+  if (item.action === 'delete') return formatSize(item.size)
+  const parts = item.local.multipart ? `, ${item.local.multipart.partCount} parts` : ''
+  return `${formatSize(item.size)}${parts}  from ${printable(item.source)}`
 }
+
 
 function paint(c: Colors, action: PlanAction, text: string): string {
   switch (action) {
     case 'create':
       return c.green(text)
     case 'update':
+    case 'undecided':
+    case 'repair':
       return c.yellow(text)
+    case 'delete':
     case 'conflict':
       return c.red(text)
     case 'unchanged':

@@ -1,7 +1,9 @@
-import type { Plan, PlanAction, PlanItem } from '../plan/index.js'
+import { CHANGE_ACTIONS, type Plan, type PlanAction, type PlanItem } from '../plan/index.js'
+
+const CHANGE_WORDS: Record<(typeof CHANGE_ACTIONS)[number], string> = { create: 'to create', update: 'to update', undecided: 'undecided', repair: 'to repair', delete: 'to delete' }
 import { formatSize } from './format-size.js'
 import { codeCell, truncate } from './plan-markdown-escape.js'
-import { isNoOp, NO_CHANGES, planSentence } from './plan-summary.js'
+import { isNoOp, NO_CHANGES, planSentence, shownReasons, SYMBOLS, usedActions } from './plan-summary.js'
 
 /**
  * GitHub refuses comments over 65,536 characters. The listed rows share this budget; the
@@ -13,8 +15,6 @@ export const MAX_ROWS = 1_000
 /** One enormous reason (a long metadata map) must not eat the whole budget. */
 const MAX_CELL = 300
 
-const SYMBOLS: Record<PlanAction, string> = { create: '+', update: '~', conflict: '!', unchanged: '=' }
-const ORDER = ['create', 'update', 'unchanged', 'conflict'] as const
 
 /**
  * The plan as a pull-request comment: heading, summary table, conflicts in the open (they
@@ -24,10 +24,11 @@ const ORDER = ['create', 'update', 'unchanged', 'conflict'] as const
 export function renderPlanMarkdown(plan: Plan): string {
   const out: string[] = [`### putplan: bucket ${codeCell(plan.bucket)}`, '']
   if (isNoOp(plan)) out.push(NO_CHANGES, '')
-  out.push(...summaryTable(plan), '')
+  const table = summaryTable(plan)
+  if (table.length > 0) out.push(...table, '')
 
   const conflicts = plan.items.filter((item) => item.action === 'conflict')
-  const changes = plan.items.filter((item) => item.action === 'create' || item.action === 'update')
+  const changes = plan.items.filter((item) => item.action !== 'conflict' && item.action !== 'unchanged')
   const budget = { rows: MAX_ROWS, chars: ROW_BUDGET }
 
   if (conflicts.length > 0) {
@@ -35,7 +36,7 @@ export function renderPlanMarkdown(plan: Plan): string {
     out.push(...itemTable(conflicts, budget), '')
   }
   if (changes.length > 0) {
-    const what = `${plan.summary.create} to create, ${plan.summary.update} to update`
+    const what = CHANGE_ACTIONS.filter((action) => plan.summary[action] > 0).map((action) => `${plan.summary[action]} ${CHANGE_WORDS[action]}`).join(', ')
     out.push(`<details><summary>${changes.length} ${changes.length === 1 ? 'change' : 'changes'} (${what})</summary>`, '')
     out.push(...itemTable(changes, budget), '', '</details>', '')
   }
@@ -44,12 +45,14 @@ export function renderPlanMarkdown(plan: Plan): string {
 }
 
 function summaryTable(plan: Plan): string[] {
-  const bytes: Record<PlanAction, number> = { create: 0, update: 0, unchanged: 0, conflict: 0 }
+  const used = usedActions(plan)
+  if (used.length === 0) return []
+  const bytes = Object.fromEntries(used.map((action) => [action, 0])) as Record<PlanAction, number>
   for (const item of plan.items) bytes[item.action] += item.size
   return [
     '| action | objects | bytes |',
     '|---|---:|---:|',
-    ...ORDER.map((action) => `| ${SYMBOLS[action]} ${action} | ${plan.summary[action].toLocaleString('en-US')} | ${formatSize(bytes[action])} |`),
+    ...used.map((action) => `| ${SYMBOLS[action]} ${action} | ${plan.summary[action].toLocaleString('en-US')} | ${formatSize(bytes[action])} |`),
   ]
 }
 
@@ -72,9 +75,8 @@ function itemTable(items: readonly PlanItem[], budget: { rows: number; chars: nu
 }
 
 function row(item: PlanItem): string {
-  // A create's only reason is that the key is new: the symbol already says so.
-  const reasons = item.action === 'create' ? [] : item.reasons
-  const cells = reasons.map((reason) => codeCell(truncate(reason, MAX_CELL))).join('<br>')
-  const size = item.local.multipart ? `${formatSize(item.size)} (${item.local.multipart.partCount} parts)` : formatSize(item.size)
+  const cells = shownReasons(item).map((reason) => codeCell(truncate(reason, MAX_CELL))).join('<br>')
+  const parts = item.action === 'delete' ? undefined : item.local.multipart?.partCount
+  const size = parts === undefined ? formatSize(item.size) : `${formatSize(item.size)} (${parts} parts)`
   return `| ${SYMBOLS[item.action]} | ${codeCell(item.key)} | ${size} | ${cells} |`
 }

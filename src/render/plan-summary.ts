@@ -1,16 +1,33 @@
-import type { Plan, PlanSummary } from '../plan/index.js'
+import { describeReason, hasChanges, PLAN_ACTIONS, type Plan, type PlanAction, type PlanItem, type PlanSummary } from '../plan/index.js'
+
+/** One symbol per action, after Terraform's; every view uses these. */
+export const SYMBOLS: Record<PlanAction, string> = { create: '+', update: '~', undecided: '?', repair: '*', delete: '-', conflict: '!', unchanged: '=' }
+
 
 /**
  * The last line of every plan view. Scripts grep it, so it keeps one shape whatever the
- * counts: "1 conflicts" stays plural rather than changing the sentence.
+ * counts, in the order of the JSON summary; no word in it changes with the number.
  */
 export function planSentence(summary: PlanSummary): string {
-  return `Plan: ${summary.create} to create, ${summary.update} to update, ${summary.unchanged} unchanged, ${summary.conflict} conflicts.`
+  return (
+    `Plan: ${summary.create} to create, ${summary.update} to update, ${summary.repair} to repair, ${summary.delete} to delete, ` +
+    `${summary.unchanged} unchanged, ${summary.undecided} undecided, ${summary.conflict} in conflict.`
+  )
+}
+
+/** The actions a plan has, in the order every view lists them. */
+export function usedActions(plan: Plan): PlanAction[] {
+  return PLAN_ACTIONS.filter((action) => plan.summary[action] > 0)
 }
 
 /** Nothing to write and nothing blocking: the bucket already is what the manifest says. */
 export function isNoOp(plan: Plan): boolean {
-  return plan.summary.create + plan.summary.update + plan.summary.conflict === 0
+  return !hasChanges(plan) && plan.summary.conflict === 0
+}
+
+/** The reasons a view lists under an item: a create's only reason is that the key is new, which its symbol already says. */
+export function shownReasons(item: PlanItem): string[] {
+  return item.action === 'create' ? [] : item.reasons.map(describeReason)
 }
 
 export const NO_CHANGES = 'No changes. The bucket matches the manifest.'

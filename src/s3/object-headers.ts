@@ -1,34 +1,11 @@
 import { createHash } from 'node:crypto'
 import { sseCustomerKeyBytes as validKeyBytes, sseCustomerKeyMD5 } from '../plan/sse-customer-key.js'
+import { OPTIONS, type OptionSpec } from '../plan/option-table.js'
 import { uploadChecksumAlgorithm, type PutOptions } from '../plan/put-options.js'
 import type { ChecksumAlgorithm, LocalDigest } from '../plan/local-digest.js'
 import { encodeQueryValue } from './addressing.js'
 import { encodeMetadataValue } from './metadata-encoding.js'
 import { CHECKSUM_HEADERS } from './remote-object-headers.js'
-
-type StringOption = { [K in keyof PutOptions]-?: PutOptions[K] extends string | undefined ? K : never }[keyof PutOptions]
-
-/** Options that map one to one onto a header. */
-const PLAIN_HEADERS: Partial<Record<StringOption, string>> = {
-  acl: 'x-amz-acl',
-  grantFullControl: 'x-amz-grant-full-control',
-  grantRead: 'x-amz-grant-read',
-  grantReadACP: 'x-amz-grant-read-acp',
-  grantWriteACP: 'x-amz-grant-write-acp',
-  cacheControl: 'cache-control',
-  contentDisposition: 'content-disposition',
-  contentEncoding: 'content-encoding',
-  contentLanguage: 'content-language',
-  contentType: 'content-type',
-  websiteRedirectLocation: 'x-amz-website-redirect-location',
-  storageClass: 'x-amz-storage-class',
-  serverSideEncryption: 'x-amz-server-side-encryption',
-  ssekmsKeyId: 'x-amz-server-side-encryption-aws-kms-key-id',
-  objectLockMode: 'x-amz-object-lock-mode',
-  objectLockLegalHoldStatus: 'x-amz-object-lock-legal-hold',
-  expectedBucketOwner: 'x-amz-expected-bucket-owner',
-  requestPayer: 'x-amz-request-payer',
-}
 
 /**
  * The headers of a PutObject for these options and this file: every option, the
@@ -95,28 +72,52 @@ export function httpDate(iso: string): string {
   return Number.isNaN(time) ? iso : new Date(time).toUTCString()
 }
 
+/**
+ * The headers that store `options` on the object, as the option table spells them, and
+ * the request options. Pins are not sent, the create-only condition and the checksum go
+ * with the request that carries them (PutObject, or Create and Complete of a multipart upload).
+ */
 function objectHeaders(options: PutOptions): Record<string, string> {
   const headers: Record<string, string> = {}
-  for (const [option, header] of Object.entries(PLAIN_HEADERS) as [StringOption, string][]) {
-    const value = options[option]
-    if (value !== undefined) headers[header] = value
+  for (const [name, spec] of OPTIONS) {
+    const value = options[name]
+    if (value === undefined || spec.role === 'pin' || spec.role === 'condition' || spec.role === 'checksum') continue
+    writeHeader(headers, spec, value)
   }
-  if (options.expires !== undefined) headers.expires = httpDate(options.expires)
-  if (options.objectLockRetainUntilDate !== undefined) {
-    const time = Date.parse(options.objectLockRetainUntilDate)
-    headers['x-amz-object-lock-retain-until-date'] = Number.isNaN(time) ? options.objectLockRetainUntilDate : new Date(time).toISOString()
-  }
-  for (const [name, value] of Object.entries(options.metadata ?? {})) {
-    headers[`x-amz-meta-${name.toLowerCase()}`] = encodeMetadataValue(value)
-  }
-  if (options.tagging !== undefined && Object.keys(options.tagging).length > 0) headers['x-amz-tagging'] = taggingHeader(options.tagging)
-  if (options.ssekmsEncryptionContext !== undefined) {
-    headers['x-amz-server-side-encryption-context'] = Buffer.from(JSON.stringify(options.ssekmsEncryptionContext), 'utf8').toString('base64')
-  }
-  if (options.bucketKeyEnabled !== undefined) headers['x-amz-server-side-encryption-bucket-key-enabled'] = String(options.bucketKeyEnabled)
-  Object.assign(headers, sseCustomerHeaders(options))
-  if (options.sseCustomerKey === undefined && options.sseCustomerAlgorithm !== undefined) {
-    headers['x-amz-server-side-encryption-customer-algorithm'] = options.sseCustomerAlgorithm
-  }
+  // The key travels with its algorithm (AES256 unless declared) and its MD5.
+  if (options.sseCustomerKey !== undefined) Object.assign(headers, sseCustomerHeaders(options))
   return headers
+}
+
+function writeHeader(headers: Record<string, string>, spec: OptionSpec, value: NonNullable<PutOptions[keyof PutOptions]>): void {
+  switch (spec.encoding) {
+    case 'text':
+      headers[spec.header] = String(value)
+      return
+    case 'boolean':
+      headers[spec.header] = String(value)
+      return
+    case 'http-date':
+      headers[spec.header] = httpDate(value as string)
+      return
+    case 'iso-date':
+      headers[spec.header] = isoInstant(value as string)
+      return
+    case 'metadata':
+      for (const [name, text] of Object.entries(value as Record<string, string>)) headers[`x-amz-meta-${name.toLowerCase()}`] = encodeMetadataValue(text)
+      return
+    case 'tag-query':
+      if (Object.keys(value as Record<string, string>).length > 0) headers[spec.header] = taggingHeader(value as Record<string, string>)
+      return
+    case 'base64-json':
+      headers[spec.header] = Buffer.from(JSON.stringify(value), 'utf8').toString('base64')
+      return
+    case 'sse-c-key':
+      return // with its algorithm and MD5, by sseCustomerHeaders
+  }
+}
+
+function isoInstant(value: string): string {
+  const time = Date.parse(value)
+  return Number.isNaN(time) ? value : new Date(time).toISOString()
 }

@@ -1,5 +1,6 @@
 import type { ChecksumAlgorithm } from '../plan/local-digest.js'
 import { CHECKSUM_ALGORITHMS } from '../plan/local-digest.js'
+import { OPTIONS, type Encoding } from '../plan/option-table.js'
 import type { RemoteHeaderOptions, RemoteObject } from '../plan/remote-object.js'
 import { decodeMetadataValue } from './metadata-encoding.js'
 
@@ -50,31 +51,45 @@ export function checksumsFromHeaders(h: Record<string, string>): Partial<Record<
   return checksums
 }
 
+/** The HeadObject-readable options of the option table, each decoded as its table row says. */
+const HEAD_OPTIONS = OPTIONS.filter(([, spec]) => spec.readBack === 'head' && spec.role !== 'checksum')
+
 function headerOptions(h: Record<string, string>): RemoteHeaderOptions {
+  const out: RemoteHeaderOptions = { metadata: {}, storageClass: 'STANDARD' }
+  const fields = out as unknown as Record<string, unknown>
+  for (const [name, spec] of HEAD_OPTIONS) {
+    if (spec.encoding === 'metadata') out.metadata = metadataFromHeaders(h)
+    else if (spec.encoding === 'sse-c-key') setIfDefined(fields, 'sseCustomerKeyMD5', h[`${spec.header}-md5`])
+    else setIfDefined(fields, name, decode(spec.encoding, h[spec.header]))
+  }
+  return out
+}
+
+function decode(encoding: Encoding, value: string | undefined): unknown {
+  if (value === undefined) return undefined
+  switch (encoding) {
+    case 'http-date':
+    case 'iso-date':
+      return isoDate(value) ?? value
+    case 'boolean':
+      return value.toLowerCase() === 'true'
+    case 'base64-json':
+      return decodeContext(value)
+    default:
+      return value
+  }
+}
+
+function metadataFromHeaders(h: Record<string, string>): Record<string, string> {
   const metadata: Record<string, string> = {}
   for (const [name, value] of Object.entries(h)) {
     if (name.startsWith('x-amz-meta-')) metadata[name.slice('x-amz-meta-'.length).toLowerCase()] = decodeMetadataValue(value)
   }
-  const out: RemoteHeaderOptions = { metadata, storageClass: h['x-amz-storage-class'] ?? 'STANDARD' }
-  const set = <K extends keyof RemoteHeaderOptions>(field: K, value: RemoteHeaderOptions[K] | undefined): void => {
-    if (value !== undefined) out[field] = value
-  }
-  set('cacheControl', h['cache-control'])
-  set('contentDisposition', h['content-disposition'])
-  set('contentEncoding', h['content-encoding'])
-  set('contentLanguage', h['content-language'])
-  set('contentType', h['content-type'])
-  set('expires', h.expires === undefined ? undefined : (isoDate(h.expires) ?? h.expires))
-  set('websiteRedirectLocation', h['x-amz-website-redirect-location'])
-  Object.assign(out, encryptionFromHeaders(h))
-  set('ssekmsEncryptionContext', decodeContext(h['x-amz-server-side-encryption-context']))
-  set('sseCustomerAlgorithm', h['x-amz-server-side-encryption-customer-algorithm'])
-  set('sseCustomerKeyMD5', h['x-amz-server-side-encryption-customer-key-md5'])
-  set('objectLockMode', h['x-amz-object-lock-mode'])
-  const retain = h['x-amz-object-lock-retain-until-date']
-  set('objectLockRetainUntilDate', retain === undefined ? undefined : (isoDate(retain) ?? retain))
-  set('objectLockLegalHoldStatus', h['x-amz-object-lock-legal-hold'])
-  return out
+  return metadata
+}
+
+function setIfDefined(target: Record<string, unknown>, field: string, value: unknown): void {
+  if (value !== undefined) target[field] = value
 }
 
 export interface ReportedEncryption {

@@ -1,7 +1,7 @@
 import { hashFile } from '../local/index.js'
 import { PutplanError } from '../errors/index.js'
 import type { Manifest } from '../manifest/index.js'
-import { canonicalJson, withoutSecrets, type Plan, type PlanItem } from '../plan/index.js'
+import { canonicalJson, isUpload, withoutSecrets, type Plan, type UploadItem } from '../plan/index.js'
 import { mapBounded } from '../util/map-bounded.js'
 import { digestsAgree, rehashOptions } from './hash-options.js'
 
@@ -17,7 +17,7 @@ export async function checkFresh(plan: Plan, manifest: Manifest, concurrency: nu
   if (plan.manifestDigest !== manifest.digest) {
     throw stale('the manifest, its variables or the set of files it names changed since the plan')
   }
-  const writes = plan.items.filter((item) => item.action === 'create' || item.action === 'update')
+  const writes = plan.items.filter(isUpload)
   // The manifest is as it was, so a write it does not ask for (another key, file or option) was put in the plan by hand.
   const desired = new Map(manifest.objects.map((o) => [o.key, o]))
   const foreign = writes.filter((item) => {
@@ -41,7 +41,7 @@ export async function checkFresh(plan: Plan, manifest: Manifest, concurrency: nu
   }
 }
 
-async function sameBytes(sourcePath: string | undefined, item: PlanItem): Promise<boolean> {
+async function sameBytes(sourcePath: string | undefined, item: UploadItem): Promise<boolean> {
   if (sourcePath === undefined) return false
   try {
     // Exactly the digests the plan recorded, no more.

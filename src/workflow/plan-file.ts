@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
 import type { ValidateFunction } from 'ajv'
 import { PutplanError } from '../errors/index.js'
-import { fromPlanDocument, planDocumentDigest, toPlanDocument, type Plan, type PlanDocument } from '../plan/index.js'
+import { fromPlanDocument, PLAN_FORMAT_VERSION, planDocumentDigest, toPlanDocument, type Plan, type PlanDocument } from '../plan/index.js'
 
 const PLAN_SCHEMA_URL = new URL('../../schema/plan.schema.json', import.meta.url)
 
@@ -25,6 +25,7 @@ export async function readPlanFile(file: string): Promise<Plan> {
   } catch (error) {
     throw new PutplanError('plan-file-invalid', `${file} is not a plan file: ${(error as Error).message} (truncated or edited?)`)
   }
+  refuseOtherFormat(file, document)
   const validate = await planValidator()
   if (!validate(document)) {
     const first = validate.errors?.[0]
@@ -35,6 +36,17 @@ export async function readPlanFile(file: string): Promise<Plan> {
     throw new PutplanError('plan-file-invalid', `${file} was changed after putplan wrote it: its content does not match its planDigest. Nothing was written; make a new plan with putplan plan --out`)
   }
   return fromPlanDocument(plan)
+}
+
+/** A plan of another format version is refused by name, before the schema (which knows only this one) lists its differences. */
+function refuseOtherFormat(file: string, document: unknown): void {
+  const version = (document as { formatVersion?: unknown } | null)?.formatVersion
+  if (typeof version !== 'number' || version === PLAN_FORMAT_VERSION) return
+  const made = version < PLAN_FORMAT_VERSION ? 'an older' : 'a newer'
+  throw new PutplanError(
+    'plan-file-invalid',
+    `${file} was made by ${made} putplan (plan format ${version}; this one reads format ${PLAN_FORMAT_VERSION}). Nothing was written; make a new plan with putplan plan --out`,
+  )
 }
 
 let validator: ValidateFunction | undefined

@@ -24,7 +24,7 @@ export async function recordApply(
 ): Promise<void> {
   const written = report.items.filter((o) => o.outcome === 'created' || o.outcome === 'updated')
   const listed = await listKeys(store, written.map((o) => o.key), bucketRequestOptions(manifest))
-  const planned = new Map(plan.items.map((item) => [item.key, item]))
+  const planned = new Map(plan.items.filter((item) => item.action !== 'delete').map((item) => [item.key, item]))
   // The record keeps the MD5 of the SSE-C key sent, which a saved plan does not hold.
   const withSecrets = optionsWithSecrets(manifest)
   const verified = new Map((fresh?.facts ?? []).map((f) => [f.desired.key, f.remote]))

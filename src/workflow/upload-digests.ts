@@ -1,5 +1,5 @@
 import { FileChangedError, hashFile, isMultipart, type MultipartPolicy } from '../local/index.js'
-import { uploadChecksumAlgorithm, type DesiredObject, type LocalDigest, type Plan, type PlanItem } from '../plan/index.js'
+import { uploadChecksumAlgorithm, type DesiredObject, type LocalDigest, type Plan, type PlanItem, type UploadItem, isUpload } from '../plan/index.js'
 import { mapBounded } from '../util/map-bounded.js'
 import { fileError } from './gather-facts.js'
 import { digestsAgree, rehashOptions } from './hash-options.js'
@@ -14,7 +14,7 @@ import { digestsAgree, rehashOptions } from './hash-options.js'
  * first's, so that everything the plan holds of a file comes from one read.
  */
 export async function withUploadDigests(plan: Plan, objects: readonly DesiredObject[], policy: MultipartPolicy, concurrency: number): Promise<Plan> {
-  const missing = plan.items.filter((item) => (item.action === 'create' || item.action === 'update') && lacksUploadDigests(item, policy))
+  const missing = plan.items.filter(isUpload).filter((item) => lacksUploadDigests(item, policy))
   if (missing.length === 0) return plan
   const sources = new Map(objects.map((o) => [o.key, o]))
   const digests = await mapBounded(missing, concurrency, (item) => uploadDigests(sources.get(item.key)!, item, policy))
@@ -26,12 +26,12 @@ export async function withUploadDigests(plan: Plan, objects: readonly DesiredObj
   return Object.assign({}, plan, { items })
 }
 
-function lacksUploadDigests(item: PlanItem, policy: MultipartPolicy): boolean {
+function lacksUploadDigests(item: UploadItem, policy: MultipartPolicy): boolean {
   const algorithm = uploadChecksumAlgorithm(item.options)
   return item.local.checksums[algorithm] === undefined || (item.local.md5 === undefined && !isMultipart(item.size, policy))
 }
 
-async function uploadDigests(desired: DesiredObject, item: PlanItem, policy: MultipartPolicy): Promise<LocalDigest> {
+async function uploadDigests(desired: DesiredObject, item: UploadItem, policy: MultipartPolicy): Promise<LocalDigest> {
   const first = item.local
   const recompute = rehashOptions(first)
   const algorithm = uploadChecksumAlgorithm(item.options)

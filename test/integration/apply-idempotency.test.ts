@@ -160,7 +160,7 @@ describe('plan right after apply', () => {
   it('exits 0 with zero changes on a manifest of exactly those combinations', async () => {
     const { result, plan } = await planJson(ws, env, ['-f', 'servable.yaml'])
     expect(result.code, result.stderr).toBe(0)
-    expect(plan.summary).toEqual({ create: 0, update: 0, unchanged: servable.length, conflict: 0 })
+    expect(plan.summary).toEqual({ create: 0, update: 0, repair: 0, delete: 0, unchanged: servable.length, undecided: 0, conflict: 0 })
     expect(plan.actions.every((a) => a.action === 'unchanged')).toBe(true)
   })
 
@@ -178,7 +178,7 @@ describe('plan right after apply', () => {
       expect(reported, c.key).toBe(fileCrc32.toString('base64'))
     }
     expect(replanned.result.code).toBe(2) // because of these and the next group only
-    expect(replanned.plan.summary).toEqual({ create: 0, update: 14, unchanged: 26, conflict: 0 })
+    expect(replanned.plan.summary).toEqual({ create: 0, update: 12, repair: 0, delete: 0, unchanged: 26, undecided: 2, conflict: 0 })
   })
 
   it('moto cannot serve: multipart SHA256 with SSE-KMS/SSE-C - its composite checksum lacks the -<parts> suffix', async () => {
@@ -187,7 +187,7 @@ describe('plan right after apply', () => {
     const got = verdicts(replanned.plan)
     for (const c of affected) {
       const sse = c.encryption === 'sse-kms' ? 'SSE-KMS' : 'SSE-C'
-      expect(got[c.key], c.key).toEqual({ action: 'update', reasons: [`content cannot be verified: the object is ${sse} encrypted and has no checksum to compare`] })
+      expect(got[c.key], c.key).toEqual({ action: 'undecided', reasons: [`content cannot be verified: the object is ${sse} encrypted and has no checksum to compare`] })
       const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: c.key, ChecksumMode: 'ENABLED', ...sseRead(c) }))
       expect(head.ChecksumType).toBe('COMPOSITE')
       expect(head.ChecksumSHA256).toMatch(/^[A-Za-z0-9+/]{43}=$/) // S3: "<base64>-2"

@@ -98,6 +98,6 @@ describe('SIGKILL halfway through 300 objects', () => {
 
     const { result: planned, plan } = await planJson(ws, suite.env)
     expect(planned.code, planned.stderr).toBe(0)
-    expect(plan.summary).toEqual({ create: 0, update: 0, unchanged: COUNT, conflict: 0 })
+    expect(plan.summary).toEqual({ create: 0, update: 0, repair: 0, delete: 0, unchanged: COUNT, undecided: 0, conflict: 0 })
   }, 120_000)
 })

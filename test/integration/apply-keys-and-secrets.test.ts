@@ -100,7 +100,7 @@ describe('keys that need encoding, an empty file, SSE-C', () => {
     expect((await getBytes(s3, { Bucket: bucket, Key: 'secret/small.txt', ...sse })).toString()).toBe('a\n')
 
     const { result: replanned, plan } = await planJson(ws, env)
-    expect(plan.summary, replanned.stderr).toEqual({ create: 0, update: 0, unchanged: ALL.length, conflict: 0 })
+    expect(plan.summary, replanned.stderr).toEqual({ create: 0, update: 0, repair: 0, delete: 0, unchanged: ALL.length, undecided: 0, conflict: 0 })
     expect(replanned.code).toBe(0)
   })
 
@@ -136,6 +136,6 @@ describe('keys that need encoding, an empty file, SSE-C', () => {
     expect(state.objects['with space.txt']?.headers).not.toHaveProperty('sseCustomerKeyMD5')
 
     const { result: replanned, plan } = await planJson(ws, env)
-    expect(plan.summary, replanned.stderr).toEqual({ create: 0, update: 0, unchanged: ALL.length, conflict: 0 })
+    expect(plan.summary, replanned.stderr).toEqual({ create: 0, update: 0, repair: 0, delete: 0, unchanged: ALL.length, undecided: 0, conflict: 0 })
   })
 })

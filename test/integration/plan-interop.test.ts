@@ -94,7 +94,7 @@ describe('plan against objects the AWS CLI put with the same options', () => {
   it('shows every object unchanged (exit 0 with --detailed-exitcode)', async () => {
     const { result, plan } = await planJson(ws, awsEnv(suite.server))
     expect(verdicts(plan), result.stderr).toEqual(Object.fromEntries(Object.keys(objects).map((key) => [key, { action: 'unchanged', reasons: [] }])))
-    expect(plan.summary).toEqual({ create: 0, update: 0, unchanged: 4, conflict: 0 })
+    expect(plan.summary).toEqual({ create: 0, update: 0, repair: 0, delete: 0, unchanged: 4, undecided: 0, conflict: 0 })
     expect(result.code).toBe(0)
   })
 
@@ -110,7 +110,7 @@ describe('plan against objects the AWS CLI put with the same options', () => {
       'site/old.html': { action: 'unchanged', reasons: [] },
       'site/report.pdf': { action: 'unchanged', reasons: [] },
     })
-    expect(plan.summary).toEqual({ create: 0, update: 2, unchanged: 2, conflict: 0 })
+    expect(plan.summary).toEqual({ create: 0, update: 2, repair: 0, delete: 0, unchanged: 2, undecided: 0, conflict: 0 })
     expect(result.code).toBe(2)
   })
 })
@@ -212,7 +212,7 @@ describe('plan and apply over copies the AWS CLI put without a checksum', () => 
 
   it('shows all unchanged by their MD5, and computes no checksum of the large file', async () => {
     const { result, plan } = await planJson(ws, awsEnv(suite.server))
-    expect(plan.summary, result.stderr).toEqual({ create: 0, update: 0, unchanged: 3, conflict: 0 })
+    expect(plan.summary, result.stderr).toEqual({ create: 0, update: 0, repair: 0, delete: 0, unchanged: 3, undecided: 0, conflict: 0 })
     for (const [name, content] of Object.entries(files)) expect(local(plan, name).md5).toBe(createHash('md5').update(content).digest('hex'))
     // Small files are hashed while LIST runs, as for a create; the large one only as the comparison needs.
     expect(local(plan, 'big.bin').checksums).toEqual({})
@@ -245,7 +245,7 @@ describe('plan and apply over copies the AWS CLI put without a checksum', () => 
       s3.destroy()
     }
     const after = await planJson(ws, awsEnv(suite.server))
-    expect(after.plan.summary, after.result.stderr).toEqual({ create: 0, update: 0, unchanged: 3, conflict: 0 })
+    expect(after.plan.summary, after.result.stderr).toEqual({ create: 0, update: 0, repair: 0, delete: 0, unchanged: 3, undecided: 0, conflict: 0 })
     expect(after.result.code).toBe(0)
   })
 })
@@ -286,7 +286,7 @@ describe('plan against SSE-KMS objects, behind the proxy that gives them non-MD5
     const { result, plan } = await planJson(ws, awsEnv(target), ['--endpoint', proxy.endpoint])
     const byKey = verdicts(plan)
     expect(byKey['checked.txt'], result.stderr).toEqual({ action: 'unchanged', reasons: [] })
-    expect(byKey['plain.txt']!.action).toBe('update')
+    expect(byKey['plain.txt']!.action).toBe('undecided')
     expect(byKey['plain.txt']!.reasons).toHaveLength(1)
     expect(byKey['plain.txt']!.reasons[0]).toMatch(/^content cannot be verified: /)
     // The proxy's ETag, like S3's for SSE-KMS, is not the MD5 of the bytes.

@@ -107,7 +107,7 @@ describe('create-only objects (ifNoneMatch: "*")', () => {
       'releases/new.txt': { action: 'create', reasons: ['new object'] },
       'releases/same.txt': { action: 'unchanged', reasons: [] },
     })
-    expect(plan.summary).toEqual({ create: 1, update: 0, unchanged: 1, conflict: 1 })
+    expect(plan.summary).toEqual({ create: 1, update: 0, repair: 0, delete: 0, unchanged: 1, undecided: 0, conflict: 1 })
     expect(result.code).toBe(1)
   })
 

@@ -137,7 +137,7 @@ describe('a state record in the bucket', () => {
 
   it('a plan right after sends no HeadObject at all and shows zero changes', () => {
     expect(quiet.result.code, quiet.result.stderr).toBe(0)
-    expect(quiet.plan.summary).toEqual({ create: 0, update: 0, unchanged: KEYS.length, conflict: 0 })
+    expect(quiet.plan.summary).toEqual({ create: 0, update: 0, repair: 0, delete: 0, unchanged: KEYS.length, undecided: 0, conflict: 0 })
     expect(countLines(quiet.result.stderr, /^debug: -> HeadObject /)).toBe(0)
     // What it asked instead: the record, and one LIST of the keys' common prefix.
     expect(countLines(quiet.result.stderr, /^debug: -> GetObject .*\/site\/\.putplan\/state\.json/)).toBe(1)
@@ -169,7 +169,7 @@ describe('a state record in the bucket', () => {
   it('--refresh sends HeadObject for every object', async () => {
     const { result, plan } = await planJson(ws, env, ['--debug', '--refresh'])
     expect(result.code, result.stderr).toBe(2)
-    expect(plan.summary).toEqual({ create: 1, update: 2, unchanged: 2, conflict: 0 })
+    expect(plan.summary).toEqual({ create: 1, update: 2, repair: 0, delete: 0, unchanged: 2, undecided: 0, conflict: 0 })
     expect([...new Set(headed(result.stderr, 'site'))].sort()).toEqual(KEYS)
     // Neither the record nor a LIST is read.
     expect(countLines(result.stderr, /^debug: -> GetObject /)).toBe(0)

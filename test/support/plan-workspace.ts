@@ -5,6 +5,7 @@
  * Manifests are written as JSON (which is YAML), so keys with any character
  * need no YAML quoting in the tests.
  */
+import { describeReason, type PlanAction, type PlanSummary, type Reason } from '../../src/plan/index.js'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -48,11 +49,11 @@ export interface PlanJson {
   version: number
   bucket: string
   manifestDigest: string
-  summary: { create: number; update: number; unchanged: number; conflict: number }
+  summary: PlanSummary
   actions: {
     key: string
-    action: 'create' | 'update' | 'unchanged' | 'conflict'
-    reasons: string[]
+    action: PlanAction
+    reasons: Reason[]
     source: string
     size: number
     remoteEtag?: string
@@ -93,8 +94,9 @@ export function parsePlanJson(result: RunResult): PlanJson {
 }
 
 /** `{ key: { action, reasons } }`, for `toEqual` on a whole plan. */
+/** Each key's action and its reasons, as the human view prints them. */
 export function verdicts(plan: PlanJson): Record<string, { action: string; reasons: string[] }> {
-  return Object.fromEntries(plan.actions.map((a) => [a.key, { action: a.action, reasons: a.reasons }]))
+  return Object.fromEntries(plan.actions.map((a) => [a.key, { action: a.action, reasons: a.reasons.map(describeReason) }]))
 }
 
 export interface PlanRun {

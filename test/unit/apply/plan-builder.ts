@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { afterEach } from 'vitest'
 import { hashFile } from '../../../src/local/hash-file.js'
 import type { MultipartPolicy } from '../../../src/local/part-size.js'
-import { summarise, type Plan, type PlanItem } from '../../../src/plan/plan.js'
+import { summarise, type FilePlanItem, type Plan, type PlanItem } from '../../../src/plan/plan.js'
+import type { Reason } from '../../../src/plan/reason.js'
 import type { PutOptions } from '../../../src/plan/put-options.js'
 
 /** Small parts so multipart is cheap to test: files over 1 KiB go in 1 KiB parts. */
@@ -12,15 +13,15 @@ export const SMALL_PARTS: MultipartPolicy = { threshold: 1024, partSize: 1024, m
 
 export interface ItemSpec {
   key?: string
-  action: PlanItem['action']
+  action: 'create' | 'update' | 'undecided' | 'unchanged' | 'conflict'
   data: string | Buffer
   options?: PutOptions
   remoteEtag?: string
-  reasons?: string[]
+  reasons?: Reason[]
 }
 
 /** A temp folder standing for the manifest's folder, removed after each test. */
-export function useManifestDir(): { dir: () => string; item: (name: string, spec: ItemSpec, policy?: MultipartPolicy) => Promise<PlanItem> } {
+export function useManifestDir(): { dir: () => string; item: (name: string, spec: ItemSpec, policy?: MultipartPolicy) => Promise<FilePlanItem> } {
   let current: string | undefined
   afterEach(() => {
     if (current) rmSync(current, { recursive: true, force: true })
@@ -40,7 +41,8 @@ export function useManifestDir(): { dir: () => string; item: (name: string, spec
         case 'create':
           return { ...base, action: 'create' }
         case 'update':
-          return { ...base, action: 'update', remoteEtag: spec.remoteEtag ?? 'unknown' }
+        case 'undecided':
+          return { ...base, action: spec.action, remoteEtag: spec.remoteEtag ?? 'unknown' }
         case 'unchanged':
           return { ...base, action: 'unchanged', remoteEtag: spec.remoteEtag ?? 'unknown' }
         case 'conflict':

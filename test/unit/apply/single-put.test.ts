@@ -60,15 +60,27 @@ describe('single PutObject', () => {
     expect(headers['d.txt']?.['if-none-match']).toBeUndefined()
   })
 
+  it('refuses a plan holding repairs or deletes, which this version cannot apply, before any request', async () => {
+    const store = new MemoryStore()
+    const created = await files.item('new.txt', { action: 'create', data: 'n' })
+    const kept = await files.item('kept.txt', { action: 'unchanged', data: 'k', remoteEtag: 'e' })
+    const repair = { ...kept, key: 'fix.txt', action: 'repair' as const, remoteEtag: 'e', repairs: ['copy' as const] }
+    const drop = { key: 'gone.txt', action: 'delete' as const, reasons: [], size: 1, remoteEtag: 'g' }
+    await expect(run(planOf([created, repair, drop]), store)).rejects.toThrow(
+      'this version of putplan cannot apply repair or delete actions (repair "fix.txt", delete "gone.txt"); nothing was written',
+    )
+    expect(store.calls).toEqual([])
+  })
+
   it('sends nothing for unchanged and conflict items', async () => {
     const store = new MemoryStore()
     const same = await files.item('same.txt', { action: 'unchanged', data: 'x', remoteEtag: 'e' })
-    const other = await files.item('other.txt', { action: 'conflict', data: 'y', reasons: ['exists with different content (create-only)'] })
+    const other = await files.item('other.txt', { action: 'conflict', data: 'y', reasons: [{ code: 'create-only-exists', option: 'ifNoneMatch' }] })
     const report = await run(planOf([same, other]), store)
 
     expect(store.calls).toEqual([])
     expect(report.items.map((i) => [i.key, i.outcome, i.reason])).toEqual([
-      ['other.txt', 'conflict', 'exists with different content (create-only)'],
+      ['other.txt', 'conflict', 'create-only object already exists and its content differs'],
       ['same.txt', 'unchanged', undefined],
     ])
   })

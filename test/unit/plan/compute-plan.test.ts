@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { computePlan, planItem, updatesHeaders, type ObjectFacts } from '../../../src/plan/compute-plan.js'
-import { hasChanges } from '../../../src/plan/plan.js'
+import { computePlan, planItem as itemOf, updatesHeaders, type ObjectFacts } from '../../../src/plan/compute-plan.js'
+import { describeReason } from '../../../src/plan/reason.js'
+import { hasChanges, type FilePlanItem, type PlanItem } from '../../../src/plan/plan.js'
 import { fromPlanDocument, toPlanDocument } from '../../../src/plan/plan-document.js'
 import { CHECKSUM_ALGORITHMS } from '../../../src/plan/local-digest.js'
 import { REDACTED, type PutOptions } from '../../../src/plan/put-options.js'
@@ -9,6 +10,12 @@ import { bytes, checksumOf, factsFor, md5Hex, opaqueEtag, remoteObject, uploaded
 const data = bytes(64, 1)
 const other = bytes(64, 2)
 const html: PutOptions = { contentType: 'text/html' }
+
+/** The item, with its reasons as the views print them. */
+const planItem = (facts: ObjectFacts) => {
+  const item = itemOf(facts)
+  return { ...item, reasons: item.reasons.map(describeReason) }
+}
 
 const plan = (...objects: ObjectFacts[]) => computePlan({ bucket: 'example-site', manifestDigest: 'digest', objects })
 
@@ -37,13 +44,31 @@ describe('planItem: actions', () => {
     expect(planItem(factsFor(data, { options: html }, remote))).toMatchObject({ action: 'update', reasons: ['contentType: "text/plain" -> "text/html"'] })
   })
 
-  it('updates content that cannot be verified, saying why, and never calls it unchanged', () => {
+  it('leaves content that cannot be verified undecided, saying why, and never calls it unchanged', () => {
     const remote = remoteObject({ etag: opaqueEtag(), size: data.length, headers: { contentType: 'text/html', serverSideEncryption: 'aws:kms' } })
     const item = planItem(factsFor(data, { options: html }, remote))
-    expect(item.action).toBe('update')
+    expect(item.action).toBe('undecided')
     expect(item.reasons).toHaveLength(1)
     expect(item.reasons[0]).toMatch(/^content cannot be verified: /)
     expect(item.reasons[0]).toContain('SSE-KMS')
+  })
+
+  it('gives its reasons as data: what differs, what the manifest wants, what the bucket has', () => {
+    const remote = uploadedObject(other, { contentType: 'text/plain', cacheControl: 'max-age=60' })
+    const item = itemOf(factsFor(data, { options: { ...html, cacheControl: 'no-cache' } }, remote))
+    expect(item.reasons).toEqual([
+      { code: 'content-changed', option: 'content', evidence: 'checksum CRC64NVME', want: checksumOf('CRC64NVME', data), have: checksumOf('CRC64NVME', other) },
+      { code: 'option-drift', option: 'cacheControl', want: 'no-cache', have: 'max-age=60' },
+      { code: 'option-drift', option: 'contentType', want: 'text/html', have: 'text/plain' },
+    ])
+  })
+
+  it('names a changed SSE-C key without either key', () => {
+    const key = Buffer.alloc(32, 7).toString('base64')
+    const remote = uploadedObject(data, { ...html, sseCustomerKey: Buffer.alloc(32, 8).toString('base64') })
+    const item = itemOf(factsFor(data, { options: { ...html, sseCustomerKey: key } }, remote))
+    expect(item.reasons).toContainEqual({ code: 'option-drift', option: 'sseCustomerKey' })
+    expect(JSON.stringify(item.reasons)).not.toContain(key)
   })
 
   it('carries the size and digests of the file, not of the remote', () => {
@@ -149,7 +174,7 @@ describe('computePlan', () => {
       factsFor(data, { key: 'changed', options: html }, uploadedObject(other, html)),
       factsFor(data, { key: 'taken', options: { ...html, ifNoneMatch: '*' } }, uploadedObject(other, html)),
     )
-    expect(p.summary).toEqual({ create: 2, update: 1, unchanged: 1, conflict: 1 })
+    expect(p.summary).toEqual({ create: 2, update: 1, repair: 0, delete: 0, unchanged: 1, undecided: 0, conflict: 1 })
     expect(p).toMatchObject({ bucket: 'example-site', manifestDigest: 'digest' })
     expect(hasChanges(p)).toBe(true)
   })
@@ -159,9 +184,9 @@ describe('computePlan', () => {
       factsFor(data, { key: 'same', options: html }, uploadedObject(data, html)),
       factsFor(data, { key: 'taken', options: { ...html, ifNoneMatch: '*' } }, uploadedObject(other, html)),
     )
-    expect(p.summary).toEqual({ create: 0, update: 0, unchanged: 1, conflict: 1 })
+    expect(p.summary).toEqual({ create: 0, update: 0, repair: 0, delete: 0, unchanged: 1, undecided: 0, conflict: 1 })
     expect(hasChanges(p)).toBe(false)
-    expect(plan().summary).toEqual({ create: 0, update: 0, unchanged: 0, conflict: 0 })
+    expect(plan().summary).toEqual({ create: 0, update: 0, repair: 0, delete: 0, unchanged: 0, undecided: 0, conflict: 0 })
   })
 
   it('sorts items by key in byte order (UTF-8, as S3 lists keys)', () => {
@@ -218,7 +243,7 @@ describe('plan document', () => {
     expect(back.summary).toEqual(p.summary)
     expect(back.bucket).toBe(p.bucket)
     expect(back.manifestDigest).toBe(p.manifestDigest)
-    const shape = (q: typeof p) => q.items.map((i) => ({ key: i.key, action: i.action, reasons: i.reasons, remoteEtag: 'remoteEtag' in i ? i.remoteEtag : undefined, local: i.local }))
+    const shape = (q: typeof p) => q.items.map((i) => ({ key: i.key, action: i.action, reasons: i.reasons, remoteEtag: 'remoteEtag' in i ? i.remoteEtag : undefined, local: 'local' in i ? i.local : undefined }))
     expect(shape(back)).toEqual(shape(p))
     expect(back.items.find((i) => i.key === 'pinned')).not.toHaveProperty('remoteEtag')
     expect(back.items.find((i) => i.key === 'new')).not.toHaveProperty('remoteEtag')
@@ -226,7 +251,7 @@ describe('plan document', () => {
 
   it('has the documented shape', () => {
     const doc = toPlanDocument(p)
-    expect(doc).toMatchObject({ formatVersion: 1, version: 1, bucket: 'example-site', summary: { create: 1, update: 1, unchanged: 1, conflict: 2 } })
+    expect(doc).toMatchObject({ formatVersion: 2, version: 1, bucket: 'example-site', summary: { create: 1, update: 1, repair: 0, delete: 0, unchanged: 1, undecided: 0, conflict: 2 } })
     expect(doc.actions.map((a) => a.key)).toEqual(['changed', 'new', 'pinned', 'same', 'taken'])
     for (const action of doc.actions) expect(Object.keys(action)).toEqual(expect.arrayContaining(['key', 'action', 'reasons', 'source', 'size']))
   })
@@ -236,9 +261,10 @@ describe('plan document', () => {
     const text = JSON.stringify(doc)
     expect(text).not.toContain(key)
     expect(text).not.toContain(Buffer.from(key, 'base64').toString('hex'))
-    expect(doc.actions.find((a) => a.key === 'changed')?.options.sseCustomerKey).toBe(REDACTED)
-    expect(fromPlanDocument(doc).items.find((i) => i.key === 'changed')?.options.sseCustomerKey).toBe(REDACTED)
+    const optionsOf = (items: readonly PlanItem[]) => (items.find((i) => i.key === 'changed') as FilePlanItem).options
+    expect(doc.actions.find((a) => a.key === 'changed')?.options?.sseCustomerKey).toBe(REDACTED)
+    expect(optionsOf(fromPlanDocument(doc).items).sseCustomerKey).toBe(REDACTED)
     // The plan value itself is untouched: apply needs the key.
-    expect(p.items.find((i) => i.key === 'changed')?.options.sseCustomerKey).toBe(key)
+    expect(optionsOf(p.items).sseCustomerKey).toBe(key)
   })
 })

@@ -53,7 +53,7 @@ describe('trustRecord', () => {
     expect(trusted?.headers.storageClass).toBe('GLACIER_IR')
     expect(r.headers.storageClass).toBe('STANDARD') // the record itself is not changed
     const item = planItem(factsFor(data, { options: html }, trusted, { algorithms: ['CRC64NVME'] }))
-    expect(item).toMatchObject({ action: 'update', reasons: ['storageClass: "GLACIER_IR" -> "STANDARD"'] })
+    expect(item).toMatchObject({ action: 'update', reasons: [{ code: 'option-drift', option: 'storageClass', have: 'GLACIER_IR', want: 'STANDARD' }] })
   })
 })
 
@@ -129,13 +129,13 @@ describe('recordOfWrite then trustRecord: zero changes right after a write', () 
   it('still catches a manifest change made after the write', () => {
     const { trusted } = writeAndTrust({ ...html, metadata: { Commit: 'abc' } })
     const item = planItem(factsFor(data, { options: { ...html, metadata: { Commit: 'def' } } }, trusted, { algorithms: ['CRC64NVME'] }))
-    expect(item).toMatchObject({ action: 'update', reasons: ['metadata: {"commit":"abc"} -> {"commit":"def"}'] })
+    expect(item).toMatchObject({ action: 'update', reasons: [{ code: 'option-drift', option: 'metadata', have: { commit: 'abc' }, want: { commit: 'def' } }] })
   })
 
   it('still catches other bytes: the record holds the checksum of what was written', () => {
     const { trusted } = writeAndTrust(html)
     const item = planItem(factsFor(bytes(64, 2), { options: html }, trusted, { algorithms: ['CRC64NVME'] }))
-    expect(item).toMatchObject({ action: 'update', reasons: ['content changed'] })
+    expect(item).toMatchObject({ action: 'update', reasons: [{ code: 'content-changed' }] })
   })
 
   it('records the answer’s encryption over the declared one, and the SSE-C key only as its MD5', () => {

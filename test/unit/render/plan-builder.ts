@@ -3,7 +3,7 @@
  * the key so snapshots are stable and each object looks like a different file.
  */
 import { createHash } from 'node:crypto'
-import { summarise, type LocalDigest, type Plan, type PlanItem, type PutOptions } from '../../../src/plan/index.js'
+import { summarise, type LocalDigest, type Plan, type PlanItem, type PutOptionName, type PutOptions, type Reason, type ReasonValue } from '../../../src/plan/index.js'
 
 export const DIGEST = 'a'.repeat(64)
 
@@ -52,11 +52,22 @@ function base(key: string, init: ItemInit) {
 
 const etagOf = (key: string) => hash('md5', `remote:${key}`).toString('hex')
 
+/** Reasons, as the diff makes them. */
+export const CONTENT_CHANGED: Reason = { code: 'content-changed', option: 'content', evidence: 'checksum CRC64NVME', want: 'AAAAAAAAAAA=', have: 'AAAAAAAAAAE=' }
+export const CREATE_ONLY_DIFFERS: Reason = { code: 'create-only-exists', option: 'ifNoneMatch' }
+export const drift = (option: PutOptionName, have: ReasonValue | undefined, want: ReasonValue | undefined): Reason => ({
+  code: 'option-drift',
+  option,
+  ...(want === undefined ? {} : { want }),
+  ...(have === undefined ? {} : { have }),
+})
+export const unverified = (why: string): Reason => ({ code: 'content-unverified', option: 'content', why })
+
 export function create(key: string, init: ItemInit = {}): PlanItem {
-  return { ...base(key, init), action: 'create', reasons: ['new object'] }
+  return { ...base(key, init), action: 'create', reasons: [{ code: 'new-object', option: 'object' }] }
 }
 
-export function update(key: string, reasons: string[], init: ItemInit = {}): PlanItem {
+export function update(key: string, reasons: Reason[], init: ItemInit = {}): PlanItem {
   return { ...base(key, init), action: 'update', reasons, remoteEtag: etagOf(key) }
 }
 
@@ -64,7 +75,7 @@ export function unchanged(key: string, init: ItemInit = {}): PlanItem {
   return { ...base(key, init), action: 'unchanged', reasons: [], remoteEtag: etagOf(key) }
 }
 
-export function conflict(key: string, reasons: string[], init: ItemInit = {}): PlanItem {
+export function conflict(key: string, reasons: Reason[], init: ItemInit = {}): PlanItem {
   return { ...base(key, init), action: 'conflict', reasons, remoteEtag: etagOf(key) }
 }
 
@@ -79,13 +90,13 @@ export function mixedPlan(): Plan {
   return planOf([
     create('assets/app.js', { size: 48_213 }),
     create('docs/a b|c `tick` <b>&amp; ünï.txt', { size: 12, source: 'docs/a b|c `tick` <b>&amp; ünï.txt' }),
-    update('index.html', ['content changed', 'cacheControl: "max-age=60" -> "no-cache"', 'metadata: {"build":"41"} -> {"build":"42"}'], {
+    update('index.html', [CONTENT_CHANGED, drift('cacheControl', 'max-age=60', 'no-cache'), drift('metadata', { build: '41' }, { build: '42' })], {
       size: 2048,
       options: { contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache', metadata: { build: '42' } },
     }),
-    update('releases/putplan-1.2.0.tar.gz', ['content changed'], { size: 40 * 1024 * 1024 + 17, multipart: true, options: { contentType: 'application/gzip', checksumAlgorithm: 'SHA256' } }),
+    update('releases/putplan-1.2.0.tar.gz', [CONTENT_CHANGED], { size: 40 * 1024 * 1024 + 17, multipart: true, options: { contentType: 'application/gzip', checksumAlgorithm: 'SHA256' } }),
     unchanged('favicon.ico', { size: 1150 }),
     unchanged('robots.txt', { size: 24 }),
-    conflict('releases/latest.json', ['create-only object already exists and its content differs'], { size: 311, options: { contentType: 'application/json', ifNoneMatch: '*' } }),
+    conflict('releases/latest.json', [CREATE_ONLY_DIFFERS], { size: 311, options: { contentType: 'application/json', ifNoneMatch: '*' } }),
   ])
 }

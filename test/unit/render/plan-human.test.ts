@@ -2,7 +2,7 @@ import { createColors } from 'picocolors'
 import { describe, expect, it } from 'vitest'
 import { NO_COLORS } from '../../../src/render/colors.js'
 import { renderPlanHuman } from '../../../src/render/plan-human.js'
-import { conflict, create, mixedPlan, planOf, unchanged, update } from './plan-builder.js'
+import { conflict, create, mixedPlan, planOf, unchanged, update, CONTENT_CHANGED, drift, unverified } from './plan-builder.js'
 
 const COLORS = createColors(true)
 const lastLine = (text: string) => text.trimEnd().split('\n').at(-1)
@@ -12,7 +12,7 @@ describe('renderPlanHuman', () => {
     const text = renderPlanHuman(mixedPlan(), { colors: NO_COLORS })
     await expect(text).toMatchFileSnapshot('__snapshots__/plan-human.mixed.txt')
     expect(text).not.toMatch(/\x1b\[/)
-    expect(lastLine(text)).toBe('Plan: 2 to create, 2 to update, 2 unchanged, 1 conflicts.')
+    expect(lastLine(text)).toBe('Plan: 2 to create, 2 to update, 0 to repair, 0 to delete, 2 unchanged, 0 undecided, 1 in conflict.')
   })
 
   it('lists unchanged objects only when verbose', async () => {
@@ -50,35 +50,35 @@ describe('renderPlanHuman', () => {
     expect(text).toContain(COLORS.yellow('~'))
     expect(text).toContain(COLORS.red('!'))
     expect(text).toContain(COLORS.dim('  = favicon.ico  1.12 KiB  from dist/favicon.ico'))
-    expect(lastLine(text.replace(/\x1b\[[0-9;]*m/g, ''))).toBe('Plan: 2 to create, 2 to update, 2 unchanged, 1 conflicts.')
+    expect(lastLine(text.replace(/\x1b\[[0-9;]*m/g, ''))).toBe('Plan: 2 to create, 2 to update, 0 to repair, 0 to delete, 2 unchanged, 0 undecided, 1 in conflict.')
   })
 
   it('says there is nothing to do for an empty plan', async () => {
     const text = renderPlanHuman(planOf([]), { colors: NO_COLORS })
     await expect(text).toMatchFileSnapshot('__snapshots__/plan-human.empty.txt')
-    expect(text).toBe('No changes. The bucket matches the manifest.\n\nPlan: 0 to create, 0 to update, 0 unchanged, 0 conflicts.\n')
+    expect(text).toBe('No changes. The bucket matches the manifest.\n\nPlan: 0 to create, 0 to update, 0 to repair, 0 to delete, 0 unchanged, 0 undecided, 0 in conflict.\n')
   })
 
   it('counts but does not list an all-unchanged plan', async () => {
     const plan = planOf([unchanged('a.txt'), unchanged('b.txt'), unchanged('c.txt')])
     const text = renderPlanHuman(plan, { colors: NO_COLORS })
     await expect(text).toMatchFileSnapshot('__snapshots__/plan-human.unchanged.txt')
-    expect(text).toBe('No changes. The bucket matches the manifest.\n\nPlan: 0 to create, 0 to update, 3 unchanged, 0 conflicts.\n')
+    expect(text).toBe('No changes. The bucket matches the manifest.\n\nPlan: 0 to create, 0 to update, 0 to repair, 0 to delete, 3 unchanged, 0 undecided, 0 in conflict.\n')
   })
 
   it('keeps the summary sentence for counts of one, and does not claim a match when conflicts remain', () => {
-    const text = renderPlanHuman(planOf([conflict('k', ['why'])]), { colors: NO_COLORS })
+    const text = renderPlanHuman(planOf([conflict('k', [unverified('why')])]), { colors: NO_COLORS })
     expect(text).not.toContain('No changes')
-    expect(lastLine(text)).toBe('Plan: 0 to create, 0 to update, 0 unchanged, 1 conflicts.')
-    expect(lastLine(renderPlanHuman(planOf([create('a'), update('b', ['content changed']), unchanged('c')]), { colors: NO_COLORS }))).toBe(
-      'Plan: 1 to create, 1 to update, 1 unchanged, 0 conflicts.',
+    expect(lastLine(text)).toBe('Plan: 0 to create, 0 to update, 0 to repair, 0 to delete, 0 unchanged, 0 undecided, 1 in conflict.')
+    expect(lastLine(renderPlanHuman(planOf([create('a'), update('b', [CONTENT_CHANGED]), unchanged('c')]), { colors: NO_COLORS }))).toBe(
+      'Plan: 1 to create, 1 to update, 0 to repair, 0 to delete, 1 unchanged, 0 undecided, 0 in conflict.',
     )
   })
 
   it('spells out control characters in keys and reasons, so a key cannot forge a line or a colour', () => {
-    const text = renderPlanHuman(planOf([update('evil\n  + fake\x1b[31m', ['content\rchanged'])]), { colors: NO_COLORS })
+    const text = renderPlanHuman(planOf([update('evil\n  + fake\x1b[31m', [unverified('a\rb')])]), { colors: NO_COLORS })
     expect(text).toContain('  ~ evil\\u000a  + fake\\u001b[31m  ')
-    expect(text).toContain('      content\\u000dchanged\n')
+    expect(text).toContain('      content cannot be verified: a\\u000db\n')
     expect(text).not.toContain('\x1b')
   })
 })

@@ -3,9 +3,9 @@ import { fileURLToPath } from 'node:url'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
 import { describe, expect, it } from 'vitest'
-import { fromPlanDocument, toPlanDocument, type PlanDocument, type PlanItem } from '../../../src/plan/index.js'
+import { fromPlanDocument, toPlanDocument, type PlanDocument, type FilePlanItem, type PlanItem } from '../../../src/plan/index.js'
 import { renderPlanJson } from '../../../src/render/plan-json.js'
-import { conflict, create, mixedPlan, planOf, unchanged, update } from './plan-builder.js'
+import { conflict, create, mixedPlan, planOf, unchanged, update, CONTENT_CHANGED, CREATE_ONLY_DIFFERS } from './plan-builder.js'
 
 type Schema = { [keyword: string]: unknown }
 const readJson = (relative: string) => JSON.parse(readFileSync(fileURLToPath(new URL(relative, import.meta.url)), 'utf8')) as Schema
@@ -51,12 +51,12 @@ describe('renderPlanJson', () => {
   })
 
   it('is refused by the schema when an update lacks the ETag apply needs, or a digest is malformed', () => {
-    const document = documentOf(renderPlanJson(planOf([update('a', ['content changed'])])))
+    const document = documentOf(renderPlanJson(planOf([update('a', [CONTENT_CHANGED])])))
     const action = document.actions[0]!
     delete action.remoteEtag
     expect(validate(document)).toBe(false)
     const bad = documentOf(renderPlanJson(planOf([create('a')])))
-    bad.actions[0]!.local.md5 = 'not-hex'
+    bad.actions[0]!.local!.md5 = 'not-hex'
     expect(validate(bad)).toBe(false)
     expect(validate({ ...documentOf(renderPlanJson(planOf([]))), manifestDigest: 'abc' })).toBe(false)
   })
@@ -64,13 +64,13 @@ describe('renderPlanJson', () => {
   it('requires the MD5 of a file uploaded in one piece (its Content-MD5), and of no file left alone', () => {
     const withoutMd5 = (item: PlanItem) => {
       const document = documentOf(renderPlanJson(planOf([item])))
-      delete document.actions[0]!.local.md5
+      delete document.actions[0]!.local!.md5
       return document
     }
     expect(errorsOf(withoutMd5(create('a')))).toContain("/actions/0/local must have required property 'md5'")
-    expect(errorsOf(withoutMd5(update('a', ['content changed'])))).toContain("/actions/0/local must have required property 'md5'")
+    expect(errorsOf(withoutMd5(update('a', [CONTENT_CHANGED])))).toContain("/actions/0/local must have required property 'md5'")
     expect(errorsOf(withoutMd5(unchanged('a')))).toEqual([])
-    expect(errorsOf(withoutMd5(conflict('a', ['present with other content'])))).toEqual([])
+    expect(errorsOf(withoutMd5(conflict('a', [CREATE_ONLY_DIFFERS])))).toEqual([])
   })
 
   it('names exactly the put options of the manifest schema', () => {
@@ -94,18 +94,18 @@ describe('renderPlanJson', () => {
 describe('toPlanDocument', () => {
   it('never includes an sseCustomerKey value', () => {
     const secret = 'c2VjcmV0LWtleS0zMi1ieXRlcy1sb25nLWZvci1zc2VjIQ=='
-    const plan = planOf([create('a', { options: { sseCustomerAlgorithm: 'AES256', sseCustomerKey: secret } }), update('b', ['content changed'], { options: { sseCustomerKey: secret } })])
+    const plan = planOf([create('a', { options: { sseCustomerAlgorithm: 'AES256', sseCustomerKey: secret } }), update('b', [CONTENT_CHANGED], { options: { sseCustomerKey: secret } })])
     const text = renderPlanJson(plan)
     expect(text).not.toContain(secret)
     expect(JSON.stringify(toPlanDocument(plan))).not.toContain(secret)
-    for (const action of documentOf(text).actions) expect(action.options.sseCustomerKey).toBe('(secret)')
+    for (const action of documentOf(text).actions) expect(action.options?.sseCustomerKey).toBe('(secret)')
     expect(errorsOf(documentOf(text))).toEqual([])
-    expect(plan.items[0]!.options.sseCustomerKey).toBe(secret)
+    expect((plan.items[0] as FilePlanItem).options.sseCustomerKey).toBe(secret)
   })
 
   it('is refused by the schema if a key ever slipped through', () => {
     const document = documentOf(renderPlanJson(planOf([create('a', { options: { sseCustomerKey: '(secret)' } })])))
-    document.actions[0]!.options.sseCustomerKey = 'c2VjcmV0'
+    document.actions[0]!.options!.sseCustomerKey = 'c2VjcmV0'
     expect(validate(document)).toBe(false)
   })
 })

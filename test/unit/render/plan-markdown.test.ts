@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { renderPlanMarkdown } from '../../../src/render/plan-markdown.js'
 import { codeCell } from '../../../src/render/plan-markdown-escape.js'
-import { conflict, create, mixedPlan, planOf, unchanged, update } from './plan-builder.js'
+import { conflict, create, mixedPlan, planOf, unchanged, update, CONTENT_CHANGED, CREATE_ONLY_DIFFERS, drift } from './plan-builder.js'
 
 /** The cells of a GitHub table row, split as GFM does: on `|` not preceded by `\`. */
 function cells(row: string): string[] {
@@ -19,7 +19,7 @@ describe('renderPlanMarkdown', () => {
     expect(conflictsAt).toBeGreaterThan(0)
     expect(conflictsAt).toBeLessThan(detailsAt)
     expect(text).toContain('</details>')
-    expect(text.trimEnd().endsWith('**Plan: 2 to create, 2 to update, 2 unchanged, 1 conflicts.**')).toBe(true)
+    expect(text.trimEnd().endsWith('**Plan: 2 to create, 2 to update, 0 to repair, 0 to delete, 2 unchanged, 0 undecided, 1 in conflict.**')).toBe(true)
   })
 
   it('does not list unchanged objects', () => {
@@ -53,7 +53,7 @@ describe('renderPlanMarkdown', () => {
   it('stays under GitHub comment limits with 20,000 changes, and says how many were left out', () => {
     const items = Array.from({ length: 20_000 }, (_, i) => {
       const key = `assets/build/chunk-${String(i).padStart(5, '0')}.js`
-      return i % 3 === 0 ? update(key, ['content changed', 'cacheControl: "max-age=60" -> "no-cache"']) : create(key)
+      return i % 3 === 0 ? update(key, [CONTENT_CHANGED, drift('cacheControl', 'max-age=60', 'no-cache')]) : create(key)
     })
     const text = renderPlanMarkdown(planOf(items))
     expect(text.length).toBeLessThan(60_000)
@@ -66,18 +66,18 @@ describe('renderPlanMarkdown', () => {
 
   it('stays under the limit with long keys and long reasons too', () => {
     const long = 'x'.repeat(900)
-    const items = Array.from({ length: 5_000 }, (_, i) => update(`${long}/${i}`, [`metadata: ${'y'.repeat(2_000)}`]))
-    const text = renderPlanMarkdown(planOf([...items, conflict('blocked', ['content differs'])]))
+    const items = Array.from({ length: 5_000 }, (_, i) => update(`${long}/${i}`, [drift('metadata', {}, { y: 'y'.repeat(2_000) })]))
+    const text = renderPlanMarkdown(planOf([...items, conflict('blocked', [CREATE_ONLY_DIFFERS])]))
     expect(text.length).toBeLessThan(60_000)
     expect(text).toMatch(/…and [\d,]+ more; see the plan artifact\./)
     expect(text).toContain('`blocked`')
   })
 
   it('lists conflicts first even when they alone exceed the budget', () => {
-    const items = Array.from({ length: 3_000 }, (_, i) => conflict(`c/${i}`, ['create-only object already exists and its content differs']))
+    const items = Array.from({ length: 3_000 }, (_, i) => conflict(`c/${i}`, [CREATE_ONLY_DIFFERS]))
     const text = renderPlanMarkdown(planOf([...items, create('z.txt')]))
     expect(text.length).toBeLessThan(60_000)
     expect(text.indexOf('`c/0`')).toBeLessThan(text.indexOf('<details>'))
-    expect(text).toContain('<details><summary>1 change (1 to create, 0 to update)</summary>\n\n…and 1 more; see the plan artifact.')
+    expect(text).toContain('<details><summary>1 change (1 to create)</summary>\n\n…and 1 more; see the plan artifact.')
   })
 })

@@ -7,11 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import {
-  CHECKSUM_PIN_FIELDS,
-  SECRET_OPTIONS,
-  type PutOptionName,
-} from '../../../src/plan/put-options.js'
+import { OPTION_NAMES, SECRET_OPTIONS } from '../../../src/plan/option-table.js'
+import { CHECKSUM_PIN_FIELDS, type PutOptionName } from '../../../src/plan/put-options.js'
 import { propertiesAt, readSchema } from './load-schema.js'
 
 /** The reference page, kept beside the repository. */
@@ -142,6 +139,10 @@ describe('every put-object option has a home', () => {
 
   it('the schema\'s put options are exactly the PutOptions members', () => {
     expect(Object.keys(places.putOptions).sort()).toEqual([...PUT_OPTION_NAMES].sort())
+  })
+
+  it('the option table has a row for exactly the schema\'s put options', () => {
+    expect([...OPTION_NAMES].sort()).toEqual(Object.keys(places.putOptions).sort())
   })
 
   it('every put option comes from the seed page, or is named as beyond it', () => {

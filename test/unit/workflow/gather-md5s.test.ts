@@ -59,7 +59,7 @@ describe('gatherFacts: MD5s of a file uploaded in parts', () => {
   it('and finds a changed file through it', async () => {
     const { local, item } = await gather('large.bin', remoteObject({ etag: md5Hex(bytes(64, 9)), size: large.length }))
     expect(local.md5).toBe(md5Hex(large))
-    expect(item).toMatchObject({ action: 'update', reasons: ['content changed'] })
+    expect(item).toMatchObject({ action: 'update', reasons: [{ code: 'content-changed' }] })
   })
 
   it('computes the multipart ETag against a multipart copy without a checksum', async () => {

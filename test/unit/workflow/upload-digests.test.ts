@@ -10,9 +10,11 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PutplanError } from '../../../src/errors/index.js'
 import { computePlan } from '../../../src/plan/compute-plan.js'
-import type { DesiredObject, Plan, RemoteObject } from '../../../src/plan/index.js'
+import type { DesiredObject, FilePlanItem, Plan, RemoteObject } from '../../../src/plan/index.js'
 import { gatherFacts } from '../../../src/workflow/gather-facts.js'
 import { withUploadDigests } from '../../../src/workflow/upload-digests.js'
+
+const files = (plan: Plan) => plan.items as FilePlanItem[]
 import { MemoryStore } from '../apply/memory-store.js'
 import { bytes, checksumOf, desiredObject, md5Hex, remoteObject, uploadedObject } from '../plan/builders.js'
 
@@ -46,7 +48,7 @@ describe('withUploadDigests', () => {
       { key: 'kept', data: same, remote: uploadedObject(same) },
       { key: 'new', data: same, remote: null },
     ])
-    expect(plan.items.map((i) => [i.key, i.action, i.local.md5])).toEqual([
+    expect(files(plan).map((i) => [i.key, i.action, i.local.md5])).toEqual([
       ['changed', 'update', undefined],
       // Its headers alone make it an upload: the first read computed the MD5.
       ['header', 'update', md5Hex(same)],
@@ -55,14 +57,14 @@ describe('withUploadDigests', () => {
     ])
     const completed = await withUploadDigests(plan, objects, policy, 2)
     expect(completed.items.filter((item, i) => item !== plan.items[i]).map((i) => i.key)).toEqual(['changed'])
-    expect(completed.items.map((i) => [i.key, i.local.md5])).toEqual([
+    expect(files(completed).map((i) => [i.key, i.local.md5])).toEqual([
       ['changed', md5Hex(edited)],
       ['header', md5Hex(same)],
       ['kept', undefined],
       ['new', md5Hex(same)],
     ])
     // Nothing else moves: the checksums are the first read's.
-    expect(completed.items.map((i) => i.local.checksums)).toEqual(plan.items.map((i) => i.local.checksums))
+    expect(files(completed).map((i) => i.local.checksums)).toEqual(files(plan).map((i) => i.local.checksums))
     expect(completed.summary).toEqual(plan.summary)
   })
 
@@ -90,12 +92,12 @@ describe('withUploadDigests against copies that carry no checksum', () => {
       { key: 'changed', data: edited, remote: copyOf(same) },
       { key: 'kept', data: same, remote: copyOf(same) },
     ])
-    expect(plan.items.map((i) => [i.key, i.action, i.local])).toEqual([
+    expect(files(plan).map((i) => [i.key, i.action, i.local])).toEqual([
       ['changed', 'update', { size: 12, md5: md5Hex(edited), checksums: {} }],
       ['kept', 'unchanged', { size: 12, md5: md5Hex(same), checksums: {} }],
     ])
     const completed = await withUploadDigests(plan, objects, policy, 2)
-    expect(completed.items.map((i) => [i.key, i.local])).toEqual([
+    expect(files(completed).map((i) => [i.key, i.local])).toEqual([
       ['changed', { size: 12, md5: md5Hex(edited), checksums: { CRC64NVME: checksumOf('CRC64NVME', edited) } }],
       ['kept', { size: 12, md5: md5Hex(same), checksums: {} }],
     ])
@@ -112,12 +114,12 @@ describe('withUploadDigests against copies that carry no checksum', () => {
       { key: 'large-changed', data: large, remote: copyOf(bytes(40, 7)) },
       { key: 'large-kept', data: large, remote: copyOf(large) },
     ])
-    expect(plan.items.map((i) => [i.key, i.action, i.local.md5, i.local.checksums])).toEqual([
+    expect(files(plan).map((i) => [i.key, i.action, i.local.md5, i.local.checksums])).toEqual([
       ['large-changed', 'update', md5Hex(large), {}],
       ['large-kept', 'unchanged', md5Hex(large), {}],
     ])
     const completed = await withUploadDigests(plan, objects, policy, 2)
-    expect(completed.items[0]!.local).toEqual({
+    expect(files(completed)[0]!.local).toEqual({
       size: 40,
       checksums: { CRC64NVME: checksumOf('CRC64NVME', large) },
       multipart: { partSize: 16, partCount: 3, compositeChecksums: {} },

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { headerDrift } from '../../../src/plan/header-drift.js'
+import { optionDrift } from '../../../src/plan/option-drift.js'
+import { describeReason } from '../../../src/plan/reason.js'
 import type { PutOptions } from '../../../src/plan/put-options.js'
 import type { RemoteAcl, RemoteHeaderOptions } from '../../../src/plan/remote-object.js'
 import { sseCustomerKeyMD5 } from '../../../src/plan/sse-customer-key.js'
 import { bytes, checksumOf, remoteObject, uploadedObject, type RemoteOverrides } from './builders.js'
 
+/** The drift's reasons, as the views print them. */
+const headerDrift = (desired: PutOptions, remote: Parameters<typeof optionDrift>[1]) => optionDrift(desired, remote).map(describeReason)
 const drift = (desired: PutOptions, headers: Partial<RemoteHeaderOptions> = {}, remote: RemoteOverrides = {}) =>
   headerDrift(desired, remoteObject({ ...remote, headers }))
 
@@ -17,7 +20,7 @@ const REWRITTEN = [
   ['websiteRedirectLocation', '/old', 'https://example.com/new'],
 ] as const
 
-describe('headerDrift: headers PutObject rewrites', () => {
+describe('optionDrift: headers PutObject rewrites', () => {
   it.each(REWRITTEN)('%s: the same value is no drift', (name, value) => {
     expect(drift({ [name]: value }, { [name]: value })).toEqual([])
   })
@@ -52,7 +55,7 @@ describe('headerDrift: headers PutObject rewrites', () => {
   })
 })
 
-describe('headerDrift: expires', () => {
+describe('optionDrift: expires', () => {
   const remote = { expires: '2030-01-01T00:00:00.000Z' }
 
   it.each(['2030-01-01T00:00:00Z', '2030-01-01T00:00:00.000Z', '2030-01-01T01:00:00+01:00', '2029-12-31T19:00:00-05:00', '2030-01-01T00:00:00.999Z'])(
@@ -72,7 +75,7 @@ describe('headerDrift: expires', () => {
   })
 })
 
-describe('headerDrift: metadata', () => {
+describe('optionDrift: metadata', () => {
   it('compares keys case-insensitively (S3 stores them lower-cased)', () => {
     expect(drift({ metadata: { Commit: 'abc', 'X-Build': '7' } }, { metadata: { commit: 'abc', 'x-build': '7' } })).toEqual([])
   })
@@ -102,7 +105,7 @@ describe('headerDrift: metadata', () => {
   })
 })
 
-describe('headerDrift: storage class', () => {
+describe('optionDrift: storage class', () => {
   it('treats an absent storage class as STANDARD', () => {
     expect(drift({})).toEqual([])
     expect(drift({ storageClass: 'STANDARD' })).toEqual([])
@@ -115,7 +118,7 @@ describe('headerDrift: storage class', () => {
   })
 })
 
-describe('headerDrift: server-side encryption', () => {
+describe('optionDrift: server-side encryption', () => {
   const ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'
   const ID = '1234abcd-12ab-34cd-56ef-1234567890ab'
 
@@ -164,7 +167,7 @@ describe('headerDrift: server-side encryption', () => {
   })
 })
 
-describe('headerDrift: SSE-C', () => {
+describe('optionDrift: SSE-C', () => {
   const key = 'k'.repeat(32)
   const other = 'o'.repeat(32)
   const b64 = Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')
@@ -199,7 +202,7 @@ describe('headerDrift: SSE-C', () => {
   })
 })
 
-describe('headerDrift: object lock', () => {
+describe('optionDrift: object lock', () => {
   it('compares mode and legal hold only when declared', () => {
     expect(drift({}, { objectLockMode: 'GOVERNANCE', objectLockLegalHoldStatus: 'ON' })).toEqual([])
     expect(drift({ objectLockMode: 'COMPLIANCE' }, { objectLockMode: 'GOVERNANCE' })).toEqual(['objectLockMode: "GOVERNANCE" -> "COMPLIANCE"'])
@@ -215,7 +218,7 @@ describe('headerDrift: object lock', () => {
   })
 })
 
-describe('headerDrift: checksumAlgorithm', () => {
+describe('optionDrift: checksumAlgorithm', () => {
   const data = bytes(10)
 
   it('is no drift when the bucket has a checksum of the declared algorithm, full or composite', () => {
@@ -236,7 +239,7 @@ describe('headerDrift: checksumAlgorithm', () => {
   })
 })
 
-describe('headerDrift: tagging', () => {
+describe('optionDrift: tagging', () => {
   it('is compared only when it was fetched', () => {
     expect(drift({ tagging: { team: 'web' } })).toEqual([])
     expect(drift({}, {}, { tagging: { team: 'web' } })).toEqual([])
@@ -255,7 +258,7 @@ describe('headerDrift: tagging', () => {
   })
 })
 
-describe('headerDrift: ACL', () => {
+describe('optionDrift: ACL', () => {
   const OWNER = 'id=owner-canonical-id'
   const ALL_USERS = 'uri=http://acs.amazonaws.com/groups/global/AllUsers'
   const AUTH_USERS = 'uri=http://acs.amazonaws.com/groups/global/AuthenticatedUsers'
@@ -312,7 +315,7 @@ describe('headerDrift: ACL', () => {
   })
 })
 
-describe('headerDrift: right after putplan uploaded the object', () => {
+describe('optionDrift: right after putplan uploaded the object', () => {
   const data = bytes(100)
   const cases: [string, PutOptions][] = [
     ['plain', { contentType: 'text/html' }],
