@@ -1,4 +1,5 @@
 import type { ChecksumAlgorithm } from './local-digest.js'
+import type { ChecksumPinField, PutOptions } from './put-options.js'
 
 /**
  * An object as the bucket reports it, normalised by `s3/` so the diff compares like with
@@ -25,30 +26,36 @@ export interface RemoteObject {
   acl?: RemoteAcl
 }
 
-export interface RemoteHeaderOptions {
-  cacheControl?: string
-  contentDisposition?: string
-  contentEncoding?: string
-  contentLanguage?: string
-  contentType?: string
-  /** As an ISO 8601 string, normalised from the HTTP date. */
-  expires?: string
-  websiteRedirectLocation?: string
+/**
+ * Put options HeadObject does not report as they are declared: kept elsewhere (tags, the
+ * ACL), not stored (pins, the condition, request parameters, the checksum algorithm, which
+ * shows as `checksums`), or reported another way (the SSE-C key, as its MD5; metadata and
+ * storage class, normalised below).
+ */
+type NotReportedByHead =
+  | 'tagging'
+  | 'acl'
+  | 'grantFullControl'
+  | 'grantRead'
+  | 'grantReadACP'
+  | 'grantWriteACP'
+  | 'ifNoneMatch'
+  | 'checksumAlgorithm'
+  | ChecksumPinField
+  | 'expectedBucketOwner'
+  | 'requestPayer'
+  | 'sseCustomerKey'
+  | 'metadata'
+  | 'storageClass'
+
+/** The object's options as HeadObject reports them, named as in the manifest; dates as ISO 8601. */
+export type RemoteHeaderOptions = Omit<PutOptions, NotReportedByHead> & {
   /** Keys lower-cased, as S3 stores them. */
   metadata: Record<string, string>
   /** `STANDARD` when S3 sent no header. */
   storageClass: string
-  serverSideEncryption?: string
-  ssekmsKeyId?: string
-  /** Decoded from base64 JSON. */
-  ssekmsEncryptionContext?: Record<string, string>
-  bucketKeyEnabled?: boolean
-  sseCustomerAlgorithm?: string
   /** Base64 MD5 of the SSE-C key the object was written with. */
   sseCustomerKeyMD5?: string
-  objectLockMode?: string
-  objectLockRetainUntilDate?: string
-  objectLockLegalHoldStatus?: string
 }
 
 /** An ACL as grants, comparable with the canned ACL / grant headers a manifest declares. */

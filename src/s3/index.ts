@@ -22,6 +22,7 @@ export { redactHeaders, redactUrl, type S3DebugEvent, type S3DebugListener } fro
 export {
   putHeaders,
   createMultipartHeaders,
+  storedHeaderOptions,
   sseCustomerHeaders,
   sseCustomerKeyMD5,
 } from './object-headers.js'

@@ -5,7 +5,8 @@ import { uploadChecksumAlgorithm, type PutOptions } from '../plan/put-options.js
 import type { ChecksumAlgorithm, LocalDigest } from '../plan/local-digest.js'
 import { encodeQueryValue } from './addressing.js'
 import { encodeMetadataValue } from './metadata-encoding.js'
-import { CHECKSUM_HEADERS } from './remote-object-headers.js'
+import type { RemoteHeaderOptions } from '../plan/remote-object.js'
+import { CHECKSUM_HEADERS, headerOptions, type ReportedEncryption } from './remote-object-headers.js'
 
 /**
  * The headers of a PutObject for these options and this file: every option, the
@@ -70,6 +71,19 @@ export function taggingHeader(tags: Record<string, string>): string {
 export function httpDate(iso: string): string {
   const time = Date.parse(iso)
   return Number.isNaN(time) ? iso : new Date(time).toUTCString()
+}
+
+/**
+ * What HeadObject reports of an object just written with `options`: the headers the write
+ * sent, read back as HeadObject's answer is, with the encryption S3 said it applied (a
+ * bucket default can apply one the request did not name).
+ */
+export function storedHeaderOptions(options: PutOptions, answer: ReportedEncryption): RemoteHeaderOptions {
+  const stored = headerOptions(objectHeaders(options))
+  if (answer.serverSideEncryption !== undefined) stored.serverSideEncryption = answer.serverSideEncryption
+  if (answer.ssekmsKeyId !== undefined) stored.ssekmsKeyId = answer.ssekmsKeyId
+  if (answer.bucketKeyEnabled !== undefined) stored.bucketKeyEnabled = answer.bucketKeyEnabled
+  return stored
 }
 
 /**

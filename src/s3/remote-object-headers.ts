@@ -54,7 +54,8 @@ export function checksumsFromHeaders(h: Record<string, string>): Partial<Record<
 /** The HeadObject-readable options of the option table, each decoded as its table row says. */
 const HEAD_OPTIONS = OPTIONS.filter(([, spec]) => spec.readBack === 'head' && spec.role !== 'checksum')
 
-function headerOptions(h: Record<string, string>): RemoteHeaderOptions {
+/** The options HeadObject's headers `h` report, as the diff compares them. */
+export function headerOptions(h: Record<string, string>): RemoteHeaderOptions {
   const out: RemoteHeaderOptions = { metadata: {}, storageClass: 'STANDARD' }
   const fields = out as unknown as Record<string, unknown>
   for (const [name, spec] of HEAD_OPTIONS) {

@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { hashFile, isMultipart, type HashFileOptions, type MultipartPolicy } from '../local/index.js'
-import { updatesHeaders, type DesiredObject, type LocalDigest, type PutOptions, type StateRecord } from '../plan/index.js'
+import { updatesHeaders, type DesiredObject, type LocalDigest, type PutOptions } from '../plan/index.js'
+import type { StateRecord } from '../state/index.js'
 import { coversHashing, hashOptions } from './hash-options.js'
 
 interface EarlyDigest {

@@ -1,6 +1,6 @@
 import { FileChangedError, hashFile, type MultipartPolicy } from '../local/index.js'
 import { PutplanError } from '../errors/index.js'
-import type { DesiredObject, ObjectFacts, RemoteObject } from '../plan/index.js'
+import { ACL_OPTIONS, optionsWhere, type DesiredObject, type ObjectFacts, type RemoteObject } from '../plan/index.js'
 import { S3ServiceError, type ObjectStore, type RequestOptions } from '../s3/index.js'
 import type { EarlyHashes } from './early-hashes.js'
 import { hashOptions } from './hash-options.js'
@@ -74,12 +74,15 @@ async function hashLocal(desired: DesiredObject, remote: RemoteObject | undefine
   }
 }
 
+/** Options that change without a rewrite (their own calls repair them), so no record of a write vouches for them. */
+const LOCK_OPTIONS = optionsWhere((spec) => spec.repair === 'retention' || spec.repair === 'legal-hold')
+
 function declaresObjectLock({ options }: DesiredObject): boolean {
-  return [options.objectLockMode, options.objectLockRetainUntilDate, options.objectLockLegalHoldStatus].some((v) => v !== undefined)
+  return LOCK_OPTIONS.some((name) => options[name] !== undefined)
 }
 
 function declaresAcl({ options }: DesiredObject): boolean {
-  return [options.acl, options.grantFullControl, options.grantRead, options.grantReadACP, options.grantWriteACP].some((v) => v !== undefined)
+  return ACL_OPTIONS.some((name) => options[name] !== undefined)
 }
 
 /** Turns an S3 failure into a message naming the key and the permission it needed. */

@@ -1,6 +1,6 @@
 import type { Manifest } from '../manifest/index.js'
 import type { S3Client } from '../s3/index.js'
-import type { StateAccess } from './bucket-state.js'
+import type { StateAccess } from '../state/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
 import { openStore } from './open-store.js'
 import type { BucketRequest } from './bucket-request.js'

@@ -1,9 +1,9 @@
 import type { ApplyReport } from '../apply/index.js'
 import type { Manifest } from '../manifest/index.js'
-import { recordOfRemote, recordOfWrite, recordStands, type Plan, type StateDocument, type StateRecord } from '../plan/index.js'
-import type { ObjectStore } from '../s3/index.js'
+import type { Plan } from '../plan/index.js'
+import { storedHeaderOptions, type ObjectStore } from '../s3/index.js'
+import { listKeys, recordOfRemote, recordOfWrite, recordStands, updateState, type StateAccess, type StateDocument, type StateRecord } from '../state/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
-import { listKeys, updateState, type StateAccess } from './bucket-state.js'
 import type { PlanResult } from './make-plan.js'
 import { optionsWithSecrets } from './options-with-secrets.js'
 
@@ -40,7 +40,7 @@ export async function recordApply(
       // LIST must show this very write: another writer may have followed it.
       const etag = outcome.etag
       const ours = etag !== undefined && seen?.lastModified !== undefined && seen.etag === etag
-      learnt.set(key, ours && item && sent ? recordOfWrite(sent, item.local, { ...outcome, etag }, seen.lastModified!) : undefined)
+      learnt.set(key, ours && item && sent ? recordOfWrite(sent, item.local, { ...outcome, etag }, storedHeaderOptions(sent, outcome), seen.lastModified!) : undefined)
     } else if (outcome.outcome === 'unchanged') {
       const remote = verified.get(key)
       // Create-only objects are unchanged by content alone; their headers were not compared.

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { computePlan } from '../../../src/plan/compute-plan.js'
 import type { PutOptions } from '../../../src/plan/put-options.js'
 import type { RemoteObject } from '../../../src/plan/remote-object.js'
-import { recordOfWrite, trustRecord } from '../../../src/plan/state-record.js'
+import { storedHeaderOptions } from '../../../src/s3/object-headers.js'
+import { recordOfWrite, trustRecord } from '../../../src/state/state-record.js'
 import { gatherFacts } from '../../../src/workflow/gather-facts.js'
 import { MemoryStore } from '../apply/memory-store.js'
 import { bytes, desiredObject, localDigestOf, uploadedObject } from '../plan/builders.js'
@@ -31,7 +32,8 @@ afterAll(() => rm(dir, { recursive: true, force: true }))
 /** The record putplan keeps of its own write of `data` with `options`, trusted against LIST of it. */
 function trustedWrite(options: PutOptions, partSize?: number): RemoteObject {
   const head = uploadedObject(data, options, { partSize })
-  const record = recordOfWrite(options, localDigestOf(data, { ...(partSize && { partSize }) }), { etag: head.etag, checksums: head.checksums, serverSideEncryption: head.headers.serverSideEncryption }, listedAt)
+  const answer = { etag: head.etag, checksums: head.checksums, serverSideEncryption: head.headers.serverSideEncryption }
+  const record = recordOfWrite(options, localDigestOf(data, { ...(partSize && { partSize }) }), answer, storedHeaderOptions(options, answer), listedAt)
   return trustRecord(record, { etag: head.etag, size: data.length, lastModified: listedAt, storageClass: 'STANDARD' })!
 }
 

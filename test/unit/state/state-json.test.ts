@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { STATE_FORMAT_VERSION, type StateDocument, type StateRecord } from '../../../src/plan/state-record.js'
-import { stateBody, stateJsonPieces } from '../../../src/workflow/state-json.js'
+import { STATE_FORMAT_VERSION, type StateDocument, type StateRecord } from '../../../src/state/state-record.js'
+import { stateBody, stateJsonPieces } from '../../../src/state/state-json.js'
 
 function record(i: number): StateRecord {
   return {

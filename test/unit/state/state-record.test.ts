@@ -3,13 +3,19 @@ import { planItem } from '../../../src/plan/compute-plan.js'
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../../../src/plan/local-digest.js'
 import type { PutOptions } from '../../../src/plan/put-options.js'
 import type { RemoteObject } from '../../../src/plan/remote-object.js'
-import { recordOfRemote, recordOfWrite, recordStands, trustRecord, type ListedFacts, type StateRecord, type WriteResult } from '../../../src/plan/state-record.js'
-import { bytes, factsFor, localDigestOf, remoteObject, uploadedObject } from './builders.js'
+import { storedHeaderOptions } from '../../../src/s3/object-headers.js'
+import type { ReportedEncryption } from '../../../src/s3/remote-object-headers.js'
+import { recordOfRemote, recordOfWrite as recordOf, recordStands, trustRecord, type ListedFacts, type StateRecord, type WriteResult } from '../../../src/state/state-record.js'
+import { bytes, factsFor, localDigestOf, remoteObject, uploadedObject } from '../plan/builders.js'
 
 const data = bytes(64, 1)
 const html: PutOptions = { contentType: 'text/html' }
 /** LIST reports milliseconds; HeadObject and the record, seconds. */
 const listedAt = '2025-03-04T05:06:07.891Z'
+
+/** The record apply makes of a write S3 answered with `answer`: its headers as the s3 client reads them back. */
+const recordOfWrite = (options: PutOptions, local: Parameters<typeof recordOf>[1], answer: WriteResult & ReportedEncryption, at: string) =>
+  recordOf(options, local, answer, storedHeaderOptions(options, answer), at)
 const recordedAt = '2025-03-04T05:06:07.000Z'
 
 function record(overrides: Partial<StateRecord> = {}): StateRecord {

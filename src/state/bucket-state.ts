@@ -1,5 +1,6 @@
 import { PutplanError } from '../errors/index.js'
-import { STATE_FORMAT_VERSION, trustRecord, type RemoteObject, type StateDocument } from '../plan/index.js'
+import type { RemoteObject } from '../plan/index.js'
+import { STATE_FORMAT_VERSION, trustRecord, type StateDocument } from './state-record.js'
 import { requestOptionHeaders, S3ServiceError, type ListedObject, type ObjectStore, type RequestOptions } from '../s3/index.js'
 import { listWanted } from './list-wanted.js'
 import { stateBody } from './state-json.js'

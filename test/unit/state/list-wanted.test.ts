@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { S3ServiceError } from '../../../src/s3/index.js'
 import type { ListedObject, ListWhere } from '../../../src/s3/object-store.js'
-import { keyRanges, listWanted } from '../../../src/workflow/list-wanted.js'
+import { keyRanges, listWanted } from '../../../src/state/list-wanted.js'
 import { MemoryStore, s3Error } from '../apply/memory-store.js'
 
 const utf8Order = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))

@@ -1,7 +1,4 @@
-import type { ChecksumAlgorithm, LocalDigest } from './local-digest.js'
-import { uploadChecksumAlgorithm, type PutOptions } from './put-options.js'
-import type { RemoteHeaderOptions, RemoteObject } from './remote-object.js'
-import { sseCustomerKeyMD5 } from './sse-customer-key.js'
+import { uploadChecksumAlgorithm, type ChecksumAlgorithm, type LocalDigest, type PutOptions, type RemoteHeaderOptions, type RemoteObject } from '../plan/index.js'
 
 export const STATE_FORMAT_VERSION = 1
 
@@ -61,17 +58,14 @@ export function recordOfRemote(remote: RemoteObject, lastModified: string): Stat
 export interface WriteResult {
   etag: string
   checksums?: Partial<Record<ChecksumAlgorithm, string>>
-  serverSideEncryption?: string
-  ssekmsKeyId?: string
-  bucketKeyEnabled?: boolean
 }
 
 /**
- * A record of an object putplan just wrote, from the options it sent and what S3
- * answered: the headers S3 stores verbatim, with S3's normalisations applied (metadata
- * names in lower case, STANDARD when no storage class, dates to the second).
+ * A record of an object putplan just wrote with `options`, from what S3 answered and the
+ * headers HeadObject would now report (`headers`: the s3 client derives them from the
+ * request and the answer's encryption).
  */
-export function recordOfWrite(options: PutOptions, local: LocalDigest, result: WriteResult, lastModified: string): StateRecord {
+export function recordOfWrite(options: PutOptions, local: LocalDigest, result: WriteResult, headers: RemoteHeaderOptions, lastModified: string): StateRecord {
   const algorithm = uploadChecksumAlgorithm(options)
   const parts = /-(\d+)$/.exec(result.etag)?.[1]
   const composite = local.multipart !== undefined && (algorithm === 'SHA1' || algorithm === 'SHA256')
@@ -84,7 +78,7 @@ export function recordOfWrite(options: PutOptions, local: LocalDigest, result: W
     ...(parts === undefined ? {} : { partCount: Number(parts) }),
     // The part size apply cut the file with (part 1 is the whole file when there is one part).
     ...(local.multipart === undefined ? {} : { firstPartSize: Math.min(local.multipart.partSize, local.size) }),
-    headers: headersOf(options, result),
+    headers,
   }
 }
 
@@ -97,35 +91,6 @@ export function recordOfWrite(options: PutOptions, local: LocalDigest, result: W
 function sentChecksum(algorithm: ChecksumAlgorithm, local: LocalDigest, composite: boolean): Partial<Record<ChecksumAlgorithm, string>> {
   const value = composite ? local.multipart?.compositeChecksums[algorithm] : local.checksums[algorithm]
   return value === undefined ? {} : { [algorithm]: value }
-}
-
-function headersOf(options: PutOptions, result: WriteResult): RemoteHeaderOptions {
-  const headers: RemoteHeaderOptions = {
-    metadata: Object.fromEntries(Object.entries(options.metadata ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
-    storageClass: options.storageClass ?? 'STANDARD',
-  }
-  const set = <K extends keyof RemoteHeaderOptions>(field: K, value: RemoteHeaderOptions[K] | undefined) => {
-    if (value !== undefined) headers[field] = value
-  }
-  set('cacheControl', options.cacheControl)
-  set('contentDisposition', options.contentDisposition)
-  set('contentEncoding', options.contentEncoding)
-  set('contentLanguage', options.contentLanguage)
-  set('contentType', options.contentType)
-  set('expires', options.expires === undefined ? undefined : secondOf(options.expires))
-  set('websiteRedirectLocation', options.websiteRedirectLocation)
-  set('serverSideEncryption', result.serverSideEncryption ?? options.serverSideEncryption)
-  set('ssekmsKeyId', result.ssekmsKeyId ?? options.ssekmsKeyId)
-  set('ssekmsEncryptionContext', options.ssekmsEncryptionContext)
-  set('bucketKeyEnabled', result.bucketKeyEnabled ?? options.bucketKeyEnabled)
-  if (options.sseCustomerKey !== undefined) {
-    set('sseCustomerAlgorithm', options.sseCustomerAlgorithm ?? 'AES256')
-    set('sseCustomerKeyMD5', sseCustomerKeyMD5(options.sseCustomerKey))
-  }
-  set('objectLockMode', options.objectLockMode)
-  set('objectLockRetainUntilDate', options.objectLockRetainUntilDate === undefined ? undefined : secondOf(options.objectLockRetainUntilDate))
-  set('objectLockLegalHoldStatus', options.objectLockLegalHoldStatus)
-  return headers
 }
 
 /** LIST reports milliseconds, HeadObject seconds: records keep seconds. */

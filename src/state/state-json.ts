@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { Readable } from 'node:stream'
-import type { StateDocument } from '../plan/index.js'
+import type { StateDocument } from './state-record.js'
 
 /** Pieces of about this many characters: some fifty for ten thousand records, none of them large. */
 const PIECE_CHARACTERS = 64 * 1024
