@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { createChecksumHasher } from '../local/hasher.js'
 import type { ChecksumAlgorithm, LocalDigest } from '../plan/local-digest.js'
-import { CHECKSUM_HEADERS } from '../s3/index.js'
+import type { ChecksumValue } from '../s3/index.js'
 import { SourceChangedError } from './source-changed-error.js'
 import { BODY_CHUNK_SIZE } from './verified-body.js'
 
@@ -49,22 +49,13 @@ export function isCompositeAlgorithm(algorithm: ChecksumAlgorithm): algorithm is
   return algorithm === 'SHA1' || algorithm === 'SHA256'
 }
 
-/** Headers of one UploadPart besides SSE-C and the request options: its Content-MD5 and checksum. */
-export function partDigestHeaders(algorithm: ChecksumAlgorithm, digest: PartDigest): Record<string, string> {
-  return {
-    'content-md5': Buffer.from(digest.md5, 'hex').toString('base64'),
-    'x-amz-sdk-checksum-algorithm': algorithm,
-    [CHECKSUM_HEADERS[algorithm]]: digest.checksum,
-  }
-}
-
 /**
  * The full-object checksum CompleteMultipartUpload carries for S3 to check against the
- * parts: the CRC of the whole file, FULL_OBJECT. SHA uploads are COMPOSITE and have none.
+ * parts: the CRC of the whole file. SHA uploads are COMPOSITE and have none.
  */
-export function completeChecksumHeaders(algorithm: ChecksumAlgorithm, local: LocalDigest): Record<string, string> {
-  if (isCompositeAlgorithm(algorithm)) return {}
+export function completeChecksum(algorithm: ChecksumAlgorithm, local: LocalDigest): ChecksumValue | undefined {
+  if (isCompositeAlgorithm(algorithm)) return undefined
   const value = local.checksums[algorithm]
   if (value === undefined) throw new Error(`the planned digest has no ${algorithm} checksum`)
-  return { [CHECKSUM_HEADERS[algorithm]]: value, 'x-amz-checksum-type': 'FULL_OBJECT' }
+  return { algorithm, value }
 }

@@ -1,20 +1,14 @@
 import { partCountFor, partSizeFor } from '../local/part-size.js'
 import { uploadChecksumAlgorithm, type PutOptions } from '../plan/put-options.js'
-import {
-  createMultipartHeaders,
-  requestOptionHeaders,
-  sseCustomerHeaders,
-  type PutObjectResult,
-  type UploadedPart,
-} from '../s3/index.js'
+import type { PutObjectResult, UploadedPart } from '../s3/index.js'
 import { mapBounded } from '../util/map-bounded.js'
 import { cheapestCheck } from './body-check.js'
 import type { WriteItem } from './outcomes.js'
-import { completeChecksumHeaders, compositeChecksum, digestRange, isCompositeAlgorithm, multipartEtag, partDigestHeaders } from './part-digest.js'
+import { completeChecksum, compositeChecksum, digestRange, isCompositeAlgorithm, multipartEtag } from './part-digest.js'
 import { SourceChangedError } from './source-changed-error.js'
 import { VerifiedBody } from './verified-body.js'
 import type { ObjectRun, WriteContext } from './write-context.js'
-import { conditionHeaders, requestOptionsOf } from './write-options.js'
+import { objectRequestOptionsOf, requestOptionsOf, writeCondition } from './write-options.js'
 
 /**
  * A multipart upload: parts of the plan's part size (so the ETag is the one the plan
@@ -29,14 +23,14 @@ export async function putMultipart(item: WriteItem, options: PutOptions, ctx: Wr
   const algorithm = uploadChecksumAlgorithm(options)
   const partSize = item.local.multipart?.partSize ?? partSizeFor(item.size, ctx.policy)
   const partCount = partCountFor(item.size, partSize)
-  const requestOptions = requestOptionsOf(options)
-  // Every request on the upload repeats the SSE-C key and the bucket-owner/payer headers.
-  const perRequest = { ...sseCustomerHeaders(options), ...requestOptionHeaders(requestOptions) }
-  const completeHeaders = { ...conditionHeaders(item, ctx.conditionalWrites), ...completeChecksumHeaders(algorithm, item.local), ...perRequest }
+  // Every request on the upload repeats the SSE-C key and the bucket-owner/payer options.
+  const perRequest = objectRequestOptionsOf(options)
+  const checksum = completeChecksum(algorithm, item.local)
+  const complete = { condition: writeCondition(item, ctx.conditionalWrites), options: perRequest, ...(checksum ? { checksum } : {}) }
 
   signal?.throwIfAborted()
-  const uploadId = await store.createMultipartUpload(item.key, createMultipartHeaders(options))
-  ctx.registry.add(item.key, uploadId, requestOptions)
+  const uploadId = await store.createMultipartUpload(item.key, options)
+  ctx.registry.add(item.key, uploadId, requestOptionsOf(options))
   try {
     const md5s: string[] = []
     const numbers = Array.from({ length: partCount }, (_, i) => i + 1)
@@ -49,9 +43,9 @@ export async function putMultipart(item: WriteItem, options: PutOptions, ctx: Wr
       md5s[partNumber - 1] = digest.md5
       const check = cheapestCheck(digest.md5, algorithm, digest.checksum)
       const body = new VerifiedBody({ path: run.path, start, length, check, what, onBytes: run.onBytes, ...(signal ? { signal } : {}) })
-      const headers = { ...partDigestHeaders(algorithm, digest), ...perRequest }
+      const input = { uploadId, partNumber, body: body.open, contentLength: length, md5: digest.md5, checksum: { algorithm, value: digest.checksum }, options: perRequest }
       try {
-        const part = await ctx.slots.run(() => store.uploadPart(item.key, { uploadId, partNumber, body: body.open, contentLength: length, headers }), signal)
+        const part = await ctx.slots.run(() => store.uploadPart(item.key, input), signal)
         return { ...part, checksums: { [algorithm]: digest.checksum } }
       } catch (error) {
         throw body.mismatch ?? error
@@ -73,7 +67,7 @@ export async function putMultipart(item: WriteItem, options: PutOptions, ctx: Wr
       }
     }
     signal?.throwIfAborted()
-    const result = await store.completeMultipartUpload(item.key, { uploadId, parts, headers: completeHeaders })
+    const result = await store.completeMultipartUpload(item.key, { uploadId, parts, ...complete })
     ctx.registry.remove(uploadId)
     return result
   } catch (error) {

@@ -1,5 +1,5 @@
 import { REDACTED, type PutOptions } from '../plan/put-options.js'
-import type { HeadObjectOptions, RequestOptions } from '../s3/index.js'
+import type { HeadObjectOptions, ObjectRequestOptions, RequestOptions, WriteCondition } from '../s3/index.js'
 import type { WriteItem } from './outcomes.js'
 
 /**
@@ -18,13 +18,21 @@ export function writeOptions(item: WriteItem, secrets?: (key: string) => Pick<Pu
 }
 
 /**
- * `If-None-Match: *` on a create, `If-Match: "<planned ETag>"` on an update, so nothing
+ * `If-None-Match: *` on a create, `If-Match: <planned ETag>` on an update, so nothing
  * that changed since the plan is overwritten. Without conditional writes, a create-only
  * object keeps its declared `If-None-Match`.
  */
-export function conditionHeaders(item: WriteItem, conditionalWrites: boolean): Record<string, string> {
-  if (!conditionalWrites) return item.options.ifNoneMatch === '*' ? { 'if-none-match': '*' } : {}
-  return item.action === 'create' ? { 'if-none-match': '*' } : { 'if-match': `"${item.remoteEtag}"` }
+export function writeCondition(item: WriteItem, conditionalWrites: boolean): WriteCondition {
+  if (!conditionalWrites) return item.options.ifNoneMatch === '*' ? { ifNoneMatch: '*' } : {}
+  return item.action === 'create' ? { ifNoneMatch: '*' } : { ifMatch: item.remoteEtag }
+}
+
+/** The options every request on the object's upload repeats: the SSE-C key, the bucket owner, requester pays. */
+export function objectRequestOptionsOf(options: PutOptions): ObjectRequestOptions {
+  const out: ObjectRequestOptions = requestOptionsOf(options)
+  if (options.sseCustomerKey !== undefined) out.sseCustomerKey = options.sseCustomerKey
+  if (options.sseCustomerAlgorithm !== undefined) out.sseCustomerAlgorithm = options.sseCustomerAlgorithm
+  return out
 }
 
 export function requestOptionsOf(options: PutOptions): RequestOptions {

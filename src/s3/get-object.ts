@@ -1,5 +1,5 @@
 import type { RequestOptions, StoredDocument } from './object-store.js'
-import { requestOptionHeaders } from './head-object.js'
+import { requestOptionHeaders } from './object-headers.js'
 import { unquote } from './remote-object-headers.js'
 import type { RequestExecutor } from './request-executor.js'
 import { S3ServiceError } from './s3-errors.js'

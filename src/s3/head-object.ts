@@ -1,5 +1,5 @@
 import type { RemoteObject } from '../plan/remote-object.js'
-import { sseCustomerHeaders } from './object-headers.js'
+import { requestOptionHeaders, sseCustomerHeaders } from './object-headers.js'
 import type { HeadObjectOptions, RequestOptions } from './object-store.js'
 import { remoteObjectFromHeaders } from './remote-object-headers.js'
 import type { RequestExecutor } from './request-executor.js'
@@ -26,11 +26,4 @@ export async function headBucket(executor: RequestExecutor, options: RequestOpti
   const response = await executor.send({ operation: 'HeadBucket', method: 'HEAD', headers: requestOptionHeaders(options) })
   // The first request of every plan: a web server's page would otherwise pass for a bucket.
   if (/^\s*text\/html/i.test(response.headers['content-type'] ?? '')) throw new UnexpectedAnswerError({ operation: 'HeadBucket' }, 'an HTML page')
-}
-
-export function requestOptionHeaders(options: RequestOptions): Record<string, string> {
-  const headers: Record<string, string> = {}
-  if (options.expectedBucketOwner !== undefined) headers['x-amz-expected-bucket-owner'] = options.expectedBucketOwner
-  if (options.requestPayer !== undefined) headers['x-amz-request-payer'] = options.requestPayer
-  return headers
 }

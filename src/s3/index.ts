@@ -12,6 +12,9 @@ export type {
   ListedObject,
   ListWhere,
   StoredDocument,
+  WriteCondition,
+  ChecksumValue,
+  ObjectRequestOptions,
 } from './object-store.js'
 export type { RequestBody } from './http-transport.js'
 export { resolveS3Config, type S3Config, type ResolvedS3Config, type Env } from './s3-config.js'
@@ -19,12 +22,4 @@ export { loadS3Config } from './profile-region.js'
 export { S3ServiceError, NetworkError } from './s3-errors.js'
 export type { RetryEvent } from './retry-policy.js'
 export { redactHeaders, redactUrl, type S3DebugEvent, type S3DebugListener } from './debug-log.js'
-export {
-  putHeaders,
-  createMultipartHeaders,
-  storedHeaderOptions,
-  sseCustomerHeaders,
-  sseCustomerKeyMD5,
-} from './object-headers.js'
-export { CHECKSUM_HEADERS } from './remote-object-headers.js'
-export { requestOptionHeaders } from './head-object.js'
+export { storedHeaderOptions } from './object-headers.js'

@@ -1,5 +1,5 @@
 import { decodeListedKey } from './multipart-upload.js'
-import { requestOptionHeaders } from './head-object.js'
+import { requestOptionHeaders } from './object-headers.js'
 import type { ListedObject, ListWhere, RequestOptions } from './object-store.js'
 import { unquote } from './remote-object-headers.js'
 import type { RequestExecutor } from './request-executor.js'

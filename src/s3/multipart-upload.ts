@@ -1,13 +1,15 @@
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../plan/local-digest.js'
 import type { CompleteMultipartInput, MultipartUploadInfo, PutObjectResult, RequestOptions, UploadedPart, UploadPartInput } from './object-store.js'
-import { requestOptionHeaders } from './head-object.js'
+import type { PutOptions } from '../plan/put-options.js'
+import { completeMultipartHeaders, createMultipartHeaders, requestOptionHeaders, uploadPartHeaders } from './object-headers.js'
 import { putResultFromHeaders } from './put-object.js'
 import { CHECKSUM_HEADERS, checksumsFromHeaders, unquote } from './remote-object-headers.js'
 import type { RequestExecutor } from './request-executor.js'
 import { UnexpectedAnswerError } from './s3-errors.js'
 import { child, children, parseXml, text, xmlEscape } from './xml.js'
 
-export async function createMultipartUpload(executor: RequestExecutor, key: string, headers: Record<string, string>): Promise<string> {
+export async function createMultipartUpload(executor: RequestExecutor, key: string, options: PutOptions): Promise<string> {
+  const headers = createMultipartHeaders(options)
   const response = await executor.send({ operation: 'CreateMultipartUpload', method: 'POST', key, query: { uploads: '' }, headers })
   const context = { operation: 'CreateMultipartUpload', key }
   const uploadId = text(child(parseXml(response.body.toString('utf8'), context), 'InitiateMultipartUploadResult'), 'UploadId')
@@ -21,7 +23,7 @@ export async function uploadPart(executor: RequestExecutor, key: string, input: 
     method: 'PUT',
     key,
     query: { partNumber: String(input.partNumber), uploadId: input.uploadId },
-    headers: { 'content-length': String(input.contentLength), ...input.headers },
+    headers: uploadPartHeaders(input),
     body: input.body,
   })
   return { partNumber: input.partNumber, etag: unquote(response.headers.etag ?? ''), checksums: checksumsFromHeaders(response.headers) }
@@ -34,7 +36,7 @@ export async function completeMultipartUpload(executor: RequestExecutor, key: st
     method: 'POST',
     key,
     query: { uploadId: input.uploadId },
-    headers: { 'content-type': 'application/xml', ...input.headers },
+    headers: completeMultipartHeaders(input),
     body,
     errorIn200: true,
   })

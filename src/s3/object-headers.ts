@@ -2,42 +2,71 @@ import { createHash } from 'node:crypto'
 import { sseCustomerKeyBytes as validKeyBytes, sseCustomerKeyMD5 } from '../plan/sse-customer-key.js'
 import { OPTIONS, type OptionSpec } from '../plan/option-table.js'
 import { uploadChecksumAlgorithm, type PutOptions } from '../plan/put-options.js'
-import type { ChecksumAlgorithm, LocalDigest } from '../plan/local-digest.js'
 import { encodeQueryValue } from './addressing.js'
 import { encodeMetadataValue } from './metadata-encoding.js'
 import type { RemoteHeaderOptions } from '../plan/remote-object.js'
+import type { ChecksumValue, CompleteMultipartInput, ObjectRequestOptions, PutObjectInput, RequestOptions, UploadPartInput, WriteCondition } from './object-store.js'
 import { CHECKSUM_HEADERS, headerOptions, type ReportedEncryption } from './remote-object-headers.js'
 
 /**
- * The headers of a PutObject for these options and this file: every option, the
- * computed Content-MD5, and a full-object checksum (the declared algorithm, else
- * CRC64NVME). Apply sends them; the diff reads the same mapping, so they cannot drift.
- * Content-Length and conditional headers (If-Match) are the caller's.
+ * The headers of a PutObject: every option the object stores, the request options, the
+ * Content-MD5 and the full-object checksum (S3 verifies both), and the condition. The
+ * option table decides each header; the diff reads the same table, so they cannot drift.
  */
-export function putHeaders(options: PutOptions, digest: LocalDigest): Record<string, string> {
-  const headers = objectHeaders(options)
-  if (options.ifNoneMatch !== undefined) headers['if-none-match'] = options.ifNoneMatch
-  // The plan computes the MD5 of every file uploaded in one piece.
-  if (digest.md5 === undefined) throw new Error('the local digest has no MD5 for the Content-MD5 of a single PutObject')
-  headers['content-md5'] = Buffer.from(digest.md5, 'hex').toString('base64')
-  const algorithm = uploadChecksumAlgorithm(options)
-  const value = digest.checksums[algorithm]
-  if (value === undefined) throw new Error(`the local digest has no ${algorithm} checksum`)
-  headers['x-amz-sdk-checksum-algorithm'] = algorithm
-  headers[CHECKSUM_HEADERS[algorithm]] = value
-  return headers
+export function putObjectHeaders(input: Omit<PutObjectInput, 'body'>): Record<string, string> {
+  const headers = objectHeaders(input.options)
+  headers['content-length'] = String(input.contentLength)
+  return Object.assign(headers, digestHeaders(input.md5, input.checksum), conditionHeaders(input.condition))
 }
 
 /**
  * The headers of a CreateMultipartUpload: the object's options and the checksum
  * algorithm (full-object for the CRCs, composite for SHA1/SHA256, which S3 cannot
- * combine). If-None-Match and the checksum value go on CompleteMultipartUpload.
+ * combine). The condition and the checksum value go on CompleteMultipartUpload.
  */
 export function createMultipartHeaders(options: PutOptions): Record<string, string> {
   const headers = objectHeaders(options)
   const algorithm = uploadChecksumAlgorithm(options)
   headers['x-amz-checksum-algorithm'] = algorithm
   headers['x-amz-checksum-type'] = algorithm === 'SHA1' || algorithm === 'SHA256' ? 'COMPOSITE' : 'FULL_OBJECT'
+  return headers
+}
+
+/** The headers of one UploadPart: its Content-MD5 and checksum, and what every request on the upload repeats. */
+export function uploadPartHeaders(input: Omit<UploadPartInput, 'body'>): Record<string, string> {
+  const headers = { 'content-length': String(input.contentLength), ...objectRequestHeaders(input.options ?? {}) }
+  return Object.assign(headers, digestHeaders(input.md5, input.checksum))
+}
+
+/** The headers of a CompleteMultipartUpload: the condition, the whole object's checksum (FULL_OBJECT), what every request repeats. */
+export function completeMultipartHeaders(input: Omit<CompleteMultipartInput, 'parts'>): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/xml', ...objectRequestHeaders(input.options ?? {}), ...conditionHeaders(input.condition) }
+  if (input.checksum !== undefined) {
+    headers[CHECKSUM_HEADERS[input.checksum.algorithm]] = input.checksum.value
+    headers['x-amz-checksum-type'] = 'FULL_OBJECT'
+  }
+  return headers
+}
+
+/** The SSE-C key and the request parameters, which every request about an object repeats (reads included). */
+export function objectRequestHeaders(options: ObjectRequestOptions): Record<string, string> {
+  return { ...sseCustomerHeaders(options), ...requestOptionHeaders(options) }
+}
+
+function digestHeaders(md5: string | undefined, checksum: ChecksumValue | undefined): Record<string, string> {
+  const headers: Record<string, string> = {}
+  if (md5 !== undefined) headers['content-md5'] = Buffer.from(md5, 'hex').toString('base64')
+  if (checksum !== undefined) {
+    headers['x-amz-sdk-checksum-algorithm'] = checksum.algorithm
+    headers[CHECKSUM_HEADERS[checksum.algorithm]] = checksum.value
+  }
+  return headers
+}
+
+function conditionHeaders(condition: WriteCondition | undefined): Record<string, string> {
+  const headers: Record<string, string> = {}
+  if (condition?.ifMatch !== undefined) headers['if-match'] = `"${condition.ifMatch}"`
+  if (condition?.ifNoneMatch !== undefined) headers['if-none-match'] = condition.ifNoneMatch
   return headers
 }
 
@@ -134,4 +163,12 @@ function writeHeader(headers: Record<string, string>, spec: OptionSpec, value: N
 function isoInstant(value: string): string {
   const time = Date.parse(value)
   return Number.isNaN(time) ? value : new Date(time).toISOString()
+}
+
+/** The bucket-owner check and the requester-pays consent, on any request. */
+export function requestOptionHeaders(options: RequestOptions): Record<string, string> {
+  const headers: Record<string, string> = {}
+  if (options.expectedBucketOwner !== undefined) headers['x-amz-expected-bucket-owner'] = options.expectedBucketOwner
+  if (options.requestPayer !== undefined) headers['x-amz-request-payer'] = options.requestPayer
+  return headers
 }

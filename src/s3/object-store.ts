@@ -5,7 +5,8 @@ import type { RequestBody } from './http-transport.js'
 
 /**
  * What plan and apply need from a bucket, and nothing more: a fake implements it in
- * tests, `S3Client` against S3. Keys are object keys as in the manifest (never encoded).
+ * tests, `S3Client` against S3. Keys are object keys as in the manifest (never encoded);
+ * inputs are options and digests, never headers, which only the S3 client spells.
  * Failures reject with `S3ServiceError` or `NetworkError`, after retries.
  */
 export interface ObjectStore {
@@ -16,8 +17,8 @@ export interface ObjectStore {
   getObjectTagging(key: string, options?: RequestOptions): Promise<Record<string, string>>
   getObjectAcl(key: string, options?: RequestOptions): Promise<RemoteAcl>
   putObject(key: string, input: PutObjectInput): Promise<PutObjectResult>
-  /** Returns the upload id. */
-  createMultipartUpload(key: string, headers: Record<string, string>): Promise<string>
+  /** Starts an upload of an object stored with `options` (and a checksum of their algorithm); returns the upload id. */
+  createMultipartUpload(key: string, options: PutOptions): Promise<string>
   uploadPart(key: string, input: UploadPartInput): Promise<UploadedPart>
   /** Rejects when S3 answers 200 with an `<Error>` document, as it may. */
   completeMultipartUpload(key: string, input: CompleteMultipartInput): Promise<PutObjectResult>
@@ -49,9 +50,31 @@ export interface HeadObjectOptions extends RequestOptions {
   checksumMode?: boolean
 }
 
+/** What a write requires of the object in the bucket, so that nothing changed since the plan is overwritten. */
+export interface WriteCondition {
+  /** `If-Match`: the object must still have this ETag (without quotes). */
+  ifMatch?: string
+  /** `If-None-Match: *`: the key must still be free. */
+  ifNoneMatch?: '*'
+}
+
+/** A checksum of the bytes a request carries, in S3's encoding (base64), for S3 to verify. */
+export interface ChecksumValue {
+  algorithm: ChecksumAlgorithm
+  value: string
+}
+
+/** The options every request about an object repeats: the SSE-C key and the request parameters. */
+export type ObjectRequestOptions = Pick<PutOptions, 'sseCustomerAlgorithm' | 'sseCustomerKey' | 'expectedBucketOwner' | 'requestPayer'>
+
 export interface PutObjectInput {
-  /** From `putHeaders`, plus conditionals (`if-match`, `if-none-match`). */
-  headers: Record<string, string>
+  /** What the object stores (headers, metadata, tags, encryption, lock), and the request options. */
+  options: PutOptions
+  /** Hex MD5 of the body, sent as Content-MD5. */
+  md5?: string
+  /** The full-object checksum, which S3 verifies and keeps. */
+  checksum?: ChecksumValue
+  condition?: WriteCondition
   body: RequestBody
   contentLength: number
 }
@@ -75,8 +98,10 @@ export interface UploadPartInput {
   partNumber: number
   body: RequestBody
   contentLength: number
-  /** Content-MD5, `x-amz-checksum-*` of the part, SSE-C headers. */
-  headers?: Record<string, string>
+  /** Hex MD5 of the part, sent as Content-MD5. */
+  md5?: string
+  checksum?: ChecksumValue
+  options?: ObjectRequestOptions
 }
 
 export interface UploadedPart {
@@ -89,8 +114,10 @@ export interface UploadedPart {
 export interface CompleteMultipartInput {
   uploadId: string
   parts: UploadedPart[]
-  /** `if-match` / `if-none-match`, the full-object `x-amz-checksum-*` and type, SSE-C headers. */
-  headers?: Record<string, string>
+  condition?: WriteCondition
+  /** The whole object's checksum (FULL_OBJECT), for S3 to check against the parts; none for a composite one. */
+  checksum?: ChecksumValue
+  options?: ObjectRequestOptions
 }
 
 export interface MultipartUploadInfo {

@@ -1,5 +1,5 @@
 import type { RemoteAcl, RemoteGrant } from '../plan/remote-object.js'
-import { requestOptionHeaders } from './head-object.js'
+import { requestOptionHeaders } from './object-headers.js'
 import type { RequestOptions } from './object-store.js'
 import type { RequestExecutor } from './request-executor.js'
 import type { S3ErrorContext } from './s3-errors.js'

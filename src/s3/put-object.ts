@@ -1,5 +1,6 @@
 import type { PutObjectInput, PutObjectResult } from './object-store.js'
 import { checksumsFromHeaders, encryptionFromHeaders, unquote } from './remote-object-headers.js'
+import { putObjectHeaders } from './object-headers.js'
 import type { RequestExecutor } from './request-executor.js'
 import { UnexpectedAnswerError } from './s3-errors.js'
 
@@ -8,7 +9,7 @@ export async function putObject(executor: RequestExecutor, key: string, input: P
     operation: 'PutObject',
     method: 'PUT',
     key,
-    headers: { 'content-length': String(input.contentLength), ...input.headers },
+    headers: putObjectHeaders(input),
     body: input.body,
   })
   // S3 always names what it stored; a success without an ETag is not S3's, and nothing can be said to be written.

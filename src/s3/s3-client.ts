@@ -1,3 +1,4 @@
+import type { PutOptions } from '../plan/put-options.js'
 import type { RemoteAcl, RemoteObject } from '../plan/remote-object.js'
 import { standardCredentials } from './credentials.js'
 import type { S3DebugListener } from './debug-log.js'
@@ -96,8 +97,8 @@ export class S3Client implements ObjectStore {
     return putObject(this.executor, key, input)
   }
 
-  createMultipartUpload(key: string, headers: Record<string, string>): Promise<string> {
-    return multipart.createMultipartUpload(this.executor, key, headers)
+  createMultipartUpload(key: string, options: PutOptions): Promise<string> {
+    return multipart.createMultipartUpload(this.executor, key, options)
   }
 
   uploadPart(key: string, input: UploadPartInput): Promise<UploadedPart> {

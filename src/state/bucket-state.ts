@@ -1,7 +1,7 @@
 import { PutplanError } from '../errors/index.js'
 import type { RemoteObject } from '../plan/index.js'
 import { STATE_FORMAT_VERSION, trustRecord, type StateDocument } from './state-record.js'
-import { requestOptionHeaders, S3ServiceError, type ListedObject, type ObjectStore, type RequestOptions } from '../s3/index.js'
+import { S3ServiceError, type ListedObject, type ObjectStore, type RequestOptions, type WriteCondition } from '../s3/index.js'
 import { listWanted } from './list-wanted.js'
 import { stateBody } from './state-json.js'
 
@@ -62,17 +62,10 @@ export async function updateState(access: StateAccess, change: (document: StateD
     const reuse = attempt === 1 && access.conditionalWrites ? options.current : undefined
     const current = reuse ?? (await readState(access))
     const body = stateBody(change(current.document))
-    const headers: Record<string, string> = {
-      ...requestOptionHeaders(access.request ?? {}),
-      'content-type': 'application/json',
-      'content-md5': body.contentMD5,
-    }
-    if (access.conditionalWrites) {
-      if (current.etag === undefined) headers['if-none-match'] = '*'
-      else headers['if-match'] = `"${current.etag}"`
-    }
+    const condition: WriteCondition = !access.conditionalWrites ? {} : current.etag === undefined ? { ifNoneMatch: '*' } : { ifMatch: current.etag }
+    const stored = { ...access.request, contentType: 'application/json' }
     try {
-      await access.store.putObject(access.key, { headers, body: body.open, contentLength: body.contentLength })
+      await access.store.putObject(access.key, { options: stored, md5: body.md5, condition, body: body.open, contentLength: body.contentLength })
       return
     } catch (error) {
       const lostRace = error instanceof S3ServiceError && (error.status === 412 || error.status === 409)

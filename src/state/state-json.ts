@@ -6,12 +6,12 @@ import type { StateDocument } from './state-record.js'
 const PIECE_CHARACTERS = 64 * 1024
 
 /**
- * The state record's body as S3 needs it (length and MD5 first, then the bytes), without
+ * The state record's body as S3 needs it (length and hex MD5 first, then the bytes), without
  * ever holding the whole text: ten thousand records are megabytes, and holding them once
  * as a string and once as bytes was the peak of a small apply. The text is made twice
  * instead, which costs milliseconds.
  */
-export function stateBody(document: StateDocument): { open: () => Readable; contentLength: number; contentMD5: string } {
+export function stateBody(document: StateDocument): { open: () => Readable; contentLength: number; md5: string } {
   const md5 = createHash('md5')
   let contentLength = 0
   for (const piece of stateJsonPieces(document)) {
@@ -21,7 +21,7 @@ export function stateBody(document: StateDocument): { open: () => Readable; cont
   return {
     open: () => Readable.from(stateJsonPieces(document), { objectMode: false }),
     contentLength,
-    contentMD5: md5.digest('base64'),
+    md5: md5.digest('hex'),
   }
 }
 

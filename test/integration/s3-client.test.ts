@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto'
 import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LocalDigest } from '../../src/plan/local-digest.js'
-import { createMultipartHeaders, putHeaders, S3Client, S3ServiceError } from '../../src/s3/index.js'
+import { S3Client, S3ServiceError } from '../../src/s3/index.js'
 import { createSigner } from '../../src/s3/request-signer.js'
 import { resolveS3Config } from '../../src/s3/s3-config.js'
 import { createBucket, startMoto, type MotoServer } from '../support/moto.js'
@@ -32,8 +32,9 @@ function digestOf(body: Buffer): LocalDigest {
 /** moto's auth mode also rejects correctly signed query values with `/` or `?`: list those without a prefix there. */
 async function roundTrip(s3: S3Client, key: string, listPrefix: string | null = key): Promise<void> {
   const body = Buffer.from(`content of ${key}`)
-  const headers = putHeaders({ contentType: 'text/plain', metadata: { Origin: 'putplan' }, checksumAlgorithm: 'SHA256' }, digestOf(body))
-  const put = await s3.putObject(key, { headers, body: () => Readable.from([body]), contentLength: body.length })
+  const digest = digestOf(body)
+  const options = { contentType: 'text/plain', metadata: { Origin: 'putplan' }, checksumAlgorithm: 'SHA256' } as const
+  const put = await s3.putObject(key, { options, md5: digest.md5!, checksum: { algorithm: 'SHA256', value: digest.checksums.SHA256! }, body: () => Readable.from([body]), contentLength: body.length })
   expect(put.etag).toBe(createHash('md5').update(body).digest('hex'))
   const head = await s3.headObject(key)
   expect(head).toMatchObject({ etag: put.etag, size: body.length, headers: { contentType: 'text/plain', metadata: { origin: 'putplan' }, storageClass: 'STANDARD' } })
@@ -68,7 +69,7 @@ describe('S3 client against moto with signature checking', () => {
   it('fails with a 403 S3ServiceError for a wrong secret', async () => {
     const wrong = clientFor(server, 'signed-bucket', { ...server.credentials, secretAccessKey: 'not-the-secret' })
     try {
-      const error = await wrong.putObject('x', { headers: {}, body: 'x', contentLength: 1 }).catch((e: unknown) => e)
+      const error = await wrong.putObject('x', { options: {}, body: 'x', contentLength: 1 }).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(S3ServiceError)
       expect(error).toMatchObject({ code: 's3', status: 403 })
     } finally {
@@ -96,10 +97,8 @@ describe('S3 client against moto without signature checking', () => {
 
   it('writes and reads tagging and ACLs', async () => {
     const body = Buffer.from('tagged')
-    const headers = putHeaders({ tagging: { team: 'web + ops = a/b@c:d', 'build id': '007' }, acl: 'public-read' }, { ...digestOf(body), checksums: { CRC64NVME: 'unused' } })
-    delete headers['x-amz-checksum-crc64nvme']
-    delete headers['x-amz-sdk-checksum-algorithm']
-    await s3.putObject('tagged ü.txt', { headers, body, contentLength: body.length })
+    const options = { tagging: { team: 'web + ops = a/b@c:d', 'build id': '007' }, acl: 'public-read' }
+    await s3.putObject('tagged ü.txt', { options, md5: digestOf(body).md5!, body, contentLength: body.length })
     expect(await s3.getObjectTagging('tagged ü.txt')).toEqual({ team: 'web + ops = a/b@c:d', 'build id': '007' })
     const acl = await s3.getObjectAcl('tagged ü.txt')
     expect(acl.grants).toContainEqual({ grantee: 'uri=http://acs.amazonaws.com/groups/global/AllUsers', permission: 'READ' })
@@ -109,21 +108,22 @@ describe('S3 client against moto without signature checking', () => {
     const part1 = Buffer.alloc(5 * 1024 * 1024, 'a')
     const part2 = Buffer.from('tail')
     const key = 'multi part/ü.bin'
-    const uploadId = await s3.createMultipartUpload(key, { 'content-type': 'application/octet-stream' })
+    const uploadId = await s3.createMultipartUpload(key, { contentType: 'application/octet-stream', checksumAlgorithm: 'SHA256' })
+    const sha256 = (bytes: Buffer) => ({ algorithm: 'SHA256' as const, value: createHash('sha256').update(bytes).digest('base64') })
     const uploads: string[] = []
     for await (const upload of s3.listMultipartUploads('multi part/')) uploads.push(`${upload.key} ${upload.uploadId}`)
     expect(uploads).toContain(`${key} ${uploadId}`)
     const parts = [
-      await s3.uploadPart(key, { uploadId, partNumber: 1, body: () => Readable.from([part1]), contentLength: part1.length }),
-      await s3.uploadPart(key, { uploadId, partNumber: 2, body: part2, contentLength: part2.length }),
+      await s3.uploadPart(key, { uploadId, partNumber: 1, body: () => Readable.from([part1]), contentLength: part1.length, checksum: sha256(part1) }),
+      await s3.uploadPart(key, { uploadId, partNumber: 2, body: part2, contentLength: part2.length, checksum: sha256(part2) }),
     ]
-    const done = await s3.completeMultipartUpload(key, { uploadId, parts, headers: { 'if-none-match': '*' } })
+    const done = await s3.completeMultipartUpload(key, { uploadId, parts, condition: { ifNoneMatch: '*' } })
     expect(done.etag).toMatch(/-2$/)
     expect(await s3.headObject(key)).toMatchObject({ etag: done.etag, size: part1.length + part2.length, partCount: 2 })
     // moto answers a part HEAD with the part's own ETag (S3 sends the object's); part size and count are right.
     expect(await s3.headObject(key, { partNumber: 1 })).toMatchObject({ partCount: 2, firstPartSize: part1.length })
 
-    const abandoned = await s3.createMultipartUpload('abandoned', createMultipartHeaders({}))
+    const abandoned = await s3.createMultipartUpload('abandoned', {})
     await s3.abortMultipartUpload('abandoned', abandoned)
     const left: string[] = []
     for await (const upload of s3.listMultipartUploads()) left.push(upload.uploadId)
@@ -133,7 +133,7 @@ describe('S3 client against moto without signature checking', () => {
   it('lists across pages', async () => {
     const keys = Array.from({ length: 1003 }, (_, i) => `many/${String(i).padStart(4, '0')}`)
     for (let i = 0; i < keys.length; i += 50) {
-      await Promise.all(keys.slice(i, i + 50).map((key) => s3.putObject(key, { headers: {}, body: '', contentLength: 0 })))
+      await Promise.all(keys.slice(i, i + 50).map((key) => s3.putObject(key, { options: {}, body: '', contentLength: 0 })))
     }
     const pages: number[] = []
     const listed: string[] = []

@@ -17,6 +17,8 @@ import type {
   StoredDocument,
 } from '../../../src/s3/object-store.js'
 import type { RequestBody } from '../../../src/s3/http-transport.js'
+import type { PutOptions } from '../../../src/plan/put-options.js'
+import { completeMultipartHeaders, createMultipartHeaders, putObjectHeaders, uploadPartHeaders } from '../../../src/s3/object-headers.js'
 import { CHECKSUM_HEADERS } from '../../../src/s3/remote-object-headers.js'
 import { isRetryable } from '../../../src/s3/retry-policy.js'
 import { NetworkError, S3ServiceError } from '../../../src/s3/s3-errors.js'
@@ -113,19 +115,22 @@ export class MemoryStore implements ObjectStore {
     })
   }
 
+  // Inputs become the headers the S3 client sends for them, which the checks below read as S3 would.
   async putObject(key: string, input: PutObjectInput): Promise<PutObjectResult> {
-    return this.withRetries({ op: 'putObject', key, headers: input.headers }, input.body, async (bytes) => {
-      verifyDigests(input.headers, bytes, 'PutObject', key)
-      this.checkConditions(key, input.headers, 'PutObject')
-      const algorithm = input.headers['x-amz-sdk-checksum-algorithm'] as ChecksumAlgorithm | undefined
+    const headers = putObjectHeaders(input)
+    return this.withRetries({ op: 'putObject', key, headers }, input.body, async (bytes) => {
+      verifyDigests(headers, bytes, 'PutObject', key)
+      this.checkConditions(key, headers, 'PutObject')
+      const algorithm = headers['x-amz-sdk-checksum-algorithm'] as ChecksumAlgorithm | undefined
       const checksums: StoredObject['checksums'] = algorithm ? { [algorithm]: checksumOf(algorithm, bytes) } : {}
-      const object: StoredObject = { bytes, etag: md5Hex(bytes), headers: input.headers, checksums, checksumType: 'FULL_OBJECT', versionId: `v${this.nextId++}` }
+      const object: StoredObject = { bytes, etag: md5Hex(bytes), headers, checksums, checksumType: 'FULL_OBJECT', versionId: `v${this.nextId++}` }
       this.objects.set(key, object)
       return { etag: object.etag, versionId: object.versionId, checksums, checksumType: 'FULL_OBJECT' }
     })
   }
 
-  async createMultipartUpload(key: string, headers: Record<string, string>): Promise<string> {
+  async createMultipartUpload(key: string, options: PutOptions): Promise<string> {
+    const headers = createMultipartHeaders(options)
     return this.withRetries({ op: 'createMultipartUpload', key, headers }, undefined, async () => {
       const uploadId = `upload-${this.nextId++}`
       this.uploads.set(uploadId, { key, headers, parts: new Map() })
@@ -134,7 +139,7 @@ export class MemoryStore implements ObjectStore {
   }
 
   async uploadPart(key: string, input: UploadPartInput): Promise<UploadedPart> {
-    const headers = input.headers ?? {}
+    const headers = uploadPartHeaders(input)
     const call = { op: 'uploadPart' as const, key, headers, uploadId: input.uploadId, partNumber: input.partNumber }
     return this.withRetries(call, input.body, async (bytes) => {
       const upload = this.uploadOf(input.uploadId, key, 'UploadPart')
@@ -148,7 +153,7 @@ export class MemoryStore implements ObjectStore {
   }
 
   async completeMultipartUpload(key: string, input: CompleteMultipartInput): Promise<PutObjectResult> {
-    const headers = input.headers ?? {}
+    const headers = completeMultipartHeaders(input)
     return this.withRetries({ op: 'completeMultipartUpload', key, headers, uploadId: input.uploadId }, undefined, async () => {
       const upload = this.uploadOf(input.uploadId, key, 'CompleteMultipartUpload')
       this.checkConditions(key, headers, 'CompleteMultipartUpload')

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import type { LocalDigest } from '../../../src/plan/local-digest.js'
-import { createMultipartHeaders, putHeaders, sseCustomerKeyBytes } from '../../../src/s3/object-headers.js'
+import { uploadChecksumAlgorithm, type PutOptions } from '../../../src/plan/put-options.js'
+import { createMultipartHeaders, putObjectHeaders, sseCustomerKeyBytes } from '../../../src/s3/object-headers.js'
 import { remoteObjectFromHeaders } from '../../../src/s3/remote-object-headers.js'
 
 const digest: LocalDigest = {
@@ -11,7 +12,21 @@ const digest: LocalDigest = {
 }
 const KEY = '0123456789abcdef0123456789abcdef'
 
-describe('putHeaders', () => {
+/** The PutObject apply sends for `options` and this file (create-only keeps its condition), less its Content-Length. */
+function putHeaders(options: PutOptions, local: LocalDigest): Record<string, string> {
+  const algorithm = uploadChecksumAlgorithm(options)
+  const { 'content-length': length, ...headers } = putObjectHeaders({
+    options,
+    ...(local.md5 === undefined ? {} : { md5: local.md5 }),
+    checksum: { algorithm, value: local.checksums[algorithm]! },
+    ...(options.ifNoneMatch === undefined ? {} : { condition: { ifNoneMatch: options.ifNoneMatch } }),
+    contentLength: local.size,
+  })
+  expect(length).toBe(String(local.size))
+  return headers
+}
+
+describe('putObjectHeaders', () => {
   it('maps every option to its header', () => {
     const headers = putHeaders(
       {

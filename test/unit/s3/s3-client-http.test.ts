@@ -70,7 +70,7 @@ describe('retries', () => {
   it('retries 503 SlowDown and 500 with full-jitter backoff, observably', async () => {
     handler = (_req, res, _s, i) => (i === 0 ? xmlError(res, 503, 'SlowDown') : i === 1 ? xmlError(res, 500, 'InternalError') : res.writeHead(200, { etag: '"e"' }).end())
     const { s3, sleeps, retries } = client()
-    const result = await s3.putObject('k', { headers: {}, body: 'hello', contentLength: 5 })
+    const result = await s3.putObject('k', { options: {}, body: 'hello', contentLength: 5 })
     expect(result.etag).toBe('e')
     expect(seen).toHaveLength(3)
     expect(sleeps).toEqual([50, 100])
@@ -98,7 +98,7 @@ describe('retries', () => {
       res.writeHead(200, { etag: '"e"' }).end()
     }
     const { s3, sleeps } = client()
-    await s3.putObject('k', { headers: {}, body: 'x', contentLength: 1 })
+    await s3.putObject('k', { options: {}, body: 'x', contentLength: 1 })
     expect(sleeps).toEqual([50, 3_000])
   })
 
@@ -119,7 +119,7 @@ describe('retries', () => {
     let opened = 0
     const { s3, retries } = client()
     await s3.putObject('k', {
-      headers: {},
+      options: {},
       body: () => {
         opened++
         return Readable.from([Buffer.from('abc'), Buffer.from('def')])
@@ -233,7 +233,7 @@ describe('operations over HTTP', () => {
   it('emits redacted debug events', async () => {
     handler = (_req, res) => res.writeHead(200, { etag: '"e"' }).end()
     const { s3, debug } = client()
-    await s3.putObject('k', { headers: { 'x-amz-server-side-encryption-customer-key': 'SECRETKEY' }, body: 'x', contentLength: 1 })
+    await s3.putObject('k', { options: { sseCustomerKey: 'SECRETKEY' }, body: 'x', contentLength: 1 })
     const text = JSON.stringify(debug)
     expect(seen[0]?.headers.authorization).toMatch(/Signature=[0-9a-f]{64}/)
     expect(text).not.toMatch(/Signature=[0-9a-f]{64}/)

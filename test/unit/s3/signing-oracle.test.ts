@@ -136,7 +136,7 @@ describe.each(SETUPS)('SigV4 against the AWS SDK ($name)', (setup) => {
       new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, ContentType: 'text/plain; charset=utf-8', ContentLength: body.length, Metadata: { Owner: 'web' } }),
     )
     await putObject(executorFor(setup, sent), key, {
-      headers: { 'content-type': 'text/plain; charset=utf-8', 'x-amz-meta-owner': 'web' },
+      options: { contentType: 'text/plain; charset=utf-8', metadata: { Owner: 'web' } },
       body,
       contentLength: body.length,
     })

@@ -52,6 +52,6 @@ describe('stateBody', () => {
       expect(bytes.equals(expected), `attempt ${attempt}`).toBe(true)
     }
     expect(body.contentLength).toBe(expected.length)
-    expect(body.contentMD5).toBe(createHash('md5').update(expected).digest('base64'))
+    expect(body.md5).toBe(createHash('md5').update(expected).digest('hex'))
   })
 })
