@@ -1,3 +1,5 @@
+import { findCause } from '../errors/index.js'
+
 /**
  * The file is no longer what the plan hashed: its size differs before the upload, or the
  * bytes read into a request differ from the planned digest. Never retried into success:
@@ -14,9 +16,5 @@ export class SourceChangedError extends Error {
 
 /** The error itself, or the one a transport failure wraps (a body stream that failed its check). */
 export function findSourceChanged(error: unknown): SourceChangedError | undefined {
-  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 8; depth++) {
-    if (e instanceof SourceChangedError) return e
-    e = (e as { cause?: unknown }).cause
-  }
-  return undefined
+  return findCause(error, (e): e is SourceChangedError => e instanceof SourceChangedError)
 }

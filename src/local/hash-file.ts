@@ -85,25 +85,3 @@ export async function hashFile(path: string, options: HashFileOptions = {}): Pro
     await crcWorker?.close()
   }
 }
-
-/**
- * The ETag a multipart upload of this file in parts of `partSize` would have, for objects
- * another tool uploaded with its own part size (which HeadObject with `partNumber=1`
- * reveals). Reads the file once more; throws FileChangedError if it changes meanwhile.
- */
-export async function recomputeMultipartEtag(
-  path: string,
-  partSize: number,
-  options: Pick<HashFileOptions, 'chunkSize' | 'signal' | 'onBytes'> = {},
-): Promise<string> {
-  const parts = new MultipartHasher(partSize)
-  await readOnce(
-    path,
-    (chunk) => {
-      parts.update(chunk)
-      options.onBytes?.(chunk.length)
-    },
-    { chunkSize: options.chunkSize, signal: options.signal },
-  )
-  return parts.digest().etag!
-}

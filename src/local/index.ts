@@ -1,5 +1,4 @@
-export { hashFile, recomputeMultipartEtag, type HashFileOptions } from './hash-file.js'
-export { hashFiles, DEFAULT_HASH_CONCURRENCY, type HashFilesOptions, type HashProgress } from './hash-files.js'
+export { hashFile, type HashFileOptions } from './hash-file.js'
 export {
   DEFAULT_MULTIPART_POLICY,
   S3_MAX_PARTS,

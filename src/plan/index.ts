@@ -4,7 +4,7 @@ export { compareContent, md5sNeeded, type ContentVerdict, type Md5sNeeded } from
 export { PLAN_ACTIONS, CHANGE_ACTIONS, summarise, hasChanges, isUpload } from './plan.js'
 export type { Plan, PlanItem, PlanAction, PlanSummary, CreateItem, UpdateItem, UndecidedItem, RepairItem, DeleteItem, UnchangedItem, ConflictItem, UploadItem, FilePlanItem } from './plan.js'
 export { optionDrift } from './option-drift.js'
-export { OPTION_TABLE, OPTION_NAMES, OPTIONS, SECRET_OPTIONS, REQUEST_OPTIONS, ACL_OPTIONS, REPAIR_OPERATIONS, optionsWhere } from './option-table.js'
+export { OPTION_TABLE, OPTION_NAMES, OPTIONS, SECRET_OPTIONS, ACL_OPTIONS, optionsWhere } from './option-table.js'
 export type { OptionSpec, Encoding, ReadBack, Comparison, WhenAbsent, Repair, RepairOperation } from './option-table.js'
 export { describeReason, type Reason, type ReasonCode, type ReasonValue } from './reason.js'
 export type { DesiredObject, EntryRef } from './desired-object.js'

@@ -58,7 +58,6 @@ export type WhenAbsent = 'removed' | 'bucket-decides' | { default: string; onlyW
 /** What fixes a drift of the option without changing the bytes; `upload` when only new bytes do. */
 export type Repair = 'copy' | 'tagging' | 'acl' | 'retention' | 'legal-hold' | 'upload' | 'none'
 export type RepairOperation = Exclude<Repair, 'upload' | 'none'>
-export const REPAIR_OPERATIONS = ['copy', 'tagging', 'acl', 'retention', 'legal-hold'] as const satisfies readonly RepairOperation[]
 
 export interface OptionSpec {
   /** The PutObject request header; `x-amz-meta-*` for the metadata family. */
@@ -142,9 +141,6 @@ export function optionsWhere(test: (spec: OptionSpec) => boolean): PutOptionName
 
 /** Options whose values must never leave the process in any output. */
 export const SECRET_OPTIONS: readonly PutOptionName[] = optionsWhere((spec) => spec.secret === true)
-
-/** Options sent on every request about the object (reads included), not stored on it. */
-export const REQUEST_OPTIONS = optionsWhere((spec) => spec.role === 'request')
 
 /** Options a plan can only compare after GetObjectAcl. */
 export const ACL_OPTIONS = optionsWhere((spec) => spec.readBack === 'acl')

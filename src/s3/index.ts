@@ -8,7 +8,6 @@ export type {
   UploadPartInput,
   UploadedPart,
   CompleteMultipartInput,
-  MultipartUploadInfo,
   ListedObject,
   ListWhere,
   StoredDocument,

@@ -1,4 +1,3 @@
-import { decodeListedKey } from './multipart-upload.js'
 import { requestOptionHeaders } from './object-headers.js'
 import type { ListedObject, ListWhere, RequestOptions } from './object-store.js'
 import { unquote } from './remote-object-headers.js'
@@ -46,4 +45,13 @@ export function parseListPage(xml: string): { objects: ListedObject[]; nextToken
   const truncated = text(result, 'IsTruncated') === 'true'
   const nextToken = text(result, 'NextContinuationToken')
   return truncated && nextToken !== undefined && nextToken !== '' ? { objects, nextToken } : { objects }
+}
+
+/** Keys in `encoding-type=url` listings: S3 writes a space as `+`, a `+` as `%2B`. */
+export function decodeListedKey(value: string): string {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '))
+  } catch {
+    return value
+  }
 }

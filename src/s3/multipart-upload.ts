@@ -1,5 +1,5 @@
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../plan/local-digest.js'
-import type { CompleteMultipartInput, MultipartUploadInfo, PutObjectResult, RequestOptions, UploadedPart, UploadPartInput } from './object-store.js'
+import type { CompleteMultipartInput, PutObjectResult, RequestOptions, UploadedPart, UploadPartInput } from './object-store.js'
 import type { PutOptions } from '../plan/put-options.js'
 import { completeMultipartHeaders, createMultipartHeaders, requestOptionHeaders, uploadPartHeaders } from './object-headers.js'
 import { putResultFromHeaders } from './put-object.js'
@@ -67,40 +67,4 @@ export function completeBody(parts: readonly UploadedPart[]): string {
 
 export async function abortMultipartUpload(executor: RequestExecutor, key: string, uploadId: string, options: RequestOptions = {}): Promise<void> {
   await executor.send({ operation: 'AbortMultipartUpload', method: 'DELETE', key, query: { uploadId }, headers: requestOptionHeaders(options) })
-}
-
-export async function* listMultipartUploads(executor: RequestExecutor, prefix?: string): AsyncGenerator<MultipartUploadInfo> {
-  let keyMarker: string | undefined
-  let uploadIdMarker: string | undefined
-  for (;;) {
-    const query: Record<string, string> = { uploads: '', 'encoding-type': 'url' }
-    if (prefix !== undefined && prefix !== '') query.prefix = prefix
-    if (keyMarker !== undefined) query['key-marker'] = keyMarker
-    if (uploadIdMarker !== undefined) query['upload-id-marker'] = uploadIdMarker
-    const response = await executor.send({ operation: 'ListMultipartUploads', method: 'GET', query })
-    const result = child(parseXml(response.body.toString('utf8'), { operation: 'ListMultipartUploads' }), 'ListMultipartUploadsResult')
-    const encoded = text(result, 'EncodingType') === 'url'
-    for (const upload of children(result, 'Upload')) {
-      const key = text(upload, 'Key')
-      const uploadId = text(upload, 'UploadId')
-      if (key === undefined || uploadId === undefined) continue
-      const initiated = text(upload, 'Initiated')
-      yield { key: encoded ? decodeListedKey(key) : key, uploadId, ...(initiated === undefined ? {} : { initiated }) }
-    }
-    if (text(result, 'IsTruncated') !== 'true') return
-    const nextKey = text(result, 'NextKeyMarker')
-    const nextId = text(result, 'NextUploadIdMarker')
-    if (nextKey === undefined || nextKey === '') return
-    keyMarker = encoded ? decodeListedKey(nextKey) : nextKey
-    uploadIdMarker = nextId
-  }
-}
-
-/** Keys in `encoding-type=url` listings: S3 writes a space as `+`, a `+` as `%2B`. */
-export function decodeListedKey(value: string): string {
-  try {
-    return decodeURIComponent(value.replace(/\+/g, ' '))
-  } catch {
-    return value
-  }
 }

@@ -23,7 +23,6 @@ export interface ObjectStore {
   /** Rejects when S3 answers 200 with an `<Error>` document, as it may. */
   completeMultipartUpload(key: string, input: CompleteMultipartInput): Promise<PutObjectResult>
   abortMultipartUpload(key: string, uploadId: string, options?: RequestOptions): Promise<void>
-  listMultipartUploads(prefix?: string): AsyncIterable<MultipartUploadInfo>
   /** Pages of objects, in S3's order (UTF-8 bytes of the key). */
   listObjectsV2(where?: ListWhere, options?: RequestOptions): AsyncIterable<ListedObject[]>
   /** Resolves when the bucket exists and is reachable with these credentials. */
@@ -118,12 +117,6 @@ export interface CompleteMultipartInput {
   /** The whole object's checksum (FULL_OBJECT), for S3 to check against the parts; none for a composite one. */
   checksum?: ChecksumValue
   options?: ObjectRequestOptions
-}
-
-export interface MultipartUploadInfo {
-  key: string
-  uploadId: string
-  initiated?: string
 }
 
 export interface ListedObject {

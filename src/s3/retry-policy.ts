@@ -1,3 +1,4 @@
+import { findCause } from '../errors/index.js'
 import { NetworkError, S3ServiceError } from './s3-errors.js'
 
 export interface RetryOptions {
@@ -52,7 +53,7 @@ export const SOURCE_CHANGED_CODE = 'source-changed'
  * another attempt would read the same changed file.
  */
 export function isRetryable(error: unknown): boolean {
-  if (error instanceof NetworkError) return !causedBy(error.cause, SOURCE_CHANGED_CODE)
+  if (error instanceof NetworkError) return findCause(error.cause, (e) => (e as { code?: unknown }).code === SOURCE_CHANGED_CODE) === undefined
   if (!(error instanceof S3ServiceError)) return false
   if (RETRYABLE_STATUS.has(error.status)) return true
   if (error.status === 409) return error.s3Code === 'ConditionalRequestConflict'
@@ -71,10 +72,3 @@ export function backoffDelay(attempt: number, options: RetryOptions, retryAfterS
   return Math.max(jittered, floor)
 }
 
-function causedBy(error: unknown, code: string): boolean {
-  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 8; depth++) {
-    if ((e as { code?: unknown }).code === code) return true
-    e = (e as { cause?: unknown }).cause
-  }
-  return false
-}

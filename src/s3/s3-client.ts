@@ -13,7 +13,6 @@ import type {
   HeadObjectOptions,
   ListedObject,
   ListWhere,
-  MultipartUploadInfo,
   ObjectStore,
   PutObjectInput,
   PutObjectResult,
@@ -111,10 +110,6 @@ export class S3Client implements ObjectStore {
 
   abortMultipartUpload(key: string, uploadId: string, options?: RequestOptions): Promise<void> {
     return multipart.abortMultipartUpload(this.executor, key, uploadId, options)
-  }
-
-  listMultipartUploads(prefix?: string): AsyncIterable<MultipartUploadInfo> {
-    return multipart.listMultipartUploads(this.executor, prefix)
   }
 
   listObjectsV2(where?: ListWhere, options?: RequestOptions): AsyncIterable<ListedObject[]> {

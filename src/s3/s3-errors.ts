@@ -1,4 +1,4 @@
-import { PutplanError } from '../errors/index.js'
+import { causeCode, PutplanError } from '../errors/index.js'
 
 /** What the failing request was, so a message can name the object and the call. */
 export interface S3ErrorContext {
@@ -57,14 +57,14 @@ export class NetworkError extends PutplanError {
   readonly operation: string
 
   constructor(cause: unknown, context: S3ErrorContext) {
-    const causeCode = errorCode(cause)
+    const code = causeCode(cause)
     const detail = cause instanceof Error ? cause.message : String(cause)
     const where = context.key === undefined ? '' : ` for "${context.key}"`
     const to = context.endpoint === undefined ? '' : ` (endpoint ${context.endpoint})`
-    super('network', `${context.operation}${where} failed: ${causeCode ?? 'network error'}: ${detail}${to}`)
+    super('network', `${context.operation}${where} failed: ${code ?? 'network error'}: ${detail}${to}`)
     this.name = 'NetworkError'
     this.cause = cause
-    if (causeCode !== undefined) this.causeCode = causeCode
+    if (code !== undefined) this.causeCode = code
     if (context.key !== undefined) this.key = context.key
     this.operation = context.operation
   }
@@ -86,12 +86,4 @@ export class UnexpectedAnswerError extends PutplanError {
     if (context.key !== undefined) this.key = context.key
     this.operation = context.operation
   }
-}
-
-function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined
-  const code = (error as { code?: unknown }).code
-  if (typeof code === 'string') return code
-  const cause = (error as { cause?: unknown }).cause
-  return cause === undefined ? undefined : errorCode(cause)
 }

@@ -7,7 +7,6 @@ import type {
   CompleteMultipartInput,
   HeadObjectOptions,
   ListedObject,
-  MultipartUploadInfo,
   ObjectStore,
   PutObjectInput,
   PutObjectResult,
@@ -187,10 +186,6 @@ export class MemoryStore implements ObjectStore {
       this.uploadOf(uploadId, key, 'AbortMultipartUpload')
       this.uploads.delete(uploadId)
     })
-  }
-
-  async *listMultipartUploads(): AsyncIterable<MultipartUploadInfo> {
-    for (const [uploadId, upload] of this.uploads) yield { key: upload.key, uploadId }
   }
 
   async *listObjectsV2(): AsyncIterable<ListedObject[]> {

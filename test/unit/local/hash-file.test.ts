@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { appendFileSync, truncateSync, utimesSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { FileChangedError, hashFile, recomputeMultipartEtag, type MultipartPolicy } from '../../../src/local/index.js'
+import { FileChangedError, hashFile, type MultipartPolicy } from '../../../src/local/index.js'
 import { patternBytes, useTempDir } from './temp-dir.js'
 
 const KiB = 1024
@@ -144,13 +144,3 @@ describe('hashFile', () => {
   })
 })
 
-describe('recomputeMultipartEtag', () => {
-  const tmp = useTempDir()
-
-  it('recomputes the ETag for another uploader’s part size', async () => {
-    const data = patternBytes(MiB + 77, 9)
-    const path = tmp.write('other.bin', data)
-    expect(await recomputeMultipartEtag(path, 300 * KiB, { chunkSize: 64 * KiB })).toBe(expectedMultipart(data, 300 * KiB, 'md5'))
-    expect(await recomputeMultipartEtag(path, 300 * KiB)).toMatch(/-4$/)
-  })
-})
