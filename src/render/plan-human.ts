@@ -1,7 +1,8 @@
 import type { Plan, PlanAction, PlanItem } from '../plan/index.js'
 import type { Colors } from './colors.js'
 import { formatSize } from './format-size.js'
-import { isNoOp, NO_CHANGES, planSentence, printable, shownReasons, SYMBOLS, usedActions } from './plan-summary.js'
+import { actionGroups, storedOptions, type PlanRow } from './plan-groups.js'
+import { isNoOp, NO_CHANGES, planSentence, printable, shownReasons, SYMBOLS } from './plan-summary.js'
 
 export interface PlanHumanOptions {
   /** Colours come in from the caller, so NO_COLOR and pipes are decided in one place. */
@@ -21,21 +22,24 @@ const LEGEND: Record<PlanAction, string> = {
 }
 
 /**
- * The plan for people, after Terraform: a legend of the symbols used, one line per object
- * (symbol, key, size, source file) with its reasons indented below, then the summary line.
- * The plan's items are already sorted by key; this keeps that order.
+ * The plan for people, after Terraform: the objects grouped by action, each group headed
+ * by its symbol, meaning, count and bytes; one line per object (symbol, key, size, source
+ * file) with its reasons indented below, or, for a new object, the options it will be
+ * stored with; a folder with many objects of one action folded into one line (all listed
+ * with `verbose`); then the summary line. Within a group, keys keep the plan's order.
  */
 export function renderPlanHuman(plan: Plan, options: PlanHumanOptions): string {
   const c = options.colors
-  const shown = plan.items.filter((item) => item.action !== 'unchanged' || options.verbose === true)
+  const verbose = options.verbose === true
   const lines: string[] = []
 
   if (isNoOp(plan)) lines.push(c.green(NO_CHANGES), '')
-  if (shown.length > 0) {
-    lines.push(`Objects in bucket ${plan.bucket}, by action:`)
-    for (const action of usedActions(plan).filter((action) => action !== 'unchanged' || options.verbose === true)) lines.push(`  ${paint(c, action, SYMBOLS[action])} ${LEGEND[action]}`)
-    lines.push('')
-    for (const item of shown) lines.push(...itemLines(item, c))
+  const groups = actionGroups(plan, { fold: !verbose, unchanged: verbose })
+  if (groups.length > 0) lines.push(`Objects in bucket ${plan.bucket}:`, '')
+  for (const group of groups) {
+    const count = `${group.count.toLocaleString('en-US')} ${group.count === 1 ? 'object' : 'objects'}, ${formatSize(group.size)}`
+    lines.push(`${paint(c, group.action, SYMBOLS[group.action])} ${c.bold(LEGEND[group.action])} (${count})`)
+    for (const row of group.rows) lines.push(...(row.kind === 'object' ? itemLines(row.item, c) : folderLines(group.action, row, c)))
     lines.push('')
   }
   lines.push(c.bold(planSentence(plan.summary)))
@@ -46,7 +50,14 @@ function itemLines(item: PlanItem, c: Colors): string[] {
   const facts = itemFacts(item)
   if (item.action === 'unchanged') return [c.dim(`  ${SYMBOLS.unchanged} ${printable(item.key)}  ${facts}`)]
   const head = `  ${paint(c, item.action, SYMBOLS[item.action])} ${printable(item.key)}  ${c.dim(facts)}`
-  return [head, ...shownReasons(item).map((reason) => `      ${printable(reason)}`)]
+  const below = item.action === 'create' ? [storedOptions(item)].filter((text) => text !== '') : shownReasons(item)
+  return [head, ...below.map((line) => `      ${printable(line)}`)]
+}
+
+function folderLines(action: PlanAction, row: Extract<PlanRow, { kind: 'folder' }>, c: Colors): string[] {
+  const why = row.why === '' ? '' : `; ${row.why}`
+  const text = `  ${paint(c, action, SYMBOLS[action])} ${printable(row.folder === '' ? '(top level)' : row.folder)}  ${c.dim(`${row.items.length.toLocaleString('en-US')} objects, ${formatSize(row.size)}${why}`)}`
+  return [action === 'unchanged' ? c.dim(text) : text]
 }
 
 function itemFacts(item: PlanItem): string {

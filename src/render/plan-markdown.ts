@@ -1,6 +1,5 @@
-import { CHANGE_ACTIONS, type Plan, type PlanAction, type PlanItem } from '../plan/index.js'
-
-const CHANGE_WORDS: Record<(typeof CHANGE_ACTIONS)[number], string> = { create: 'to create', update: 'to update', undecided: 'undecided', repair: 'to repair', delete: 'to delete' }
+import type { Plan, PlanAction, PlanItem } from '../plan/index.js'
+import { actionGroups, storedOptions, type PlanRow } from './plan-groups.js'
 import { formatSize } from './format-size.js'
 import { codeCell, truncate } from './plan-markdown-escape.js'
 import { isNoOp, NO_CHANGES, planSentence, shownReasons, SYMBOLS, usedActions } from './plan-summary.js'
@@ -17,8 +16,10 @@ const MAX_CELL = 300
 
 
 /**
- * The plan as a pull-request comment: heading, summary table, conflicts in the open (they
- * block), then creates and updates folded in a `<details>` section. Keys, sources and
+ * The plan as a pull-request comment: heading, summary table, then one section per action:
+ * conflicts in the open (they block), every other change folded in its own `<details>`.
+ * A folder with many objects of one action is one row. Rows share one budget, so the
+ * comment fits GitHub's limit and says how many rows it left out. Keys, sources and
  * reasons are code spans, so no key can inject markup, mention someone or break a table.
  */
 export function renderPlanMarkdown(plan: Plan): string {
@@ -27,21 +28,31 @@ export function renderPlanMarkdown(plan: Plan): string {
   const table = summaryTable(plan)
   if (table.length > 0) out.push(...table, '')
 
-  const conflicts = plan.items.filter((item) => item.action === 'conflict')
-  const changes = plan.items.filter((item) => item.action !== 'conflict' && item.action !== 'unchanged')
   const budget = { rows: MAX_ROWS, chars: ROW_BUDGET }
-
-  if (conflicts.length > 0) {
-    out.push(`**${conflicts.length} ${conflicts.length === 1 ? 'conflict' : 'conflicts'}**: apply never touches these objects.`, '')
-    out.push(...itemTable(conflicts, budget), '')
-  }
-  if (changes.length > 0) {
-    const what = CHANGE_ACTIONS.filter((action) => plan.summary[action] > 0).map((action) => `${plan.summary[action]} ${CHANGE_WORDS[action]}`).join(', ')
-    out.push(`<details><summary>${changes.length} ${changes.length === 1 ? 'change' : 'changes'} (${what})</summary>`, '')
-    out.push(...itemTable(changes, budget), '', '</details>', '')
+  const groups = actionGroups(plan, { fold: true, unchanged: false })
+  // Conflicts first: they are what blocks the apply.
+  groups.sort((a, b) => Number(b.action === 'conflict') - Number(a.action === 'conflict'))
+  for (const group of groups) {
+    const count = `${group.count.toLocaleString('en-US')} ${group.count === 1 ? 'object' : 'objects'}`
+    if (group.action === 'conflict') {
+      out.push(`**${SYMBOLS.conflict} ${count} in conflict**: apply never touches these objects.`, '', ...rowTable(group.rows, budget), '')
+      continue
+    }
+    out.push(`<details><summary>${SYMBOLS[group.action]} ${HEADINGS[group.action]}: ${count}, ${formatSize(group.size)}</summary>`, '')
+    out.push(...rowTable(group.rows, budget), '', '</details>', '')
   }
   out.push(`**${planSentence(plan.summary)}**`)
   return `${out.join('\n')}\n`
+}
+
+const HEADINGS: Record<PlanAction, string> = {
+  create: 'to create',
+  update: 'to upload with new bytes',
+  undecided: 'to upload again (content cannot be verified)',
+  repair: 'to repair in place',
+  delete: 'to delete',
+  conflict: 'in conflict',
+  unchanged: 'unchanged',
 }
 
 function summaryTable(plan: Plan): string[] {
@@ -56,12 +67,12 @@ function summaryTable(plan: Plan): string[] {
   ]
 }
 
-/** Rows until the shared budget runs out, then one line saying how many were left out. */
-function itemTable(items: readonly PlanItem[], budget: { rows: number; chars: number }): string[] {
+/** Rows until the shared budget runs out, then one line saying how many objects were left out. */
+function rowTable(rows: readonly PlanRow[], budget: { rows: number; chars: number }): string[] {
   const lines = ['| | key | size | reasons |', '|---|---|---:|---|']
   let listed = 0
-  for (const item of items) {
-    const line = row(item)
+  for (const row of rows) {
+    const line = row.kind === 'object' ? objectRow(row.item) : folderRow(row)
     if (budget.rows === 0 || line.length > budget.chars) break
     budget.rows--
     budget.chars -= line.length + 1
@@ -69,13 +80,20 @@ function itemTable(items: readonly PlanItem[], budget: { rows: number; chars: nu
     listed++
   }
   if (listed === 0) lines.length = 0
-  const more = items.length - listed
+  const more = rows.slice(listed).reduce((sum, row) => sum + (row.kind === 'object' ? 1 : row.items.length), 0)
   if (more > 0) lines.push(...(listed > 0 ? [''] : []), `…and ${more.toLocaleString('en-US')} more; see the plan artifact.`)
   return lines
 }
 
-function row(item: PlanItem): string {
-  const cells = shownReasons(item).map((reason) => codeCell(truncate(reason, MAX_CELL))).join('<br>')
+function folderRow(row: Extract<PlanRow, { kind: 'folder' }>): string {
+  const action = row.items[0]!.action
+  const folder = row.folder === '' ? '(top level)' : row.folder
+  return `| ${SYMBOLS[action]} | ${codeCell(folder)} (${row.items.length.toLocaleString('en-US')} objects) | ${formatSize(row.size)} | ${row.why === '' ? '' : codeCell(row.why)} |`
+}
+
+function objectRow(item: PlanItem): string {
+  const notes = item.action === 'create' ? [storedOptions(item)].filter((text) => text !== '') : shownReasons(item)
+  const cells = notes.map((note) => codeCell(truncate(note, MAX_CELL))).join('<br>')
   const parts = item.action === 'delete' ? undefined : item.local.multipart?.partCount
   const size = parts === undefined ? formatSize(item.size) : `${formatSize(item.size)} (${parts} parts)`
   return `| ${SYMBOLS[item.action]} | ${codeCell(item.key)} | ${size} | ${cells} |`

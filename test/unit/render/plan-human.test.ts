@@ -36,11 +36,27 @@ describe('renderPlanHuman', () => {
     expect(text).toContain('  ~ releases/putplan-1.2.0.tar.gz  40.0 MiB, 6 parts  from')
   })
 
-  it('keeps the plan order (by key)', () => {
+  it('groups by action, in the summary\'s order, and keeps the plan order (by key) within each', () => {
     const text = renderPlanHuman(mixedPlan(), { colors: NO_COLORS, verbose: true })
-    const keys = text.split('\n').filter((line) => / {2}from /.test(line)).map((line) => line.slice(4).split('  ')[0])
-    expect(keys).toEqual([...keys].sort())
-    expect(keys).toHaveLength(7)
+    const rows = text.split('\n').filter((line) => / {2}from /.test(line)).map((line) => ({ symbol: line[2], key: line.slice(4).split('  ')[0]! }))
+    expect(rows.map((r) => r.symbol)).toEqual(['+', '+', '~', '~', '=', '=', '!'])
+    for (const symbol of ['+', '~', '=']) {
+      const keys = rows.filter((r) => r.symbol === symbol).map((r) => r.key)
+      expect(keys).toEqual([...keys].sort())
+    }
+  })
+
+  it('folds a folder of many objects of one action into one line, saying what they share; verbose lists them all', () => {
+    const items = Array.from({ length: 120 }, (_, i) => update(`site/assets/a${String(i).padStart(3, '0')}.css`, [drift('cacheControl', 'max-age=60', 'no-cache')], { size: 1024 }))
+    const plan = planOf([...items, update('site/index.html', [CONTENT_CHANGED]), create('site/new.js')])
+    const text = renderPlanHuman(plan, { colors: NO_COLORS })
+    expect(text).toContain('~ upload new bytes (121 objects, 122 KiB)\n  ~ site/assets/  120 objects, 120 KiB; all: cacheControl\n  ~ site/index.html')
+    expect(text).toContain('+ create (1 object, 1.50 KiB)\n  + site/new.js  1.50 KiB  from dist/site/new.js\n      contentType: "text/plain; charset=utf-8"')
+    expect(text).not.toContain('a000.css')
+    const mixed = planOf(items.map((item, i) => (i % 4 === 0 ? update(item.key, [CONTENT_CHANGED, drift('cacheControl', 'a', 'b')]) : item)))
+    expect(renderPlanHuman(mixed, { colors: NO_COLORS })).toMatch(/120 objects, [\d.]+ KiB; cacheControl 120, content 30\n/)
+    const all = renderPlanHuman(plan, { colors: NO_COLORS, verbose: true })
+    expect(all.split('\n').filter((line) => line.startsWith('  ~ site/assets/a'))).toHaveLength(120)
   })
 
   it('colours through the Colors passed in: green create, yellow update, red conflict, dim unchanged', async () => {

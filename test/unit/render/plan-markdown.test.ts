@@ -52,7 +52,8 @@ describe('renderPlanMarkdown', () => {
 
   it('stays under GitHub comment limits with 20,000 changes, and says how many were left out', () => {
     const items = Array.from({ length: 20_000 }, (_, i) => {
-      const key = `assets/build/chunk-${String(i).padStart(5, '0')}.js`
+      // Five to a folder: too few to fold, so every object is a row.
+      const key = `assets/build-${String(Math.floor(i / 5)).padStart(4, '0')}/chunk-${String(i).padStart(5, '0')}.js`
       return i % 3 === 0 ? update(key, [CONTENT_CHANGED, drift('cacheControl', 'max-age=60', 'no-cache')]) : create(key)
     })
     const text = renderPlanMarkdown(planOf(items))
@@ -60,13 +61,23 @@ describe('renderPlanMarkdown', () => {
     const listed = text.split('\n').filter((line) => /^\| [+~] \|/.test(line)).length
     expect(listed).toBeGreaterThan(0)
     expect(listed).toBeLessThanOrEqual(1_000)
-    expect(text).toContain(`…and ${(20_000 - listed).toLocaleString('en-US')} more; see the plan artifact.`)
+    // Each action's section says how many of its objects it left out; together with those listed, every object is accounted for.
+    const more = [...text.matchAll(/…and ([\d,]+) more; see the plan artifact\./g)].map((m) => Number(m[1]!.replace(/,/g, '')))
+    expect(more.length).toBeGreaterThan(0)
+    expect(listed + more.reduce((a, b) => a + b, 0)).toBe(20_000)
     expect(text).toContain('| + create | 13,333 |')
+  })
+
+  it('folds a folder of many objects into one row, inside the action\'s own <details>', () => {
+    const items = Array.from({ length: 120 }, (_, i) => update(`site/assets/a${String(i).padStart(3, '0')}.css`, [drift('cacheControl', 'max-age=60', 'no-cache')], { size: 1024 }))
+    const text = renderPlanMarkdown(planOf([...items, create('site/new.js')]))
+    expect(text).toContain('<details><summary>~ to upload with new bytes: 120 objects, 120 KiB</summary>\n\n| | key | size | reasons |\n|---|---|---:|---|\n| ~ | `site/assets/` (120 objects) | 120 KiB | `all: cacheControl` |\n\n</details>')
+    expect(text).toContain('| + | `site/new.js` | 1.50 KiB | `contentType: "text/plain; charset=utf-8"` |')
   })
 
   it('stays under the limit with long keys and long reasons too', () => {
     const long = 'x'.repeat(900)
-    const items = Array.from({ length: 5_000 }, (_, i) => update(`${long}/${i}`, [drift('metadata', {}, { y: 'y'.repeat(2_000) })]))
+    const items = Array.from({ length: 5_000 }, (_, i) => update(`${long}${i}/x`, [drift('metadata', {}, { y: 'y'.repeat(2_000) })]))
     const text = renderPlanMarkdown(planOf([...items, conflict('blocked', [CREATE_ONLY_DIFFERS])]))
     expect(text.length).toBeLessThan(60_000)
     expect(text).toMatch(/…and [\d,]+ more; see the plan artifact\./)
@@ -74,10 +85,10 @@ describe('renderPlanMarkdown', () => {
   })
 
   it('lists conflicts first even when they alone exceed the budget', () => {
-    const items = Array.from({ length: 3_000 }, (_, i) => conflict(`c/${i}`, [CREATE_ONLY_DIFFERS]))
+    const items = Array.from({ length: 3_000 }, (_, i) => conflict(`c${i}/x`, [CREATE_ONLY_DIFFERS]))
     const text = renderPlanMarkdown(planOf([...items, create('z.txt')]))
     expect(text.length).toBeLessThan(60_000)
-    expect(text.indexOf('`c/0`')).toBeLessThan(text.indexOf('<details>'))
-    expect(text).toContain('<details><summary>1 change (1 to create)</summary>\n\n…and 1 more; see the plan artifact.')
+    expect(text.indexOf('`c0/x`')).toBeLessThan(text.indexOf('<details>'))
+    expect(text).toContain('<details><summary>+ to create: 1 object, 1.50 KiB</summary>\n\n…and 1 more; see the plan artifact.')
   })
 })
