@@ -102,3 +102,25 @@ describe('the manifest as an argument', () => {
     expect(result.stderr).toMatch(/^Error: uploads\.yaml\.txt is not a plan file/)
   })
 })
+
+describe('an endpoint without a scheme: a clear error, exit 1, no request sent', () => {
+  it.each([
+    ['--endpoint', ['--endpoint', 'example.com:9000'], {}, 'endpoint "example.com:9000"'],
+    ['AWS_ENDPOINT_URL', [], { AWS_ENDPOINT_URL: '127.0.0.1:9000' }, 'AWS_ENDPOINT_URL "127.0.0.1:9000"'],
+    ['AWS_ENDPOINT_URL_S3', [], { AWS_ENDPOINT_URL_S3: 'localhost:9000' }, 'AWS_ENDPOINT_URL_S3 "localhost:9000"'],
+  ])('from %s', async (_from, flags, env, written) => {
+    for (const command of [['plan'], ['apply', '--auto-approve']]) {
+      const result = await runPutplan([...command, '-f', 'site/uploads.yaml', ...flags], { cwd: ws.dir, env: { ...awsEnv(server), ...env } })
+      expect(result.code, result.stderr).toBe(1)
+      expect(result.stderr).toBe(`Error: ${written} has no scheme: add http:// or https://, e.g. http://${written.split('"')[1]}\n`)
+    }
+  })
+
+  it('in the manifest: validate names its line and column', async () => {
+    await ws.manifest({ version: 1, bucket: BUCKET, endpoint: 'example.com:9000', uploads: [{ source: 'public/**', root: 'public' }] }, 'site/no-scheme.yaml')
+    const result = await run(['validate', 'site/no-scheme.yaml'])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('site/no-scheme.yaml:4:15: error[pattern]: endpoint "example.com:9000" is not valid')
+    expect(result.stderr).toContain('(add one before a bare host:port)')
+  })
+})
