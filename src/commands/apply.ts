@@ -72,6 +72,8 @@ Exit code: 0 when everything was applied; 1 when anything failed or conflicted.`
         onExecute: (p) => uploads.start(p),
         onEvent: (event) => uploads.record(event),
       })
+      // A plan with nothing to do asks no approval: its progress line ends here, before the report.
+      planning.end()
       uploads.end()
       if (stateError !== undefined) this.note(`Warning: ${stateError}. The objects were applied; the next plan asks HeadObject for them.`)
       if (flags.format === 'json') this.out(renderReportJson(plan.bucket, report))

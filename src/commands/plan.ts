@@ -43,11 +43,12 @@ Exit code: 0 (with --detailed-exitcode: 0 no changes, 2 changes); 1 on error or 
     this.format = flags.format
     const file = manifestFile(args.manifest, flags.file, metadata)
     const progress = progressLine(process.stderr, 'Planning')
-    const { plan } = await runPlan({
+    const { manifest, plan } = await runPlan({
       ...bucketRequestFrom({ ...flags, file }, (line) => this.note(line)),
       out: flags.out,
       onObject: (done, total) => progress.update(done, total),
     }).finally(() => progress.end())
+    this.noteWarnings(manifest.warnings)
     if (flags.format === 'json') this.out(renderPlanJson(plan))
     else if (flags.format === 'markdown') this.out(renderPlanMarkdown(plan))
     else this.out(renderPlanHuman(plan, { colors: colorsFor(process.stdout, process.env), verbose: flags.verbose }))

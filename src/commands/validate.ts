@@ -30,6 +30,7 @@ Exit code: 0 when valid, 1 when not.`
     this.format = flags.format
     const file = manifestFile(args.manifest, flags.file, metadata)
     const manifest = await loadManifest({ file, vars: parseVars(flags.var), env: process.env })
+    this.noteWarnings(manifest.warnings)
     if (flags.format === 'json') this.out(renderValidationJson(manifest))
     else this.out(renderValidationHuman(manifest, file, colorsFor(process.stdout, process.env)))
     return ExitCode.Ok
