@@ -9,5 +9,9 @@ import { setFlagsFromString } from 'node:v8'
 // (bench/README.md has the traces and the measurements).
 setFlagsFromString('--no-allocation-site-pretenuring')
 
-const { execute } = await import('@oclif/core')
+const { execute, settings } = await import('@oclif/core')
+// putplan runs its compiled dist/ only. Left on, oclif looks for TypeScript whenever
+// NODE_ENV is development or test (as a site's own CI or shell often sets it) and, installed
+// without it, warns on every run.
+settings.enableAutoTranspile = false
 await execute({ dir: import.meta.url })

@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const BUCKET = 'putplan-demo'
 
-const moto = await startMoto()
+const moto = await startMoto().catch((error) => {
+  console.error(error.message)
+  process.exit(1)
+})
 try {
   const env = {
     ...process.env,
@@ -58,7 +61,10 @@ function startMoto() {
     }
     child.stdout.on('data', onData)
     child.stderr.on('data', onData)
-    child.on('error', (error) => reject(new Error(`cannot start moto_server (pip install "moto[server]"): ${error.message}`)))
-    child.on('exit', (code) => reject(new Error(`moto_server exited (${code}):\n${output}`)))
+    child.on('error', (error) => {
+      const missing = error.code === 'ENOENT'
+      reject(new Error(missing ? 'moto_server is not installed (not found on PATH). Install it with:\n  pip install "moto[server]"' : `cannot start moto_server: ${error.message}`))
+    })
+    child.on('exit', (code) => reject(new Error(`moto_server exited (${code}):\n${output}\nReinstall it with: pip install "moto[server]"`)))
   })
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { Command } from '@oclif/core'
-import { ExitCode, PutplanError } from '../errors/index.js'
+import { ExitCode, PutplanError, type Diagnostic } from '../errors/index.js'
 import { colorsFor } from '../render/colors.js'
 import { renderDiagnostics } from '../render/diagnostics.js'
 import { renderErrorJson } from '../render/error-json.js'
@@ -34,6 +34,11 @@ export abstract class BaseCommand extends Command {
   /** Messages and progress: stderr, so stdout stays one clean document. */
   protected note(text: string): void {
     process.stderr.write(text.endsWith('\n') ? text : `${text}\n`)
+  }
+
+  /** Problems that do not stop the command (severity warning), as code frames on stderr. */
+  protected noteWarnings(diagnostics: readonly Diagnostic[] = []): void {
+    if (diagnostics.length > 0) this.note(renderDiagnostics(diagnostics, readSource, colorsFor(process.stderr, process.env)))
   }
 
   private report(error: unknown): ExitCode {

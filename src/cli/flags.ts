@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core'
+import { Args, Flags } from '@oclif/core'
 import { UsageError } from '../errors/index.js'
 
 export const manifestFlag = Flags.string({
@@ -7,6 +7,31 @@ export const manifestFlag = Flags.string({
   default: 'uploads.yaml',
   helpValue: 'FILE',
 })
+
+/** `putplan plan uploads.yaml`: the manifest as an argument, the way people first type it. */
+export const manifestArg = Args.string({ description: 'The manifest, as with -f FILE.' })
+
+/**
+ * The manifest a command reads: the argument or `-f`. Both, naming different files, is
+ * a usage error rather than a silent choice between them.
+ */
+export function manifestFile(positional: string | undefined, file: string, metadata: ParseMetadata): string {
+  if (positional === undefined) return file
+  if (!metadata.flags.file?.setFromDefault && file !== positional) {
+    throw new UsageError(`two manifests given: ${JSON.stringify(positional)} and -f ${JSON.stringify(file)}; give one`)
+  }
+  return positional
+}
+
+/** What oclif's parse tells of each flag: here, whether `-f` was only its default. */
+interface ParseMetadata {
+  flags: { file?: { setFromDefault?: boolean } }
+}
+
+/** A `.yaml`/`.yml` argument of apply is the manifest; anything else is a saved plan. */
+export function isManifestPath(path: string): boolean {
+  return /\.ya?ml$/i.test(path)
+}
 
 export const varFlag = Flags.string({
   summary: 'Set a manifest variable: --var NAME=VALUE (wins over the environment). Repeatable.',

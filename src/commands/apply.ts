@@ -3,7 +3,7 @@ import { ApplyEventsView } from '../cli/apply-events-view.js'
 import { BaseCommand } from '../cli/base-command.js'
 import { confirm } from '../cli/confirm.js'
 import { bucketRequestFrom } from '../cli/connection.js'
-import { formatFlag, manifestFlag, varFlag } from '../cli/flags.js'
+import { formatFlag, isManifestPath, manifestFile, manifestFlag, varFlag } from '../cli/flags.js'
 import { abortOnSignals } from '../cli/interrupt.js'
 import { progressLine } from '../cli/progress-line.js'
 import { s3Flags } from '../cli/s3-flags.js'
@@ -31,7 +31,7 @@ Exit code: 0 when everything was applied; 1 when anything failed or conflicted.`
   ]
 
   static override args = {
-    plan: Args.string({ description: 'A saved plan (from `putplan plan --out FILE`) to apply exactly.' }),
+    plan: Args.string({ description: 'A saved plan (from `putplan plan --out FILE`) to apply exactly; a .yaml or .yml file is the manifest instead, as with -f.' }),
   }
 
   static override flags = {
@@ -49,9 +49,12 @@ Exit code: 0 when everything was applied; 1 when anything failed or conflicted.`
   }
 
   protected async execute(): Promise<ExitCode> {
-    const { args, flags } = await this.parse(Apply)
+    const { args, flags, metadata } = await this.parse(Apply)
     this.format = flags.format
-    const fresh = args.plan === undefined
+    const manifest = args.plan !== undefined && isManifestPath(args.plan)
+    const planFile = manifest ? undefined : args.plan
+    const file = manifestFile(manifest ? args.plan : undefined, flags.file, metadata)
+    const fresh = planFile === undefined
     if (fresh && !flags['auto-approve'] && !process.stdin.isTTY) {
       throw new PutplanError('not-approved', 'refusing to apply without --auto-approve: stdin is not a terminal to ask on (nothing was written)')
     }
@@ -60,8 +63,8 @@ Exit code: 0 when everything was applied; 1 when anything failed or conflicted.`
     const uploads = new ApplyEventsView(this.format === 'human', (line) => this.note(line))
     try {
       const { plan, report, stateError } = await runApply({
-        ...bucketRequestFrom(flags, (line) => this.note(line)),
-        planFile: args.plan,
+        ...bucketRequestFrom({ ...flags, file }, (line) => this.note(line)),
+        planFile,
         conditionalWrites: flags['conditional-writes'],
         signal: interrupt.signal,
         approve: (p) => (planning.end(), flags['auto-approve'] ? Promise.resolve(true) : this.ask(p)),
@@ -69,6 +72,8 @@ Exit code: 0 when everything was applied; 1 when anything failed or conflicted.`
         onExecute: (p) => uploads.start(p),
         onEvent: (event) => uploads.record(event),
       })
+      // A plan with nothing to do asks no approval: its progress line ends here, before the report.
+      planning.end()
       uploads.end()
       if (stateError !== undefined) this.note(`Warning: ${stateError}. The objects were applied; the next plan asks HeadObject for them.`)
       if (flags.format === 'json') this.out(renderReportJson(plan.bucket, report))

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../cli/base-command.js'
 import { bucketRequestFrom } from '../cli/connection.js'
-import { formatFlag, manifestFlag, varFlag } from '../cli/flags.js'
+import { formatFlag, manifestArg, manifestFile, manifestFlag, varFlag } from '../cli/flags.js'
 import { progressLine } from '../cli/progress-line.js'
 import { s3Flags } from '../cli/s3-flags.js'
 import { ExitCode } from '../errors/index.js'
@@ -26,6 +26,8 @@ Exit code: 0 (with --detailed-exitcode: 0 no changes, 2 changes); 1 on error or 
     { description: 'Against a local S3-compatible store', command: '<%= config.bin %> <%= command.id %> --endpoint http://127.0.0.1:9000' },
   ]
 
+  static override args = { manifest: manifestArg }
+
   static override flags = {
     file: manifestFlag,
     var: varFlag,
@@ -37,14 +39,16 @@ Exit code: 0 (with --detailed-exitcode: 0 no changes, 2 changes); 1 on error or 
   }
 
   protected async execute(): Promise<ExitCode> {
-    const { flags } = await this.parse(Plan)
+    const { args, flags, metadata } = await this.parse(Plan)
     this.format = flags.format
+    const file = manifestFile(args.manifest, flags.file, metadata)
     const progress = progressLine(process.stderr, 'Planning')
-    const { plan } = await runPlan({
-      ...bucketRequestFrom(flags, (line) => this.note(line)),
+    const { manifest, plan } = await runPlan({
+      ...bucketRequestFrom({ ...flags, file }, (line) => this.note(line)),
       out: flags.out,
       onObject: (done, total) => progress.update(done, total),
     }).finally(() => progress.end())
+    this.noteWarnings(manifest.warnings)
     if (flags.format === 'json') this.out(renderPlanJson(plan))
     else if (flags.format === 'markdown') this.out(renderPlanMarkdown(plan))
     else this.out(renderPlanHuman(plan, { colors: colorsFor(process.stdout, process.env), verbose: flags.verbose }))

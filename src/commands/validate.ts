@@ -1,5 +1,5 @@
 import { BaseCommand } from '../cli/base-command.js'
-import { formatFlag, manifestFlag, parseVars, varFlag } from '../cli/flags.js'
+import { formatFlag, manifestArg, manifestFile, manifestFlag, parseVars, varFlag } from '../cli/flags.js'
 import { ExitCode } from '../errors/index.js'
 import { loadManifest } from '../manifest/index.js'
 import { colorsFor } from '../render/colors.js'
@@ -17,6 +17,8 @@ Exit code: 0 when valid, 1 when not.`
     { description: 'List the objects it wants, as JSON', command: "<%= config.bin %> <%= command.id %> --format json | jq '.objects[].key'" },
   ]
 
+  static override args = { manifest: manifestArg }
+
   static override flags = {
     file: manifestFlag,
     var: varFlag,
@@ -24,11 +26,13 @@ Exit code: 0 when valid, 1 when not.`
   }
 
   protected async execute(): Promise<ExitCode> {
-    const { flags } = await this.parse(Validate)
+    const { args, flags, metadata } = await this.parse(Validate)
     this.format = flags.format
-    const manifest = await loadManifest({ file: flags.file, vars: parseVars(flags.var), env: process.env })
+    const file = manifestFile(args.manifest, flags.file, metadata)
+    const manifest = await loadManifest({ file, vars: parseVars(flags.var), env: process.env })
+    this.noteWarnings(manifest.warnings)
     if (flags.format === 'json') this.out(renderValidationJson(manifest))
-    else this.out(renderValidationHuman(manifest, flags.file, colorsFor(process.stdout, process.env)))
+    else this.out(renderValidationHuman(manifest, file, colorsFor(process.stdout, process.env)))
     return ExitCode.Ok
   }
 }

@@ -30,6 +30,7 @@ export type DiagnosticCode =
   | 'source-outside-root'
   | 'conflicting-fields'
   | 'checksum-pin-mismatch'
+  | 'content-encoding-mismatch'
 
 /** 1-based, end exclusive. */
 export interface SourceRange {
@@ -47,6 +48,8 @@ export interface RelatedLocation {
 
 export interface Diagnostic {
   code: DiagnosticCode
+  /** A warning reports without failing; absent means an error. */
+  severity?: 'warning'
   /** One line: what is wrong. */
   summary: string
   /** What was expected, or how to fix it. */

@@ -17,7 +17,7 @@ const EXPECTED: Record<string, string> = {
   bucket:
     'expected an S3 bucket name: 3-63 characters of lowercase letters, digits, dots and hyphens, beginning and ending with a letter or digit, no "..", not an IP address, no reserved prefix (xn--, sthree-, amzn-s3-demo-) or suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)',
   region: 'expected an AWS region such as eu-west-1',
-  endpoint: 'expected an http:// or https:// URL such as http://127.0.0.1:9000',
+  endpoint: 'expected a URL that begins with http:// or https:// (add one before a bare host:port), such as http://127.0.0.1:9000',
   expectedBucketOwner: 'expected a 12-digit AWS account id',
   grantFullControl: 'expected grantees such as id=CANONICAL_ID, uri=http://acs.amazonaws.com/groups/global/AllUsers or emailAddress=a@b.c, separated by commas',
   grantRead: 'expected grantees such as id=CANONICAL_ID, uri=... or emailAddress=..., separated by commas',

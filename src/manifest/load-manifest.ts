@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { ManifestInvalidError, type Diagnostic, type SourceRange } from '../errors/index.js'
+import { checkContentEncoding } from './check-content-encoding.js'
 import { checkRules } from './check-rules.js'
 import { checkSchema } from './check-schema.js'
 import { expandEntries } from './expand-entries.js'
@@ -39,6 +40,7 @@ export async function loadManifest(options: LoadOptions): Promise<Manifest> {
   failIf(checkRules(source, raw, interpolated))
   const { objects, diagnostics } = await expandEntries(source, raw, path.dirname(path.resolve(options.file)))
   failIf(diagnostics)
+  const warnings = await checkContentEncoding(source, raw, objects)
   return {
     file: path.resolve(options.file),
     digest: manifestDigest(text, objects),
@@ -48,6 +50,7 @@ export async function loadManifest(options: LoadOptions): Promise<Manifest> {
     profile: raw.profile,
     objects,
     ...(raw.state === undefined ? {} : { state: raw.state }),
+    ...(warnings.length === 0 ? {} : { warnings }),
   }
 }
 

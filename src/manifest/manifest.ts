@@ -1,3 +1,4 @@
+import type { Diagnostic } from '../errors/index.js'
 import type { PutOptions } from '../plan/put-options.js'
 import type { DesiredObject } from './desired-object.js'
 
@@ -18,6 +19,8 @@ export interface Manifest extends BucketSettings {
   objects: DesiredObject[]
   /** Where putplan's record of what it wrote lives, if the manifest keeps one. */
   state?: StateLocation
+  /** Problems that do not make the manifest invalid (severity warning), for the command to show. */
+  warnings?: readonly Diagnostic[]
 }
 
 export interface StateLocation {

@@ -5,7 +5,7 @@ import { NO_COLORS, type Colors } from './colors.js'
 export type SourceReader = (file: string) => string | undefined
 
 /**
- * `file:line:col: error[code]: summary`, the source line with a caret under the problem,
+ * `file:line:col: error[code]: summary` (or `warning[code]`), the source line with a caret under the problem,
  * then what was expected. One block per diagnostic, in the order given.
  */
 export function renderDiagnostics(diagnostics: readonly Diagnostic[], read: SourceReader, c: Colors = NO_COLORS): string {
@@ -14,7 +14,8 @@ export function renderDiagnostics(diagnostics: readonly Diagnostic[], read: Sour
 
 function renderOne(d: Diagnostic, read: SourceReader, c: Colors): string {
   const where = d.file ? `${d.file}${d.range ? `:${d.range.line}:${d.range.col}` : ''}: ` : d.key ? `${d.key}: ` : ''
-  const lines = [`${c.bold(where)}${c.red(`error[${d.code}]`)}: ${c.bold(d.summary)}`]
+  const label = d.severity === 'warning' ? c.yellow(`warning[${d.code}]`) : c.red(`error[${d.code}]`)
+  const lines = [`${c.bold(where)}${label}: ${c.bold(d.summary)}`]
   if (d.file && d.range && !d.hideSource) lines.push(...frame(read(d.file), d.range, c))
   if (d.detail) lines.push(`  ${c.cyan('=')} ${d.detail}`)
   for (const related of d.related ?? []) {

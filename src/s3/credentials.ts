@@ -16,11 +16,23 @@ export function standardCredentials(profile: string | undefined, env: NodeJS.Pro
   let chain: AwsCredentialIdentityProvider | undefined
   return async (options) => {
     if (chain === undefined) {
+      quietSdkNodeNotice()
       const { defaultProvider } = await import('@aws-sdk/credential-provider-node')
       chain = defaultProvider(profile === undefined ? {} : { profile })
     }
     return chain(options)
   }
+}
+
+/**
+ * The chain builds STS and SSO clients (web identity in CI, SSO profiles), and each SDK
+ * client warns once per process that SDK releases after January 2027 will need Node 22:
+ * a notice about the SDK's own future that putplan's users can do nothing about (putplan
+ * supports Node >= 20.19). The SDK reads this documented switch at each client's
+ * construction (from process.env); a value the user set is kept.
+ */
+function quietSdkNodeNotice(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
 }
 
 /** The variables the chain's `fromEnv` reads, with the same rule: both keys, or nothing. */

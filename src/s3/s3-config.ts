@@ -1,3 +1,5 @@
+import { UsageError } from '../errors/index.js'
+
 /** How to reach the bucket: manifest fields and command-line flags, before resolution. */
 export interface S3Config {
   bucket: string
@@ -67,8 +69,12 @@ export function resolveS3Config(
     nonEmpty(env.AWS_DEFAULT_REGION) ??
     nonEmpty(profileRegion(profile)) ??
     DEFAULT_REGION
-  const custom = nonEmpty(config.endpoint) ?? nonEmpty(env.AWS_ENDPOINT_URL_S3) ?? nonEmpty(env.AWS_ENDPOINT_URL)
-  const endpoint = custom === undefined ? awsEndpoint(region) : normaliseEndpoint(custom)
+  const custom = firstEndpoint([
+    ['endpoint', config.endpoint],
+    ['AWS_ENDPOINT_URL_S3', env.AWS_ENDPOINT_URL_S3],
+    ['AWS_ENDPOINT_URL', env.AWS_ENDPOINT_URL],
+  ])
+  const endpoint = custom === undefined ? awsEndpoint(region) : normaliseEndpoint(custom.value, custom.from)
   return {
     bucket: config.bucket,
     region,
@@ -86,12 +92,33 @@ export function resolveS3Config(
   }
 }
 
-/** Validates an endpoint URL and drops a trailing slash; a bare host gets https. */
-export function normaliseEndpoint(value: string): string {
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`
-  const url = new URL(withScheme)
+function firstEndpoint(candidates: [from: string, value: string | undefined][]): { from: string; value: string } | undefined {
+  for (const [from, value] of candidates) {
+    const set = nonEmpty(value)
+    if (set !== undefined) return { from, value: set }
+  }
+  return undefined
+}
+
+/**
+ * Validates an endpoint URL and drops a trailing slash. A bare `host:port` is refused, as
+ * the AWS CLI refuses it: guessing https for a local store that speaks http ends in a TLS
+ * error that names neither the endpoint nor the fix. `from` names where the value came
+ * from (`endpoint`, or the environment variable).
+ */
+export function normaliseEndpoint(value: string, from = 'endpoint'): string {
+  const written = `${from} ${JSON.stringify(value)}`
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    throw new UsageError(`${written} has no scheme: add http:// or https://, e.g. http://${value}`)
+  }
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new UsageError(`${written} is not a valid URL; expected one such as http://127.0.0.1:9000`)
+  }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new TypeError(`endpoint must be an http or https URL, got "${value}"`)
+    throw new UsageError(`${written} is not an http:// or https:// URL`)
   }
   const path = url.pathname.replace(/\/+$/, '')
   return `${url.protocol}//${url.host}${path}`

@@ -15,6 +15,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { awsEnv, createBucket, s3Client, startMoto, type MotoServer } from '../support/moto.js'
 import { makeWorkspace, type Workspace } from '../support/plan-workspace.js'
 import { cliEntry, cliEnv, runPutplan, type RunResult } from '../support/run-cli.js'
+import { NOBODY, unprivilegedCli, type UnprivilegedCli } from '../support/unprivileged-cli.js'
 import { planDocumentDigest } from '../../src/plan/plan-document.js'
 
 let server: MotoServer
@@ -110,14 +111,23 @@ describe('file names that are not valid UTF-8', () => {
 describe('a file this user may not read (chmod 000)', () => {
   /**
    * root reads a file whatever its mode, so as root the CLI runs as the unprivileged user
-   * 65534 (nobody), which the mode then stops. The workspace is opened to that user.
+   * 65534 (nobody), which the mode then stops. The workspace is opened to that user, and
+   * the CLI is run from where that user can reach it (see unprivileged-cli.ts).
    */
   const asNobody = process.getuid?.() === 0
-  function runAs(ws: Workspace, args: string[]): Promise<RunResult> {
+  let nobodyCli: UnprivilegedCli = { skip: 'not root: the test runs as this user' }
+  beforeAll(async () => {
+    if (asNobody) nobodyCli = await unprivilegedCli()
+  }, 120_000)
+  afterAll(async () => {
+    if ('remove' in nobodyCli) await nobodyCli.remove()
+  })
+
+  function runAs(ws: Workspace, args: string[], entry: string): Promise<RunResult> {
     if (!asNobody) return run(ws, args)
     return new Promise((resolve, reject) => {
       const env = cliEnv({ ...awsEnv(server), HOME: ws.dir, AWS_CONFIG_FILE: ws.path('none'), AWS_SHARED_CREDENTIALS_FILE: ws.path('none') })
-      const child = spawn(process.execPath, [cliEntry, ...args], { cwd: ws.dir, env, uid: 65534, gid: 65534, stdio: ['ignore', 'pipe', 'pipe'] })
+      const child = spawn(process.execPath, [entry, ...args], { cwd: ws.dir, env, uid: NOBODY, gid: NOBODY, stdio: ['ignore', 'pipe', 'pipe'] })
       let stdout = ''
       let stderr = ''
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
@@ -127,7 +137,9 @@ describe('a file this user may not read (chmod 000)', () => {
     })
   }
 
-  it('validate passes (the file exists); plan and apply exit 1 naming the file, its key and EACCES; nothing is written', async () => {
+  it('validate passes (the file exists); plan and apply exit 1 naming the file, its key and EACCES; nothing is written', async (context) => {
+    if (asNobody && 'skip' in nobodyCli) return context.skip(nobodyCli.skip)
+    const entry = 'entry' in nobodyCli ? nobodyCli.entry : cliEntry
     const ws = await workspace()
     await ws.write('site/ok.txt', 'ok\n')
     await ws.write('site/locked.txt', 'locked\n')
@@ -140,7 +152,7 @@ describe('a file this user may not read (chmod 000)', () => {
       await chmod(ws.path('site/ok.txt'), 0o644)
     }
     const before = await snapshot(server)
-    const [validate, plan, apply] = await Promise.all([runAs(ws, ['validate']), runAs(ws, ['plan']), runAs(ws, ['apply', '--auto-approve', '--format', 'json'])])
+    const [validate, plan, apply] = await Promise.all([runAs(ws, ['validate'], entry), runAs(ws, ['plan'], entry), runAs(ws, ['apply', '--auto-approve', '--format', 'json'], entry)])
     expect(validate.code, validate.stderr).toBe(0)
     const message = 'site/locked.txt (for key "locked/locked.txt") cannot be read: EACCES'
     expect(plan.code, plan.stderr).toBe(1)

@@ -53,8 +53,24 @@ export async function assumeRole(server: Server, name: string, policy: PolicyDoc
   return { accessKeyId: field(xml, 'AccessKeyId'), secretAccessKey: field(xml, 'SecretAccessKey'), sessionToken: field(xml, 'SessionToken') }
 }
 
-/** The next `count` AWS requests to this moto skip authentication. */
-async function freeRequests(server: Server, count: number): Promise<void> {
+/**
+ * A new role allowed `policy` that any web identity may assume, as a CI's OIDC role is
+ * (CreateRole and PutRolePolicy go through unchecked); its ARN.
+ */
+export async function webIdentityRole(server: Server, name: string, policy: PolicyDocument): Promise<string> {
+  const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: '*' }, Action: 'sts:AssumeRoleWithWebIdentity' }] }
+  await freeRequests(server, 2)
+  const role = await call(server, 'iam', { Action: 'CreateRole', RoleName: name, AssumeRolePolicyDocument: JSON.stringify(trust), Version: '2010-05-08' })
+  await call(server, 'iam', { Action: 'PutRolePolicy', RoleName: name, PolicyName: name, PolicyDocument: JSON.stringify(policy), Version: '2010-05-08' })
+  return field(role, 'Arn')
+}
+
+/**
+ * The next `count` AWS requests to this moto skip authentication. Also how an unsigned
+ * AssumeRoleWithWebIdentity gets through: AWS takes it unsigned, moto's auth mode
+ * fails on any request without an Authorization header.
+ */
+export async function freeRequests(server: Server, count: number): Promise<void> {
   const response = await fetch(`${server.endpoint}/moto-api/reset-auth`, { method: 'POST', body: String(count) })
   const text = await response.text()
   if (response.status !== 200) throw new Error(`moto reset-auth: ${response.status} ${text}`)

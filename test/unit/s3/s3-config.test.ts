@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { addressFor, encodeKeyPath, isVirtualHostable, queryString } from '../../../src/s3/addressing.js'
 import { resolveS3Config } from '../../../src/s3/s3-config.js'
+import { UsageError } from '../../../src/errors/index.js'
+
+function catchError(action: () => unknown): Error {
+  try {
+    action()
+  } catch (error) {
+    return error as Error
+  }
+  throw new Error('expected an error')
+}
 
 describe('resolveS3Config', () => {
   it('takes the endpoint from config, then AWS_ENDPOINT_URL_S3, then AWS_ENDPOINT_URL, else AWS', () => {
@@ -32,8 +42,19 @@ describe('resolveS3Config', () => {
     expect(resolveS3Config({ bucket: 'b' }, {}).forcePathStyle).toBe(false)
   })
 
-  it('rejects an endpoint that is not http(s)', () => {
-    expect(() => resolveS3Config({ bucket: 'b', endpoint: 'ftp://x' }, {})).toThrow(/http or https/)
+  it('rejects an endpoint that is not http(s), as a usage error', () => {
+    const error = catchError(() => resolveS3Config({ bucket: 'b', endpoint: 'ftp://x' }, {}))
+    expect(error).toBeInstanceOf(UsageError)
+    expect(error.message).toBe('endpoint "ftp://x" is not an http:// or https:// URL')
+    expect(() => resolveS3Config({ bucket: 'b', endpoint: 'http://exa mple' }, {})).toThrow('endpoint "http://exa mple" is not a valid URL')
+  })
+
+  it('refuses an endpoint without a scheme instead of guessing https, naming where it came from', () => {
+    expect(() => resolveS3Config({ bucket: 'b', endpoint: 'example.com:9000' }, {})).toThrow(
+      'endpoint "example.com:9000" has no scheme: add http:// or https://, e.g. http://example.com:9000',
+    )
+    expect(() => resolveS3Config({ bucket: 'b' }, { AWS_ENDPOINT_URL_S3: '127.0.0.1:9000', AWS_ENDPOINT_URL: 'http://ok:1' })).toThrow(/^AWS_ENDPOINT_URL_S3 "127.0.0.1:9000" has no scheme: add http:\/\/ or https:\/\//)
+    expect(() => resolveS3Config({ bucket: 'b' }, { AWS_ENDPOINT_URL: 'localhost' })).toThrow(/^AWS_ENDPOINT_URL "localhost" has no scheme/)
   })
 })
 

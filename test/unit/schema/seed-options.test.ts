@@ -11,8 +11,8 @@ import { OPTION_NAMES, SECRET_OPTIONS } from '../../../src/plan/option-table.js'
 import { CHECKSUM_PIN_FIELDS, type PutOptionName } from '../../../src/plan/put-options.js'
 import { propertiesAt, readSchema } from './load-schema.js'
 
-/** The reference page, kept beside the repository. */
-const SEED_PATH = fileURLToPath(new URL('../../../../shared/seeds/000_210a97618c17413c.txt', import.meta.url))
+/** The reference page (the AWS CLI v1 `s3api put-object` page as text), kept in the fixtures. */
+const SEED_PATH = fileURLToPath(new URL('../../fixtures/aws-cli-put-object.txt', import.meta.url))
 
 type Home =
   /** A manifest field: a put option (top level, defaults and entries), an entry field, or top level only. */
