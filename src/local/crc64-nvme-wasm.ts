@@ -1,5 +1,6 @@
 import { CRC64_NVME_WASM_BASE64 } from './generated/crc64-nvme-wasm.js'
 
+/** WebAssembly memory grows in pages of 64 KiB. */
 const PAGE = 65536
 
 // Node has WebAssembly, but the type libraries this project compiles with do not declare it.
