@@ -1,39 +1,17 @@
 import { Worker } from 'node:worker_threads'
-import { CRC64_NVME_WASM, crc64NvmeTables } from './crc64-nvme-wasm.js'
+import type { Crc64Reply, Crc64Request } from './crc64-thread.js'
 
 /**
- * The worker's code, evaluated rather than loaded from a file so that it runs the same from
- * the compiled package and from the TypeScript sources under test. It runs the module the
- * main thread compiled, over the chunks it is sent, and hands each buffer back for reuse.
- * Any exception ends the worker, which the main thread sees as an 'error' event.
+ * The thread's module, which tsc compiles beside this one. Under test this file runs as
+ * TypeScript from src/, which has no compiled sibling: the thread then comes from the build
+ * (the test scripts build first).
  */
-const WORKER_SCRIPT = `
-const { parentPort, workerData } = require('node:worker_threads')
-const { module, tables } = workerData
-const { exports } = new WebAssembly.Instance(module)
-new Uint8Array(exports.memory.buffer).set(tables)
-let crc = -1n
-parentPort.on('message', (message) => {
-  if (message === 'digest') {
-    const bytes = new Uint8Array(8)
-    new DataView(bytes.buffer).setBigInt64(0, ~crc)
-    parentPort.postMessage({ digest: bytes })
-    return
-  }
-  const { buffer, length } = message
-  const needed = tables.length + length
-  const memory = exports.memory
-  if (memory.buffer.byteLength < needed) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / 65536))
-  new Uint8Array(memory.buffer, tables.length, length).set(new Uint8Array(buffer, 0, length))
-  crc = exports.update(tables.length, length, crc)
-  parentPort.postMessage({ buffer }, [buffer])
-})
-`
+const THREAD_URL = import.meta.url.endsWith('.ts')
+  ? new URL('../../dist/local/crc64-thread.js', import.meta.url)
+  : new URL('./crc64-thread.js', import.meta.url)
 
 /** Chunks sent and not yet hashed before `update` asks the reader to wait: bounds memory. */
 const MAX_IN_FLIGHT = 4
-
-type Reply = { buffer: ArrayBuffer } | { digest: Uint8Array }
 
 /**
  * CRC64NVME on a worker thread, so that a large file's MD5s (on the main thread) and its
@@ -51,11 +29,10 @@ export class Crc64Worker {
   private digesting: { resolve: (digest: string) => void; reject: (error: Error) => void } | undefined
   private closed = false
 
-  /** `script` replaces the worker's code, for tests of its failures only. */
-  constructor(script: string = WORKER_SCRIPT) {
-    const workerData = { module: CRC64_NVME_WASM.module, tables: crc64NvmeTables() }
-    this.worker = new Worker(script, { eval: true, workerData })
-    this.worker.on('message', (reply: Reply) => this.receive(reply))
+  /** `thread` replaces the thread's module, for tests of its failures only. */
+  constructor(thread: URL = THREAD_URL) {
+    this.worker = new Worker(thread)
+    this.worker.on('message', (reply: Crc64Reply) => this.receive(reply))
     this.worker.on('error', (error) => this.fail(error))
     this.worker.on('exit', (code) => this.fail(new Error(`the CRC64NVME worker exited early (code ${code})`)))
   }
@@ -65,7 +42,7 @@ export class Crc64Worker {
     let buffer = this.free.pop()
     if (buffer === undefined || buffer.byteLength < chunk.length) buffer = new ArrayBuffer(chunk.length)
     new Uint8Array(buffer, 0, chunk.length).set(chunk)
-    this.worker.postMessage({ buffer, length: chunk.length }, [buffer])
+    this.worker.postMessage({ buffer, length: chunk.length } satisfies Crc64Request, [buffer])
     this.inFlight++
     if (this.inFlight < MAX_IN_FLIGHT) return undefined
     return new Promise((resolve, reject) => {
@@ -79,7 +56,7 @@ export class Crc64Worker {
     const result = new Promise<string>((resolve, reject) => {
       this.digesting = { resolve, reject }
     })
-    this.worker.postMessage('digest')
+    this.worker.postMessage('digest' satisfies Crc64Request)
     return result
   }
 
@@ -88,7 +65,7 @@ export class Crc64Worker {
     await this.worker.terminate()
   }
 
-  private receive(reply: Reply): void {
+  private receive(reply: Crc64Reply): void {
     if ('digest' in reply) {
       this.digesting?.resolve(Buffer.from(reply.digest).toString('base64'))
       this.digesting = undefined

@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { Crc64Worker } from '../../../src/local/crc64-worker.js'
 import { createChecksumHasher } from '../../../src/local/hasher.js'
@@ -15,6 +16,10 @@ function crcOnMainThread(data: Uint8Array): string {
 }
 
 describe('Crc64Worker', () => {
+  const tmp = useTempDir()
+  /** A thread module of the test's own, in place of the real one, to make the worker fail. */
+  const thread = (code: string) => pathToFileURL(tmp.write('thread.mjs', code))
+
   it('gives the CRC64NVME of the main thread, over many chunks of changing sizes', async () => {
     const data = patternBytes(300 * KiB + 13, 5)
     const worker = new Crc64Worker()
@@ -38,7 +43,7 @@ describe('Crc64Worker', () => {
   })
 
   it('rejects the digest when the worker fails to start', async () => {
-    const worker = new Crc64Worker('throw new Error("no module here")')
+    const worker = new Crc64Worker(thread('throw new Error("no module here")'))
     try {
       await expect(worker.digest()).rejects.toThrow('no module here')
       expect(() => worker.update(new Uint8Array(8))).toThrow('no module here')
@@ -48,8 +53,9 @@ describe('Crc64Worker', () => {
   })
 
   it('rejects a waiting update when the worker fails midway', async () => {
-    const failing = `require('node:worker_threads').parentPort.on('message', () => { throw new Error('bad chunk') })`
-    const worker = new Crc64Worker(failing)
+    const worker = new Crc64Worker(
+      thread(`import { parentPort } from 'node:worker_threads'\nparentPort.on('message', () => { throw new Error('bad chunk') })`),
+    )
     try {
       const sending = (async () => {
         for (let i = 0; i < 100; i++) await worker.update(new Uint8Array(16))
@@ -62,7 +68,7 @@ describe('Crc64Worker', () => {
   })
 
   it('rejects the digest when the worker exits on its own', async () => {
-    const worker = new Crc64Worker('process.exit(3)')
+    const worker = new Crc64Worker(thread('process.exit(3)'))
     try {
       await expect(worker.digest()).rejects.toThrow('exited early (code 3)')
     } finally {
