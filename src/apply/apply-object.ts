@@ -2,8 +2,9 @@ import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { isMultipart } from '../local/part-size.js'
 import type { PutOptions } from '../plan/put-options.js'
+import type { ObjectStore } from '../s3/index.js'
 import type { ApplyEvent, ObjectOutcome } from './apply-types.js'
-import { classifyFailure, outcomeAfterPrecondition, outcomeIfLanded, outcomeOfWrite, type WriteItem } from './outcomes.js'
+import { classifyFailure, outcomeAfterPrecondition, outcomeIfLanded, outcomeOfWrite, type AppliedItem, type FailureMeaning, type WriteItem } from './outcomes.js'
 import { putMultipart } from './put-multipart.js'
 import { putSingle } from './put-single.js'
 import type { ObjectRun, WriteContext } from './write-context.js'
@@ -49,15 +50,29 @@ export async function applyObject(item: WriteItem, ctx: WriteContext, job: Objec
     if (ctx.signal?.aborted) return failed('interrupted before the upload finished')
     const meaning = classifyFailure(error)
     if (meaning.kind === 'source-changed' || meaning.kind === 'failed') return failed(meaning.reason)
-    // The bucket decides: a conflict, or our own write that landed after all.
-    try {
-      const remote = await ctx.store.headObject(item.key, headOptionsOf(options))
-      if (meaning.kind === 'precondition') return withAttempts(outcomeAfterPrecondition(item, options, remote), run.attempts)
-      return withAttempts(outcomeIfLanded(item, options, remote) ?? failed(meaning.reason), run.attempts)
-    } catch (headError) {
-      const why = headError instanceof Error ? headError.message : String(headError)
-      return failed(meaning.kind === 'precondition' ? `the bucket refused the conditional write, and checking the object failed: ${why}` : `${meaning.reason}; checking the object failed: ${why}`)
-    }
+    return withAttempts(await askTheBucket(item, options, meaning, ctx.store, failed), run.attempts)
+  }
+}
+
+/**
+ * After a refused condition (or an answer lost where the write may have landed), the
+ * bucket decides with HeadObject: a conflict, or our own write that landed after all.
+ * `options` are the ones sent, secrets included.
+ */
+export async function askTheBucket(
+  item: AppliedItem,
+  options: PutOptions,
+  meaning: Extract<FailureMeaning, { kind: 'precondition' | 'maybe-landed' }>,
+  store: ObjectStore,
+  failed: (reason: string) => ObjectOutcome,
+): Promise<ObjectOutcome> {
+  try {
+    const remote = await store.headObject(item.key, headOptionsOf(options))
+    if (meaning.kind === 'precondition') return outcomeAfterPrecondition(item, options, remote)
+    return outcomeIfLanded(item, options, remote) ?? failed(meaning.reason)
+  } catch (headError) {
+    const why = headError instanceof Error ? headError.message : String(headError)
+    return failed(meaning.kind === 'precondition' ? `the bucket refused the conditional write, and checking the object failed: ${why}` : `${meaning.reason}; checking the object failed: ${why}`)
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ChecksumAlgorithm } from '../plan/local-digest.js'
+import type { RepairOperation } from '../plan/option-table.js'
 import type { PlanAction, UploadItem } from '../plan/plan.js'
 import type { PutOptions } from '../plan/put-options.js'
 import type { MultipartPolicy } from '../local/part-size.js'
@@ -14,9 +15,11 @@ export interface ExecuteOptions {
    */
   concurrency: number
   multipart?: MultipartPolicy
+  /** When a repair copies an object in parts (UploadPartCopy) rather than with one CopyObject; `DEFAULT_COPY_POLICY` when absent. */
+  copy?: MultipartPolicy
   /** At most this many parts of one object in flight (default 4), within `concurrency`. */
   partsPerObject?: number
-  /** Default true: `If-None-Match: *` on creates, `If-Match` on updates. */
+  /** Default true: `If-None-Match: *` on creates, `If-Match` on updates, `x-amz-copy-source-if-match` on repairs by copy. */
   conditionalWrites?: boolean
   /** Aborting stops starting objects and parts, cuts bodies in flight, aborts multipart uploads. */
   signal?: AbortSignal
@@ -25,7 +28,7 @@ export interface ExecuteOptions {
   secrets?: (key: string) => Pick<PutOptions, 'sseCustomerKey'> | undefined
 }
 
-export const OUTCOMES = ['created', 'updated', 'unchanged', 'conflict', 'failed', 'skipped'] as const
+export const OUTCOMES = ['created', 'updated', 'repaired', 'unchanged', 'conflict', 'failed', 'skipped'] as const
 export type Outcome = (typeof OUTCOMES)[number]
 
 /** What happened to one object, with S3's answer for the report. */
@@ -34,7 +37,11 @@ export interface ObjectOutcome {
   action: PlanAction
   outcome: Outcome
   reason?: string
+  /** For a repair: the operations done (the plan's `repairs`). */
+  repairs?: RepairOperation[]
   etag?: string
+  /** ISO 8601: when the object was written, where S3 said so (a repair by CopyObject). */
+  lastModified?: string
   versionId?: string
   checksums?: Partial<Record<ChecksumAlgorithm, string>>
   expiration?: string
@@ -42,7 +49,7 @@ export interface ObjectOutcome {
   ssekmsKeyId?: string
   bucketKeyEnabled?: boolean
   requestCharged?: string
-  /** Bytes this apply wrote for the object: its size when created or updated, else 0. */
+  /** Bytes this apply sent for the object: its size when created or updated, else 0 (a repair sends none). */
   bytes: number
   /** Times the body went out: PutObject attempts, or UploadPart attempts of all parts. */
   attempts?: number
@@ -66,7 +73,10 @@ export interface StartedUpload {
   uploadId: string
 }
 
-/** Events concern the uploads only (create, update and undecided items); each gets one `object-done`, started or skipped. */
+/**
+ * Events concern the writes: uploads (create, update and undecided items) start, send bytes
+ * and end; repairs, which send no bytes, only end. Each gets one `object-done`, started or skipped.
+ */
 export type ApplyEvent =
   | { type: 'object-start'; key: string; action: UploadItem['action']; size: number; multipart: boolean }
   /** `delta` new bytes of this object confirmed read into a request; `done` of `size` so far. Never counts a retry twice. */

@@ -5,7 +5,9 @@ import { describeReason } from '../plan/reason.js'
 import { mapBounded } from '../util/map-bounded.js'
 import { applyObject } from './apply-object.js'
 import type { ApplyEvent, ApplyReport, ExecuteOptions, ObjectOutcome } from './apply-types.js'
-import { summariseOutcomes, type WriteItem } from './outcomes.js'
+import { DEFAULT_COPY_POLICY } from './copy-in-place.js'
+import { summariseOutcomes, type AppliedItem } from './outcomes.js'
+import { repairObject } from './repair-object.js'
 import { RequestSlots } from './request-slots.js'
 import { UploadRegistry } from './upload-registry.js'
 import type { WriteContext } from './write-context.js'
@@ -13,9 +15,10 @@ import type { WriteContext } from './write-context.js'
 export const DEFAULT_PARTS_PER_OBJECT = 4
 
 /**
- * Applies a plan: writes exactly its create and update items, each under the condition
- * that the bucket still is what the plan saw, and reports every item's outcome sorted by
- * key. Unchanged and conflict items cost no request. One object's failure does not stop
+ * Applies a plan: writes exactly its create, update and undecided items, and repairs its
+ * repair items in place, each under the condition that the bucket still is what the plan
+ * saw, and reports every item's outcome sorted by key. Unchanged and conflict items cost
+ * no request. One object's failure does not stop
  * the others; an abort of `signal` stops starting objects and parts, cuts the bodies in
  * flight and aborts their multipart uploads. Whether it returns or throws, no multipart
  * upload it started is left open, except those S3 refused to abort (`orphanedUploads`).
@@ -27,21 +30,22 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     slots: new RequestSlots(options.concurrency),
     registry: new UploadRegistry(options.store, emit),
     policy: options.multipart ?? DEFAULT_MULTIPART_POLICY,
+    copyPolicy: options.copy ?? DEFAULT_COPY_POLICY,
     partsPerObject: Math.max(1, Math.floor(options.partsPerObject ?? DEFAULT_PARTS_PER_OBJECT)),
     conditionalWrites: options.conditionalWrites ?? true,
     ...(options.signal ? { signal: options.signal } : {}),
   }
   const job = { baseDir: options.baseDir, emit, ...(options.secrets ? { secrets: options.secrets } : {}) }
   refuseUnsupported(plan)
-  const writes = plan.items.filter(isUpload)
-  const items: ObjectOutcome[] = plan.items.filter((item) => !isUpload(item)).map(untouched)
+  const writes = plan.items.filter(isApplied)
+  const items: ObjectOutcome[] = plan.items.filter((item) => !isApplied(item)).map(untouched)
 
   let orphanedUploads: ApplyReport['orphanedUploads'] = []
   let interrupted = false
   try {
     const written = await mapBounded(writes, options.concurrency, async (item) => {
       const aborted = options.signal?.aborted === true
-      const outcome = aborted ? notStarted(item) : await applyObject(item, ctx, job)
+      const outcome = aborted ? notStarted(item) : item.action === 'repair' ? await repairObject(item, ctx, job) : await applyObject(item, ctx, job)
       if (outcome.outcome === 'skipped' || (outcome.outcome === 'failed' && options.signal?.aborted)) interrupted = true
       emit({ type: 'object-done', outcome })
       return outcome
@@ -69,16 +73,20 @@ function untouched(item: PlanItem): ObjectOutcome {
 }
 
 /**
- * Repairs and deletes are in the plan model, but this version makes no plan with them and
- * has no executor for them: a plan holding one is refused before anything is written.
+ * Deletes are in the plan model, but this version makes no plan with them and has no
+ * executor for them: a plan holding one is refused before anything is written.
  */
 function refuseUnsupported(plan: Plan): void {
-  const unsupported = plan.items.filter((item) => item.action === 'repair' || item.action === 'delete')
+  const unsupported = plan.items.filter((item) => item.action === 'delete')
   if (unsupported.length === 0) return
   const shown = unsupported.slice(0, 5).map((item) => `${item.action} "${item.key}"`).join(', ')
-  throw new PutplanError('plan-file-invalid', `this version of putplan cannot apply repair or delete actions (${shown}${unsupported.length > 5 ? ', ...' : ''}); nothing was written`)
+  throw new PutplanError('plan-file-invalid', `this version of putplan cannot apply delete actions (${shown}${unsupported.length > 5 ? ', ...' : ''}); nothing was written`)
 }
 
-function notStarted(item: WriteItem): ObjectOutcome {
+function isApplied(item: PlanItem): item is AppliedItem {
+  return isUpload(item) || item.action === 'repair'
+}
+
+function notStarted(item: AppliedItem): ObjectOutcome {
   return { key: item.key, action: item.action, outcome: 'skipped', reason: 'not started: apply was interrupted', bytes: 0 }
 }

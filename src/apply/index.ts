@@ -1,4 +1,5 @@
 export { executePlan, DEFAULT_PARTS_PER_OBJECT } from './execute-plan.js'
+export { DEFAULT_COPY_POLICY } from './copy-in-place.js'
 export { OUTCOMES } from './apply-types.js'
 export type { ApplyEvent, ApplyReport, ApplySummary, ExecuteOptions, ObjectOutcome, Outcome, StartedUpload } from './apply-types.js'
-export { classifyFailure, conflictReason, outcomeAfterPrecondition, outcomeIfLanded, outcomeOfWrite, summariseOutcomes, type FailureMeaning } from './outcomes.js'
+export { classifyFailure, conflictReason, outcomeAfterPrecondition, outcomeIfLanded, outcomeOfWrite, outcomeOfRepair, summariseOutcomes, type FailureMeaning } from './outcomes.js'

@@ -1,15 +1,24 @@
 import { compareContent } from '../plan/content-identity.js'
 import { optionDrift } from '../plan/option-drift.js'
 import type { PutOptions } from '../plan/put-options.js'
-import type { UploadItem } from '../plan/plan.js'
+import type { RepairItem, UploadItem } from '../plan/plan.js'
 import type { RemoteObject } from '../plan/remote-object.js'
-import type { PutObjectResult } from '../s3/index.js'
+import type { CopyObjectResult, PutObjectResult } from '../s3/index.js'
 import { S3ServiceError } from '../s3/s3-errors.js'
 import type { ApplySummary, ObjectOutcome } from './apply-types.js'
 import { OUTCOMES } from './apply-types.js'
 import { findSourceChanged } from './source-changed-error.js'
 
 export type WriteItem = UploadItem
+
+/** Every item apply sends a request for: an upload of its bytes, or a repair of its options. */
+export type AppliedItem = UploadItem | RepairItem
+
+/** What a write that happened did: created, updated, or (sending no bytes) repaired. */
+function doneOutcome(item: AppliedItem): Pick<ObjectOutcome, 'outcome' | 'bytes' | 'repairs'> {
+  if (item.action === 'repair') return { outcome: 'repaired', bytes: 0, repairs: item.repairs }
+  return { outcome: item.action === 'create' ? 'created' : 'updated', bytes: item.size }
+}
 
 /** What a failed write means; decided from the error alone. */
 export type FailureMeaning =
@@ -37,7 +46,7 @@ export function classifyFailure(error: unknown): FailureMeaning {
   return { kind: 'failed', reason: error instanceof Error ? error.message : String(error) }
 }
 
-export function conflictReason(action: WriteItem['action']): string {
+export function conflictReason(action: AppliedItem['action']): string {
   return action === 'create' ? 'created by someone else since the plan' : 'changed in the bucket since the plan'
 }
 
@@ -49,7 +58,7 @@ export function conflictReason(action: WriteItem['action']): string {
  * say). Anything else is a conflict: never overwritten. `options` are the ones sent,
  * secrets included.
  */
-export function outcomeAfterPrecondition(item: WriteItem, options: PutOptions, remote: RemoteObject | undefined): ObjectOutcome {
+export function outcomeAfterPrecondition(item: AppliedItem, options: PutOptions, remote: RemoteObject | undefined): ObjectOutcome {
   const base = { key: item.key, action: item.action, bytes: 0 }
   if (remote === undefined) {
     return { ...base, outcome: 'conflict', reason: item.action === 'create' ? conflictReason('create') : 'deleted from the bucket since the plan' }
@@ -65,20 +74,13 @@ export function outcomeAfterPrecondition(item: WriteItem, options: PutOptions, r
  * headers this write sets: the same bytes written by another client with other headers
  * are that client's write, not ours.
  */
-export function outcomeIfLanded(item: WriteItem, options: PutOptions, remote: RemoteObject | undefined): ObjectOutcome | undefined {
+export function outcomeIfLanded(item: AppliedItem, options: PutOptions, remote: RemoteObject | undefined): ObjectOutcome | undefined {
   if (remote === undefined || !holdsPlannedBytes(item, remote) || optionDrift(options, remote).length > 0) return undefined
-  return {
-    key: item.key,
-    action: item.action,
-    outcome: item.action === 'create' ? 'created' : 'updated',
-    reason: 'the bucket already holds the planned bytes (an earlier attempt landed)',
-    ...found(remote),
-    bytes: item.size,
-  }
+  return { key: item.key, action: item.action, reason: 'the bucket already holds the planned bytes (an earlier attempt landed)', ...found(remote), ...doneOutcome(item) }
 }
 
 /** By the plan's own rule of content identity, which never guesses "same". */
-function holdsPlannedBytes(item: WriteItem, remote: RemoteObject): boolean {
+function holdsPlannedBytes(item: AppliedItem, remote: RemoteObject): boolean {
   return compareContent(item.local, remote).same === true
 }
 
@@ -88,16 +90,22 @@ function found(remote: RemoteObject): Pick<ObjectOutcome, 'etag' | 'versionId' |
 
 /** The report entry of a write S3 accepted. */
 export function outcomeOfWrite(item: WriteItem, result: PutObjectResult, attempts: number): ObjectOutcome {
-  const outcome: ObjectOutcome = {
-    key: item.key,
-    action: item.action,
-    outcome: item.action === 'create' ? 'created' : 'updated',
-    etag: result.etag,
-    checksums: result.checksums,
-    bytes: item.size,
-    attempts,
-  }
-  const copy = ['versionId', 'expiration', 'serverSideEncryption', 'ssekmsKeyId', 'bucketKeyEnabled', 'requestCharged'] as const
+  const outcome: ObjectOutcome = { key: item.key, action: item.action, ...doneOutcome(item), etag: result.etag, checksums: result.checksums, attempts }
+  return withAnswer(outcome, result)
+}
+
+/** The report entry of a repair S3 accepted: with the copy's answer when it copied, else the operations alone. */
+export function outcomeOfRepair(item: RepairItem, copied?: CopyObjectResult): ObjectOutcome {
+  const outcome: ObjectOutcome = { key: item.key, action: item.action, ...doneOutcome(item) }
+  if (copied === undefined) return outcome
+  outcome.etag = copied.etag
+  outcome.checksums = copied.checksums
+  return withAnswer(outcome, copied)
+}
+
+/** S3's answer's other fields, those it sent. */
+function withAnswer(outcome: ObjectOutcome, result: CopyObjectResult): ObjectOutcome {
+  const copy = ['lastModified', 'versionId', 'expiration', 'serverSideEncryption', 'ssekmsKeyId', 'bucketKeyEnabled', 'requestCharged'] as const
   for (const field of copy) {
     const value = result[field]
     if (value !== undefined) (outcome as unknown as Record<string, unknown>)[field] = value

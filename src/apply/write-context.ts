@@ -9,6 +9,8 @@ export interface WriteContext {
   slots: RequestSlots
   registry: UploadRegistry
   policy: MultipartPolicy
+  /** When a repair copies in parts: objects above its threshold, in its part size. */
+  copyPolicy: MultipartPolicy
   partsPerObject: number
   conditionalWrites: boolean
   signal?: AbortSignal

@@ -1,13 +1,13 @@
 import { REDACTED, type PutOptions } from '../plan/put-options.js'
 import type { HeadObjectOptions, ObjectRequestOptions, RequestOptions, WriteCondition } from '../s3/index.js'
-import type { WriteItem } from './outcomes.js'
+import type { AppliedItem, WriteItem } from './outcomes.js'
 
 /**
  * The options to write with: the item's, with the secrets a saved plan lacks supplied
  * again. Throws when a secret is still redacted: sending the marker as a key would fail
  * at S3 at best.
  */
-export function writeOptions(item: WriteItem, secrets?: (key: string) => Pick<PutOptions, 'sseCustomerKey'> | undefined): PutOptions {
+export function writeOptions(item: Pick<AppliedItem, 'key' | 'options'>, secrets?: (key: string) => Pick<PutOptions, 'sseCustomerKey'> | undefined): PutOptions {
   const supplied = secrets?.(item.key)
   const options: PutOptions = { ...item.options }
   if (supplied?.sseCustomerKey !== undefined) options.sseCustomerKey = supplied.sseCustomerKey

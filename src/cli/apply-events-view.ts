@@ -27,8 +27,10 @@ export class ApplyEventsView {
 
   start(plan: Plan): void {
     const writes = plan.items.filter(isUpload)
+    // Repairs count as objects; they send no bytes.
+    const repairs = plan.items.filter((item) => item.action === 'repair').length
     this.progress = new ApplyProgress(
-      writes.length,
+      writes.length + repairs,
       writes.reduce((sum, item) => sum + item.size, 0),
       Date.now(),
     )

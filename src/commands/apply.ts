@@ -20,7 +20,8 @@ export default class Apply extends BaseCommand {
 
   static override description = `Without a plan file: plans, shows the plan and asks for "yes" (on a terminal), unless --auto-approve.
 With a plan file (from plan --out): applies exactly that plan, refusing if the manifest or any planned file changed since.
-Creates carry If-None-Match: *, updates If-Match: <planned ETag>: what changed in the bucket since the plan is reported as a conflict, never overwritten.
+Creates carry If-None-Match: *, updates If-Match: <planned ETag>, repairs by copy x-amz-copy-source-if-match: <planned ETag>: what changed in the bucket since the plan is reported as a conflict, never overwritten.
+Repairs (same bytes, other options) send no bytes: CopyObject of the object onto itself, or PutObjectTagging / PutObjectAcl / PutObjectRetention / PutObjectLegalHold alone.
 Exit code: 0 when everything was applied; 1 when anything failed or conflicted.`
 
   static override examples = [

@@ -15,7 +15,7 @@ import { runPlan } from '../workflow/run-plan.js'
 export default class Plan extends BaseCommand {
   static override summary = 'Compare the manifest with the bucket and show what apply would change. Changes nothing.'
 
-  static override description = `Each object is create (+), update (~, new bytes), undecided (?, its content cannot be verified, so it is uploaded again), unchanged (=) or conflict (!); every change lists its reasons. Many objects of one action in one folder are one line (--verbose lists each).
+  static override description = `Each object is create (+), update (~, new bytes), undecided (?, its content cannot be verified, so it is uploaded again), repair (*, same bytes: its options are fixed in place, by CopyObject onto itself or PutObjectTagging/PutObjectAcl, no bytes sent), unchanged (=) or conflict (!); every change lists its reasons. Many objects of one action in one folder are one line (--verbose lists each).
 Content is compared by checksum or ETag, never guessed; every PutObject option is compared with what the bucket returns.
 Exit code: 0 (with --detailed-exitcode: 0 no changes, 2 changes); 1 on error or conflict.`
 

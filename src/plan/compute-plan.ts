@@ -3,7 +3,8 @@ import type { DesiredObject } from './desired-object.js'
 import { compareKeys } from './key-order.js'
 import { optionDrift } from './option-drift.js'
 import type { LocalDigest } from './local-digest.js'
-import { summarise, type Plan, type PlanItem } from './plan.js'
+import { summarise, type Plan, type PlanItem, type RepairItem } from './plan.js'
+import { chooseRepair } from './repair-choice.js'
 import { CHECKSUM_PIN_FIELDS, type ChecksumPinField, type PutOptions } from './put-options.js'
 import type { Reason } from './reason.js'
 import type { RemoteObject } from './remote-object.js'
@@ -39,7 +40,8 @@ export function planItem({ desired, local, remote }: ObjectFacts): PlanItem {
 
   const content = compareContent(local, remote)
   if (desired.options.ifNoneMatch === '*') {
-    if (content.same === true) return { action: 'unchanged', reasons: [], remoteEtag: remote.etag, ...base }
+    // Create-only protects the bytes: options drifted on the same bytes are repaired in place, visibly.
+    if (content.same === true) return fixOptions(optionDrift(desired.options, remote), remote, base, CREATE_ONLY_DRIFT)
     const exists: Reason = content.same === false ? { code: 'create-only-exists', option: 'ifNoneMatch' } : { code: 'create-only-exists', option: 'ifNoneMatch', why: content.why }
     return { action: 'conflict', reasons: [exists], remoteEtag: remote.etag, ...base }
   }
@@ -52,19 +54,38 @@ export function planItem({ desired, local, remote }: ObjectFacts): PlanItem {
     const changed: Reason = { code: 'content-changed', option: 'content', evidence: content.evidence, want: content.ours, have: content.theirs }
     return { action: 'update', reasons: [changed, ...drift], remoteEtag: remote.etag, ...base }
   }
-  // Options alone drifted: new bytes fix them until apply can repair in place.
-  return drift.length > 0 ? { action: 'update', reasons: drift, remoteEtag: remote.etag, ...base } : { action: 'unchanged', reasons: [], remoteEtag: remote.etag, ...base }
+  return fixOptions(drift, remote, base)
 }
 
 const NEW_OBJECT: Reason = { code: 'new-object', option: 'object' }
+const CREATE_ONLY_DRIFT: Reason = { code: 'create-only-drift', option: 'ifNoneMatch' }
+
+type ItemBase = Pick<RepairItem, 'key' | 'source' | 'size' | 'local' | 'options'>
 
 /**
- * Whether `planItem` uploads to `remote` for its options alone, whatever the bytes (unless the
- * file breaks a checksum the manifest pins, which makes it a conflict): known before the
- * file is read, so that its first read can compute what the upload needs.
+ * The bytes are right: options alone drifted, or nothing did. A drift is repaired in place
+ * when its operations can (no byte is sent), else the object is uploaded again with the
+ * reason, or, for a create-only object (`createOnly`), left alone as a conflict.
  */
-export function updatesHeaders(options: PutOptions, remote: RemoteObject): boolean {
-  return options.ifNoneMatch !== '*' && optionDrift(options, remote).length > 0
+function fixOptions(drift: Reason[], remote: RemoteObject, base: ItemBase, createOnly?: Reason): PlanItem {
+  if (drift.length === 0) return { action: 'unchanged', reasons: [], remoteEtag: remote.etag, ...base }
+  const choice = chooseRepair(drift, remote)
+  if ('repairs' in choice) return { action: 'repair', reasons: drift, remoteEtag: remote.etag, repairs: choice.repairs, ...base }
+  if (createOnly) return { action: 'conflict', reasons: [createOnly, ...drift, choice.upload], remoteEtag: remote.etag, ...base }
+  return { action: 'update', reasons: [...drift, choice.upload], remoteEtag: remote.etag, ...base }
+}
+
+/**
+ * What `planItem` does about `remote`'s options alone, whatever the bytes (unless the file
+ * breaks a checksum the manifest pins, which makes it a conflict): nothing, a repair in
+ * place, or an upload. Known before the file is read, so that its first read computes what
+ * the write needs: an upload's checksum and Content-MD5, a copy's checksum.
+ */
+export function optionsFix(options: PutOptions, remote: RemoteObject): 'none' | 'repair' | 'upload' {
+  const drift = optionDrift(options, remote)
+  if (drift.length === 0) return 'none'
+  if ('repairs' in chooseRepair(drift, remote)) return 'repair'
+  return options.ifNoneMatch === '*' ? 'none' : 'upload'
 }
 
 /** A declared checksum is a promise about the file: a file that breaks it is not uploaded. */

@@ -59,6 +59,9 @@ export type WhenAbsent = 'removed' | 'bucket-decides' | { default: string; onlyW
 export type Repair = 'copy' | 'tagging' | 'acl' | 'retention' | 'legal-hold' | 'upload' | 'none'
 export type RepairOperation = Exclude<Repair, 'upload' | 'none'>
 
+/** The operations a repair can hold, in the order a plan lists them and apply runs them. */
+export const REPAIR_OPERATIONS = ['copy', 'tagging', 'acl', 'retention', 'legal-hold'] as const satisfies readonly RepairOperation[]
+
 export interface OptionSpec {
   /** The PutObject request header; `x-amz-meta-*` for the metadata family. */
   header: string

@@ -22,6 +22,10 @@ export type Reason =
   | { code: 'pin-broken'; option: PutOptionName; want: string; have?: string }
   /** A create-only object exists, and its content differs or cannot be verified (`why`). */
   | { code: 'create-only-exists'; option: 'ifNoneMatch'; why?: string }
+  /** A drifted option (or the object's state) that no repair in place can fix: only an upload can (`why`). */
+  | { code: 'needs-upload'; option: PutOptionName; why: string }
+  /** A create-only object holds the file's bytes, but its options need an upload, which create-only forbids. */
+  | { code: 'create-only-drift'; option: 'ifNoneMatch' }
 
 export type ReasonCode = Reason['code']
 
@@ -42,6 +46,10 @@ export function describeReason(reason: Reason): string {
       return `${reason.option}: the manifest pins ${reason.want} but the file's is ${reason.have ?? '(not computed)'}`
     case 'create-only-exists':
       return `create-only object already exists and ${reason.why === undefined ? 'its content differs' : `its content cannot be verified: ${reason.why}`}`
+    case 'needs-upload':
+      return `${reason.option} cannot be repaired in place: ${reason.why}`
+    case 'create-only-drift':
+      return 'create-only object already exists with the same content, but only an upload could fix its options'
   }
 }
 

@@ -1,4 +1,4 @@
-import { describeReason, hasChanges, PLAN_ACTIONS, type Plan, type PlanAction, type PlanItem, type PlanSummary } from '../plan/index.js'
+import { describeReason, hasChanges, PLAN_ACTIONS, type Plan, type PlanAction, type PlanItem, type PlanSummary, type RepairOperation } from '../plan/index.js'
 
 /** One symbol per action, after Terraform's; every view uses these. */
 export const SYMBOLS: Record<PlanAction, string> = { create: '+', update: '~', undecided: '?', repair: '*', delete: '-', conflict: '!', unchanged: '=' }
@@ -25,9 +25,28 @@ export function isNoOp(plan: Plan): boolean {
   return !hasChanges(plan) && plan.summary.conflict === 0
 }
 
-/** The reasons a view lists under an item: a create's only reason is that the key is new, which its symbol already says. */
+/**
+ * The reasons a view lists under an item: a create's only reason is that the key is new,
+ * which its symbol already says; a repair's end with how it is made.
+ */
 export function shownReasons(item: PlanItem): string[] {
-  return item.action === 'create' ? [] : item.reasons.map(describeReason)
+  if (item.action === 'create') return []
+  const reasons = item.reasons.map(describeReason)
+  return item.action === 'repair' ? [...reasons, describeRepairs(item.repairs)] : reasons
+}
+
+const CALLS: Record<RepairOperation, string> = {
+  copy: 'CopyObject onto itself',
+  tagging: 'PutObjectTagging',
+  acl: 'PutObjectAcl',
+  retention: 'PutObjectRetention',
+  'legal-hold': 'PutObjectLegalHold',
+}
+
+/** A copy carries every option, the tags replaced only when they drifted; else each operation is its own call. */
+export function describeRepairs(repairs: readonly RepairOperation[]): string {
+  if (repairs.includes('copy')) return `in place: ${CALLS.copy}, tags ${repairs.includes('tagging') ? 'replaced' : 'kept'}`
+  return `in place: ${repairs.map((operation) => CALLS[operation]).join(', ')}`
 }
 
 export const NO_CHANGES = 'No changes. The bucket matches the manifest.'

@@ -26,7 +26,7 @@ function problemLine(item: ObjectOutcome, c: Colors): string {
 
 export function summaryLine(report: ApplyReport, c: Colors = NO_COLORS): string {
   const s = report.summary
-  const text = `${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged, ${s.conflict} conflicts, ${s.failed} failed; ${formatSize(report.bytesUploaded)} uploaded.`
+  const text = `${s.created} created, ${s.updated} updated, ${s.repaired} repaired, ${s.unchanged} unchanged, ${s.conflict} conflicts, ${s.failed} failed; ${formatSize(report.bytesUploaded)} uploaded.`
   const ok = s.conflict === 0 && s.failed === 0 && !report.interrupted
   return ok ? `${c.green('Apply complete:')} ${text}` : `${c.red('Apply incomplete:')} ${text}`
 }
@@ -34,5 +34,6 @@ export function summaryLine(report: ApplyReport, c: Colors = NO_COLORS): string 
 /** One plain line per finished object, for logs (CI) where a live display is noise. */
 export function renderOutcomeLine(item: ObjectOutcome): string {
   const size = item.bytes > 0 ? ` ${formatSize(item.bytes)}` : ''
-  return `${item.outcome} ${item.key}${size}${item.reason ? ` (${item.reason})` : ''}`
+  const repairs = item.repairs ? ` by ${item.repairs.join(', ')}` : ''
+  return `${item.outcome} ${item.key}${size}${repairs}${item.reason ? ` (${item.reason})` : ''}`
 }

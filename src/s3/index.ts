@@ -14,6 +14,10 @@ export type {
   WriteCondition,
   ChecksumValue,
   ObjectRequestOptions,
+  CopyObjectInput,
+  CopyObjectResult,
+  UploadPartCopyInput,
+  ObjectRetention,
 } from './object-store.js'
 export type { RequestBody } from './http-transport.js'
 export { resolveS3Config, type S3Config, type ResolvedS3Config, type Env } from './s3-config.js'

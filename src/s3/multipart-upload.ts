@@ -1,9 +1,10 @@
-import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../plan/local-digest.js'
+import type { ChecksumAlgorithm } from '../plan/local-digest.js'
+import { checksumHeaders } from './copy-object.js'
 import type { CompleteMultipartInput, PutObjectResult, RequestOptions, UploadedPart, UploadPartInput } from './object-store.js'
 import type { PutOptions } from '../plan/put-options.js'
 import { completeMultipartHeaders, createMultipartHeaders, requestOptionHeaders, uploadPartHeaders } from './object-headers.js'
 import { putResultFromHeaders } from './put-object.js'
-import { CHECKSUM_HEADERS, checksumsFromHeaders, unquote } from './remote-object-headers.js'
+import { checksumsFromHeaders, unquote } from './remote-object-headers.js'
 import type { RequestExecutor } from './request-executor.js'
 import { UnexpectedAnswerError } from './s3-errors.js'
 import { child, children, parseXml, text, xmlEscape } from './xml.js'
@@ -43,14 +44,7 @@ export async function completeMultipartUpload(executor: RequestExecutor, key: st
   const document = parseXml(response.body.toString('utf8'), { operation: 'CompleteMultipartUpload', key })
   // S3 names the root ...Result; some S3-compatible stores (moto) ...Response.
   const result = document.CompleteMultipartUploadResult === undefined ? child(document, 'CompleteMultipartUploadResponse') : child(document, 'CompleteMultipartUploadResult')
-  const fromBody: Record<string, string> = {}
-  for (const algorithm of CHECKSUM_ALGORITHMS) {
-    const value = text(result, `Checksum${algorithm}`)
-    if (value !== undefined && value !== '') fromBody[CHECKSUM_HEADERS[algorithm]] = value
-  }
-  const checksumType = text(result, 'ChecksumType')
-  if (checksumType !== undefined && checksumType !== '') fromBody['x-amz-checksum-type'] = checksumType
-  return putResultFromHeaders({ ...response.headers, ...fromBody }, text(result, 'ETag'))
+  return putResultFromHeaders({ ...response.headers, ...checksumHeaders(result) }, text(result, 'ETag'))
 }
 
 /** The CompleteMultipartUpload document: parts in order, with their ETags and checksums. */

@@ -5,7 +5,17 @@ import { uploadChecksumAlgorithm, type PutOptions } from '../plan/put-options.js
 import { encodeQueryValue } from './addressing.js'
 import { encodeMetadataValue } from './metadata-encoding.js'
 import type { RemoteHeaderOptions } from '../plan/remote-object.js'
-import type { ChecksumValue, CompleteMultipartInput, ObjectRequestOptions, PutObjectInput, RequestOptions, UploadPartInput, WriteCondition } from './object-store.js'
+import type {
+  ChecksumValue,
+  CompleteMultipartInput,
+  CopyObjectInput,
+  ObjectRequestOptions,
+  PutObjectInput,
+  RequestOptions,
+  UploadPartCopyInput,
+  UploadPartInput,
+  WriteCondition,
+} from './object-store.js'
 import { CHECKSUM_HEADERS, headerOptions, type ReportedEncryption } from './remote-object-headers.js'
 
 /**
@@ -44,6 +54,48 @@ export function completeMultipartHeaders(input: Omit<CompleteMultipartInput, 'pa
   if (input.checksum !== undefined) {
     headers[CHECKSUM_HEADERS[input.checksum.algorithm]] = input.checksum.value
     headers['x-amz-checksum-type'] = 'FULL_OBJECT'
+  }
+  return headers
+}
+
+/**
+ * The headers of a CopyObject of an object onto itself (`source`: `bucket/key`, encoded):
+ * with the REPLACE directive, every option the object stores, spelled as PutObject spells
+ * them, so the copy stores exactly what an upload would; the tagging directive (the tags
+ * header only with REPLACE); the algorithm of the checksum S3 computes over the copy; the
+ * source's SSE-C key; and the condition on the source's ETag.
+ */
+export function copyObjectHeaders(source: string, input: CopyObjectInput): Record<string, string> {
+  const headers = objectHeaders(input.options)
+  if (input.tagging === 'COPY') delete headers['x-amz-tagging']
+  headers['x-amz-copy-source'] = source
+  headers['x-amz-metadata-directive'] = 'REPLACE'
+  headers['x-amz-tagging-directive'] = input.tagging
+  headers['x-amz-checksum-algorithm'] = input.checksumAlgorithm
+  return Object.assign(headers, copySourceHeaders(input.options, input.sourceEtag))
+}
+
+/** The headers of an UploadPartCopy: the source and its range, the condition, the SSE-C key of source and upload. */
+export function uploadPartCopyHeaders(source: string, input: UploadPartCopyInput): Record<string, string> {
+  const options = input.options ?? {}
+  const headers = { 'x-amz-copy-source': source, 'x-amz-copy-source-range': `bytes=${input.range.first}-${input.range.last}`, ...objectRequestHeaders(options) }
+  return Object.assign(headers, copySourceHeaders(options, input.sourceEtag))
+}
+
+/** What S3 needs to read the source of a copy: its SSE-C key under the copy-source names, and the condition on its ETag. */
+function copySourceHeaders(options: Pick<PutOptions, 'sseCustomerAlgorithm' | 'sseCustomerKey'>, etag: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(sseCustomerHeaders(options))) headers[name.replace(/^x-amz-/, 'x-amz-copy-source-')] = value
+  if (etag !== undefined) headers['x-amz-copy-source-if-match'] = `"${etag}"`
+  return headers
+}
+
+/** The headers of a PutObjectAcl: the canned ACL or the grants (the option table's ACL rows), and the request options. */
+export function putObjectAclHeaders(options: PutOptions): Record<string, string> {
+  const headers = requestOptionHeaders(options)
+  for (const [name, spec] of OPTIONS) {
+    const value = options[name]
+    if (spec.readBack === 'acl' && value !== undefined) writeHeader(headers, spec, value)
   }
   return headers
 }

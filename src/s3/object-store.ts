@@ -23,6 +23,16 @@ export interface ObjectStore {
   /** Rejects when S3 answers 200 with an `<Error>` document, as it may. */
   completeMultipartUpload(key: string, input: CompleteMultipartInput): Promise<PutObjectResult>
   abortMultipartUpload(key: string, uploadId: string, options?: RequestOptions): Promise<void>
+  /** CopyObject of the object onto itself with the REPLACE directive: its bytes stay, its stored options become `options`. */
+  copyObject(key: string, input: CopyObjectInput): Promise<CopyObjectResult>
+  /** UploadPartCopy of a range of the object into a multipart upload of the same key. */
+  uploadPartCopy(key: string, input: UploadPartCopyInput): Promise<UploadedPart>
+  /** PutObjectTagging: replaces every tag of the object. */
+  putObjectTagging(key: string, tags: Record<string, string>, options?: RequestOptions): Promise<void>
+  /** PutObjectAcl with the canned ACL or the grants of `options` (and its request options). */
+  putObjectAcl(key: string, options: PutOptions): Promise<void>
+  putObjectRetention(key: string, retention: ObjectRetention, options?: RequestOptions): Promise<void>
+  putObjectLegalHold(key: string, status: string, options?: RequestOptions): Promise<void>
   /** Pages of objects, in S3's order (UTF-8 bytes of the key). */
   listObjectsV2(where?: ListWhere, options?: RequestOptions): AsyncIterable<ListedObject[]>
   /** Resolves when the bucket exists and is reachable with these credentials. */
@@ -118,6 +128,37 @@ export interface CompleteMultipartInput {
   checksum?: ChecksumValue
   options?: ObjectRequestOptions
 }
+
+export interface CopyObjectInput {
+  /** What the object stores after the copy, exactly as PutObject would store it (the SSE-C key included), and the request options. */
+  options: PutOptions
+  /** The full-object checksum S3 computes over the copy. */
+  checksumAlgorithm: ChecksumAlgorithm
+  /** The object's tags: kept (`COPY`), or replaced by `options.tagging` (`REPLACE`). */
+  tagging: 'COPY' | 'REPLACE'
+  /** `x-amz-copy-source-if-match`: the object must still have this ETag (without quotes), or S3 answers 412. */
+  sourceEtag?: string
+}
+
+/** CopyObject's answer: PutObject's fields, and when the new object was written. */
+export interface CopyObjectResult extends PutObjectResult {
+  /** ISO 8601. */
+  lastModified?: string
+}
+
+export interface UploadPartCopyInput {
+  uploadId: string
+  partNumber: number
+  /** The bytes of the object copied into the part: `first` to `last`, inclusive. */
+  range: { first: number; last: number }
+  /** `x-amz-copy-source-if-match`, as for CopyObject. */
+  sourceEtag?: string
+  /** The SSE-C key (of the source and of the upload, which are the same object) and the request options. */
+  options?: ObjectRequestOptions
+}
+
+/** Object Lock retention, as PutObjectRetention sets it. */
+export type ObjectRetention = Pick<PutOptions, 'objectLockMode' | 'objectLockRetainUntilDate'>
 
 export interface ListedObject {
   key: string

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto'
+import type { PutOptions } from '../plan/put-options.js'
 import type { RemoteAcl, RemoteGrant } from '../plan/remote-object.js'
-import { requestOptionHeaders } from './object-headers.js'
-import type { RequestOptions } from './object-store.js'
+import { putObjectAclHeaders, requestOptionHeaders } from './object-headers.js'
+import type { ObjectRetention, RequestOptions } from './object-store.js'
 import type { RequestExecutor } from './request-executor.js'
 import type { S3ErrorContext } from './s3-errors.js'
-import { child, children, parseXml, text } from './xml.js'
+import { child, children, parseXml, text, xmlEscape } from './xml.js'
 
 export async function getObjectTagging(executor: RequestExecutor, key: string, options: RequestOptions = {}): Promise<Record<string, string>> {
   const response = await executor.send({
@@ -53,4 +55,35 @@ export function parseAcl(xml: string, context?: S3ErrorContext): RemoteAcl {
     if (who !== undefined && PERMISSIONS.has(permission)) grants.push({ grantee: who, permission })
   }
   return { ...(ownerId === undefined ? {} : { ownerId }), grants }
+}
+
+export async function putObjectTagging(executor: RequestExecutor, key: string, tags: Record<string, string>, options: RequestOptions = {}): Promise<void> {
+  const set = Object.keys(tags)
+    .sort()
+    .map((name) => `<Tag><Key>${xmlEscape(name)}</Key><Value>${xmlEscape(tags[name] ?? '')}</Value></Tag>`)
+  await putSubresource(executor, 'PutObjectTagging', key, 'tagging', `<Tagging xmlns="${S3_XMLNS}"><TagSet>${set.join('')}</TagSet></Tagging>`, options)
+}
+
+/** The ACL goes as headers (a canned ACL or grants), with no body. */
+export async function putObjectAcl(executor: RequestExecutor, key: string, options: PutOptions): Promise<void> {
+  await executor.send({ operation: 'PutObjectAcl', method: 'PUT', key, query: { acl: '' }, headers: putObjectAclHeaders(options) })
+}
+
+export async function putObjectRetention(executor: RequestExecutor, key: string, retention: ObjectRetention, options: RequestOptions = {}): Promise<void> {
+  const mode = retention.objectLockMode === undefined ? '' : `<Mode>${xmlEscape(retention.objectLockMode)}</Mode>`
+  const until = retention.objectLockRetainUntilDate === undefined ? '' : `<RetainUntilDate>${xmlEscape(new Date(retention.objectLockRetainUntilDate).toISOString())}</RetainUntilDate>`
+  await putSubresource(executor, 'PutObjectRetention', key, 'retention', `<Retention xmlns="${S3_XMLNS}">${mode}${until}</Retention>`, options)
+}
+
+export async function putObjectLegalHold(executor: RequestExecutor, key: string, status: string, options: RequestOptions = {}): Promise<void> {
+  await putSubresource(executor, 'PutObjectLegalHold', key, 'legal-hold', `<LegalHold xmlns="${S3_XMLNS}"><Status>${xmlEscape(status)}</Status></LegalHold>`, options)
+}
+
+const S3_XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/'
+
+/** A PUT of an object's subresource document, with its Content-MD5 (S3 requires one for retention and legal hold). */
+async function putSubresource(executor: RequestExecutor, operation: string, key: string, subresource: string, xml: string, options: RequestOptions): Promise<void> {
+  const body = Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>${xml}`, 'utf8')
+  const headers = { ...requestOptionHeaders(options), 'content-type': 'application/xml', 'content-md5': createHash('md5').update(body).digest('base64') }
+  await executor.send({ operation, method: 'PUT', key, query: { [subresource]: '' }, headers, body })
 }

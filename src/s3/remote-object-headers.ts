@@ -128,7 +128,8 @@ export function unquote(etag: string): string {
   return etag.replace(/^W\//, '').replace(/^"(.*)"$/, '$1')
 }
 
-function isoDate(value: string | undefined): string | undefined {
+/** An HTTP or ISO 8601 date as ISO 8601; undefined when it is not a date. */
+export function isoDate(value: string | undefined): string | undefined {
   if (value === undefined) return undefined
   const time = Date.parse(value)
   return Number.isNaN(time) ? undefined : new Date(time).toISOString()

@@ -7,9 +7,14 @@ import { headBucket, headObject } from './head-object.js'
 import { createTransport, type HttpTransport } from './http-transport.js'
 import { listObjectsV2 } from './list-objects.js'
 import * as multipart from './multipart-upload.js'
-import { getObjectAcl, getObjectTagging } from './object-subresources.js'
+import { copyObject, uploadPartCopy } from './copy-object.js'
+import { getObjectAcl, getObjectTagging, putObjectAcl, putObjectLegalHold, putObjectRetention, putObjectTagging } from './object-subresources.js'
 import type {
   CompleteMultipartInput,
+  CopyObjectInput,
+  CopyObjectResult,
+  ObjectRetention,
+  UploadPartCopyInput,
   HeadObjectOptions,
   ListedObject,
   ListWhere,
@@ -110,6 +115,30 @@ export class S3Client implements ObjectStore {
 
   abortMultipartUpload(key: string, uploadId: string, options?: RequestOptions): Promise<void> {
     return multipart.abortMultipartUpload(this.executor, key, uploadId, options)
+  }
+
+  copyObject(key: string, input: CopyObjectInput): Promise<CopyObjectResult> {
+    return copyObject(this.executor, this.config.bucket, key, input)
+  }
+
+  uploadPartCopy(key: string, input: UploadPartCopyInput): Promise<UploadedPart> {
+    return uploadPartCopy(this.executor, this.config.bucket, key, input)
+  }
+
+  putObjectTagging(key: string, tags: Record<string, string>, options?: RequestOptions): Promise<void> {
+    return putObjectTagging(this.executor, key, tags, options)
+  }
+
+  putObjectAcl(key: string, options: PutOptions): Promise<void> {
+    return putObjectAcl(this.executor, key, options)
+  }
+
+  putObjectRetention(key: string, retention: ObjectRetention, options?: RequestOptions): Promise<void> {
+    return putObjectRetention(this.executor, key, retention, options)
+  }
+
+  putObjectLegalHold(key: string, status: string, options?: RequestOptions): Promise<void> {
+    return putObjectLegalHold(this.executor, key, status, options)
   }
 
   listObjectsV2(where?: ListWhere, options?: RequestOptions): AsyncIterable<ListedObject[]> {

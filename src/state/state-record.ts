@@ -83,6 +83,20 @@ export function recordOfWrite(options: PutOptions, local: LocalDigest, result: W
 }
 
 /**
+ * A record of an object putplan repaired by copying it onto itself: the planned bytes (the
+ * copy required their ETag), stored anew with `options` and a full-object checksum of
+ * their algorithm, whose value the file gives when the answer does not; the ETag and
+ * LastModified are the copy's. Undefined after a copy in parts with a SHA algorithm,
+ * whose composite checksum depends on a cut no record holds: the next plan asks HeadObject.
+ */
+export function recordOfCopy(options: PutOptions, local: LocalDigest, result: WriteResult, headers: RemoteHeaderOptions, lastModified: string): StateRecord | undefined {
+  const algorithm = uploadChecksumAlgorithm(options)
+  if (/-\d+$/.test(result.etag) && (algorithm === 'SHA1' || algorithm === 'SHA256')) return undefined
+  // The copy is no upload in parts of the file: its part size is not the file's.
+  return recordOfWrite(options, { size: local.size, checksums: local.checksums }, result, headers, lastModified)
+}
+
+/**
  * The checksum putplan sent, which S3 verified before it stored the object: the record
  * holds it even when the answer does not repeat it (moto's CompleteMultipartUpload does
  * not), else a plan trusting the record would see `checksumAlgorithm` drift after every

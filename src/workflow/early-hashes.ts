@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { hashFile, isMultipart, type HashFileOptions, type MultipartPolicy } from '../local/index.js'
-import { updatesHeaders, type DesiredObject, type LocalDigest, type PutOptions } from '../plan/index.js'
+import { optionsFix, type DesiredObject, type LocalDigest, type PutOptions } from '../plan/index.js'
 import type { StateRecord } from '../state/index.js'
 import { coversHashing, hashOptions } from './hash-options.js'
 
@@ -65,7 +65,7 @@ export class EarlyHashes {
 /**
  * `hashOptions` once per options object and kind of record: files of one extension share
  * their options, and records of one upload agree in everything the hashing depends on
- * but whether the manifest changes their headers, which is asked of each.
+ * but what their options call for (nothing, a repair, an upload), which is asked of each.
  * Were two records of one kind to ask for different hashing, `take` would still see it
  * and hash the file again: the memo can cost a read, never a wrong digest.
  */
@@ -77,7 +77,7 @@ class HashOptionsMemo {
   get(options: PutOptions, record: StateRecord | undefined): HashFileOptions {
     let byRecord = this.memo.get(options)
     if (byRecord === undefined) this.memo.set(options, (byRecord = new Map()))
-    const kind = record === undefined ? '' : `${recordKind(record)}|${updatesHeaders(options, record)}`
+    const kind = record === undefined ? '' : `${recordKind(record)}|${optionsFix(options, record)}`
     let hashing = byRecord.get(kind)
     if (hashing === undefined) byRecord.set(kind, (hashing = hashOptions(options, record, this.policy)))
     return hashing

@@ -1,6 +1,6 @@
 import { fixedPartPolicy, isMultipart, type HashFileOptions, type MultipartPolicy } from '../local/index.js'
 import type { ChecksumAlgorithm, LocalDigest, PutOptions, RemoteObject } from '../plan/index.js'
-import { CHECKSUM_PIN_FIELDS, md5sNeeded, updatesHeaders, uploadChecksumAlgorithm } from '../plan/index.js'
+import { CHECKSUM_PIN_FIELDS, md5sNeeded, optionsFix, uploadChecksumAlgorithm } from '../plan/index.js'
 
 /**
  * What to compute from the bytes of a file uploaded with `options`, given what the bucket
@@ -9,14 +9,17 @@ import { CHECKSUM_PIN_FIELDS, md5sNeeded, updatesHeaders, uploadChecksumAlgorith
  * what the upload sends.
  */
 export function hashOptions(options: PutOptions, remote: RemoteObject | undefined, policy: MultipartPolicy): HashFileOptions {
-  // A create, or an object whose headers the plan rewrites whatever its bytes, is uploaded:
-  // its one read computes the checksum apply sends and, for a file uploaded whole, its MD5
-  // (Content-MD5). Against any other copy in the bucket the file is hashed for the
-  // comparison alone, and `withUploadDigests` reads the few the plan updates again: a plan
-  // that changes nothing computes no digest it does not compare (an MD5 and a CRC64NVME on
-  // two threads cost a gigabyte twice the CPU of the MD5 alone).
-  const uploaded = remote === undefined || updatesHeaders(options, remote)
-  const algorithms = new Set<ChecksumAlgorithm>(uploaded ? [uploadChecksumAlgorithm(options)] : [])
+  // A create, or an object whose options only an upload fixes whatever its bytes, is
+  // uploaded: its one read computes the checksum apply sends and, for a file uploaded whole,
+  // its MD5 (Content-MD5). An object whose options a repair fixes in place needs the
+  // checksum alone: the copy keeps one of that algorithm, and the state record holds it.
+  // Against any other copy in the bucket the file is hashed for the comparison alone, and
+  // `withUploadDigests` reads the few the plan updates again: a plan that changes nothing
+  // computes no digest it does not compare (an MD5 and a CRC64NVME on two threads cost a
+  // gigabyte twice the CPU of the MD5 alone).
+  const fix = remote === undefined ? 'upload' : optionsFix(options, remote)
+  const uploaded = fix === 'upload'
+  const algorithms = new Set<ChecksumAlgorithm>(fix === 'none' ? [] : [uploadChecksumAlgorithm(options)])
   for (const [field, algorithm] of Object.entries(CHECKSUM_PIN_FIELDS)) {
     if (options[field as keyof typeof CHECKSUM_PIN_FIELDS] !== undefined) algorithms.add(algorithm)
   }

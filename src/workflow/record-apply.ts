@@ -1,18 +1,19 @@
-import type { ApplyReport } from '../apply/index.js'
+import type { ApplyReport, ObjectOutcome } from '../apply/index.js'
 import type { Manifest } from '../manifest/index.js'
 import type { Plan } from '../plan/index.js'
 import { storedHeaderOptions, type ObjectStore } from '../s3/index.js'
-import { listKeys, recordOfRemote, recordOfWrite, recordStands, updateState, type StateAccess, type StateDocument, type StateRecord } from '../state/index.js'
+import { listKeys, recordOfCopy, recordOfRemote, recordOfWrite, recordStands, updateState, type StateAccess, type StateDocument, type StateRecord } from '../state/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
 import type { PlanResult } from './make-plan.js'
 import { optionsWithSecrets } from './options-with-secrets.js'
 
 /**
  * After apply, the state record learns every object this run wrote (its LastModified read
- * back with one LIST) or verified unchanged with HeadObject. Records of other keys are
- * kept: a record is only ever trusted while LIST shows its exact write, so an old one is
- * harmless. Objects that failed or conflicted lose theirs. `fresh` is what the plan read
- * (undefined for a saved plan): the facts it was computed from and the record itself.
+ * back with one LIST), repaired by a copy (ETag and LastModified from the copy's answer),
+ * or verified unchanged with HeadObject. Records of other keys are kept: a record is only
+ * ever trusted while LIST shows its exact write, so an old one is harmless. Objects that
+ * failed or conflicted lose theirs. `fresh` is what the plan read (undefined for a saved
+ * plan): the facts it was computed from and the record itself.
  */
 export async function recordApply(
   store: ObjectStore,
@@ -22,7 +23,8 @@ export async function recordApply(
   fresh: Pick<PlanResult, 'facts' | 'state'> | undefined,
   report: ApplyReport,
 ): Promise<void> {
-  const written = report.items.filter((o) => o.outcome === 'created' || o.outcome === 'updated')
+  // A copy in parts answers without LastModified: LIST tells it, as for an upload.
+  const written = report.items.filter((o) => o.outcome === 'created' || o.outcome === 'updated' || (copied(o) && o.lastModified === undefined))
   const listed = await listKeys(store, written.map((o) => o.key), bucketRequestOptions(manifest))
   const planned = new Map(plan.items.filter((item) => item.action !== 'delete').map((item) => [item.key, item]))
   // The record keeps the MD5 of the SSE-C key sent, which a saved plan does not hold.
@@ -41,10 +43,17 @@ export async function recordApply(
       const etag = outcome.etag
       const ours = etag !== undefined && seen?.lastModified !== undefined && seen.etag === etag
       learnt.set(key, ours && item && sent ? recordOfWrite(sent, item.local, { ...outcome, etag }, storedHeaderOptions(sent, outcome), seen.lastModified!) : undefined)
-    } else if (outcome.outcome === 'unchanged') {
+    } else if (copied(outcome)) {
+      const item = planned.get(key)
+      const sent = withSecrets.get(key) ?? item?.options
+      const seen = listed.get(key)
+      const lastModified = outcome.lastModified ?? (seen?.etag === outcome.etag ? seen?.lastModified : undefined)
+      const record = item && sent && lastModified !== undefined && recordOfCopy(sent, item.local, { ...outcome, etag: outcome.etag! }, storedHeaderOptions(sent, outcome), lastModified)
+      learnt.set(key, record || undefined)
+    } else if (outcome.outcome === 'unchanged' || outcome.outcome === 'repaired') {
       const remote = verified.get(key)
-      // Create-only objects are unchanged by content alone; their headers were not compared.
-      if (remote?.lastModified === undefined || planned.get(key)?.options.ifNoneMatch === '*') continue
+      // Retention and legal hold changed without a rewrite; no record vouches for them anyway.
+      if (remote?.lastModified === undefined || outcome.repairs?.some((op) => op === 'retention' || op === 'legal-hold')) continue
       // Most unchanged objects were judged by their record, which needs no rewrite.
       if (!recordStands(recorded[key], remote)) learnt.set(key, recordOfRemote(remote, remote.lastModified))
     } else if (outcome.outcome === 'conflict' || outcome.outcome === 'failed') {
@@ -61,4 +70,9 @@ export async function recordApply(
     return { ...document, objects }
   }
   await updateState(access, change, { current: fresh?.state })
+}
+
+/** A repair that rewrote the object (a copy onto itself): its answer has the new ETag. */
+function copied(outcome: ObjectOutcome): boolean {
+  return outcome.outcome === 'repaired' && outcome.etag !== undefined
 }

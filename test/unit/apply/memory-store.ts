@@ -10,6 +10,10 @@ import type {
   ObjectStore,
   PutObjectInput,
   PutObjectResult,
+  CopyObjectInput,
+  CopyObjectResult,
+  ObjectRetention,
+  UploadPartCopyInput,
   RequestOptions,
   UploadedPart,
   UploadPartInput,
@@ -17,12 +21,33 @@ import type {
 } from '../../../src/s3/object-store.js'
 import type { RequestBody } from '../../../src/s3/http-transport.js'
 import type { PutOptions } from '../../../src/plan/put-options.js'
-import { completeMultipartHeaders, createMultipartHeaders, putObjectHeaders, uploadPartHeaders } from '../../../src/s3/object-headers.js'
-import { CHECKSUM_HEADERS } from '../../../src/s3/remote-object-headers.js'
+import {
+  completeMultipartHeaders,
+  copyObjectHeaders,
+  createMultipartHeaders,
+  putObjectAclHeaders,
+  putObjectHeaders,
+  uploadPartCopyHeaders,
+  uploadPartHeaders,
+} from '../../../src/s3/object-headers.js'
+import { CHECKSUM_HEADERS, headerOptions } from '../../../src/s3/remote-object-headers.js'
 import { isRetryable } from '../../../src/s3/retry-policy.js'
 import { NetworkError, S3ServiceError } from '../../../src/s3/s3-errors.js'
 
-export type Operation = 'headObject' | 'putObject' | 'createMultipartUpload' | 'uploadPart' | 'completeMultipartUpload' | 'abortMultipartUpload'
+export type Operation =
+  | 'headObject'
+  | 'putObject'
+  | 'createMultipartUpload'
+  | 'uploadPart'
+  | 'completeMultipartUpload'
+  | 'abortMultipartUpload'
+  | 'copyObject'
+  | 'uploadPartCopy'
+  | 'getObjectTagging'
+  | 'putObjectTagging'
+  | 'putObjectAcl'
+  | 'putObjectRetention'
+  | 'putObjectLegalHold'
 
 export interface Call {
   op: Operation
@@ -44,6 +69,11 @@ export interface StoredObject {
   checksumType?: 'FULL_OBJECT' | 'COMPOSITE'
   partCount?: number
   versionId: string
+  tags: Record<string, string>
+  /** What the subresource calls set: the ACL headers, the retention, the legal hold. */
+  acl?: Record<string, string>
+  retention?: ObjectRetention
+  legalHold?: string
 }
 
 export interface Fault {
@@ -96,7 +126,7 @@ export class MemoryStore implements ObjectStore {
   /** Another client writes the key. */
   putDirect(key: string, bytes: Buffer | string): StoredObject {
     const data = Buffer.from(bytes)
-    const object: StoredObject = { bytes: data, etag: md5Hex(data), headers: {}, checksums: { CRC64NVME: checksumOf('CRC64NVME', data) }, checksumType: 'FULL_OBJECT', versionId: `v${this.nextId++}` }
+    const object: StoredObject = { bytes: data, etag: md5Hex(data), headers: {}, checksums: { CRC64NVME: checksumOf('CRC64NVME', data) }, checksumType: 'FULL_OBJECT', versionId: `v${this.nextId++}`, tags: {} }
     this.objects.set(key, object)
     return object
   }
@@ -122,7 +152,7 @@ export class MemoryStore implements ObjectStore {
       this.checkConditions(key, headers, 'PutObject')
       const algorithm = headers['x-amz-sdk-checksum-algorithm'] as ChecksumAlgorithm | undefined
       const checksums: StoredObject['checksums'] = algorithm ? { [algorithm]: checksumOf(algorithm, bytes) } : {}
-      const object: StoredObject = { bytes, etag: md5Hex(bytes), headers, checksums, checksumType: 'FULL_OBJECT', versionId: `v${this.nextId++}` }
+      const object: StoredObject = { bytes, etag: md5Hex(bytes), headers, checksums, checksumType: 'FULL_OBJECT', versionId: `v${this.nextId++}`, tags: tagsOf(headers) }
       this.objects.set(key, object)
       return { etag: object.etag, versionId: object.versionId, checksums, checksumType: 'FULL_OBJECT' }
     })
@@ -173,7 +203,16 @@ export class MemoryStore implements ObjectStore {
       if (claimed !== undefined && claimed !== checksumOf(algorithm, bytes)) throw s3Error(400, 'BadDigest', 'CompleteMultipartUpload', key)
       const checksum = composite ? `${compositeOf(algorithm, input.parts.map((p) => upload.parts.get(p.partNumber)!.bytes))}-${md5s.length}` : checksumOf(algorithm, bytes)
       const etag = `${createHash('md5').update(Buffer.concat(md5s)).digest('hex')}-${md5s.length}`
-      const object: StoredObject = { bytes, etag, headers: upload.headers, checksums: { [algorithm]: checksum }, checksumType: composite ? 'COMPOSITE' : 'FULL_OBJECT', partCount: md5s.length, versionId: `v${this.nextId++}` }
+      const object: StoredObject = {
+        bytes,
+        etag,
+        headers: upload.headers,
+        checksums: { [algorithm]: checksum },
+        checksumType: composite ? 'COMPOSITE' : 'FULL_OBJECT',
+        partCount: md5s.length,
+        versionId: `v${this.nextId++}`,
+        tags: tagsOf(upload.headers),
+      }
       this.objects.set(key, object)
       this.uploads.delete(input.uploadId)
       return { etag, versionId: object.versionId, checksums: object.checksums, checksumType: object.checksumType! }
@@ -188,6 +227,50 @@ export class MemoryStore implements ObjectStore {
     })
   }
 
+  /** Copies onto itself only, as repairs do: REPLACE stores the request's headers; the tags stay (COPY) or are the request's. */
+  async copyObject(key: string, input: CopyObjectInput): Promise<CopyObjectResult> {
+    const headers = copyObjectHeaders(`example-bucket/${key}`, input)
+    return this.withRetries({ op: 'copyObject', key, headers }, undefined, async () => {
+      const source = this.copySource(key, headers, 'CopyObject')
+      const algorithm = headers['x-amz-checksum-algorithm'] as ChecksumAlgorithm
+      const tags = headers['x-amz-tagging-directive'] === 'REPLACE' ? tagsOf(headers) : source.tags
+      const object: StoredObject = { bytes: source.bytes, etag: md5Hex(source.bytes), headers, checksums: { [algorithm]: checksumOf(algorithm, source.bytes) }, checksumType: 'FULL_OBJECT', versionId: `v${this.nextId++}`, tags }
+      this.objects.set(key, object)
+      return { etag: object.etag, versionId: object.versionId, checksums: object.checksums, lastModified: new Date(Date.UTC(2030, 0, 1, 0, 0, this.nextId)).toISOString() }
+    })
+  }
+
+  async uploadPartCopy(key: string, input: UploadPartCopyInput): Promise<UploadedPart> {
+    const headers = uploadPartCopyHeaders(`example-bucket/${key}`, input)
+    const call = { op: 'uploadPartCopy' as const, key, headers, uploadId: input.uploadId, partNumber: input.partNumber }
+    return this.withRetries(call, undefined, async () => {
+      const upload = this.uploadOf(input.uploadId, key, 'UploadPartCopy')
+      const source = this.copySource(key, headers, 'UploadPartCopy')
+      const bytes = source.bytes.subarray(input.range.first, input.range.last + 1)
+      const algorithm = upload.headers['x-amz-checksum-algorithm'] as ChecksumAlgorithm
+      const checksums = { [algorithm]: checksumOf(algorithm, bytes) }
+      upload.parts.set(input.partNumber, { bytes, md5: createHash('md5').update(bytes).digest(), checksums })
+      return { partNumber: input.partNumber, etag: md5Hex(bytes), checksums }
+    })
+  }
+
+  async putObjectTagging(key: string, tags: Record<string, string>): Promise<void> {
+    await this.subresource('putObjectTagging', key, { tags: JSON.stringify(tags) }, (object) => (object.tags = { ...tags }))
+  }
+
+  async putObjectAcl(key: string, options: PutOptions): Promise<void> {
+    const headers = putObjectAclHeaders(options)
+    await this.subresource('putObjectAcl', key, headers, (object) => (object.acl = headers))
+  }
+
+  async putObjectRetention(key: string, retention: ObjectRetention): Promise<void> {
+    await this.subresource('putObjectRetention', key, {}, (object) => (object.retention = retention))
+  }
+
+  async putObjectLegalHold(key: string, status: string): Promise<void> {
+    await this.subresource('putObjectLegalHold', key, {}, (object) => (object.legalHold = status))
+  }
+
   async *listObjectsV2(): AsyncIterable<ListedObject[]> {
     yield [...this.objects].map(([key, o]) => ({ key, etag: o.etag, size: o.bytes.length, storageClass: 'STANDARD' }))
   }
@@ -197,8 +280,8 @@ export class MemoryStore implements ObjectStore {
     return object && { body: object.bytes, etag: object.etag }
   }
 
-  async getObjectTagging(): Promise<Record<string, string>> {
-    return {}
+  async getObjectTagging(key: string): Promise<Record<string, string>> {
+    return this.withRetries({ op: 'getObjectTagging', key, headers: {} }, undefined, async () => ({ ...(this.objects.get(key)?.tags ?? {}) }))
   }
 
   async getObjectAcl(): Promise<RemoteAcl> {
@@ -260,6 +343,23 @@ export class MemoryStore implements ObjectStore {
     }
   }
 
+  /** The source of a copy onto `key` itself, if it still has the ETag the condition names (S3: 412, or 404 when gone). */
+  private copySource(key: string, headers: Record<string, string>, operation: string): StoredObject {
+    const source = this.objects.get(key)
+    if (!source) throw s3Error(404, 'NoSuchKey', operation, key)
+    const ifMatch = headers['x-amz-copy-source-if-match']
+    if (ifMatch !== undefined && ifMatch !== `"${source.etag}"`) throw s3Error(412, 'PreconditionFailed', operation, key)
+    return source
+  }
+
+  private async subresource(op: Operation, key: string, headers: Record<string, string>, act: (object: StoredObject) => void): Promise<void> {
+    await this.withRetries({ op, key, headers }, undefined, async () => {
+      const object = this.objects.get(key)
+      if (!object) throw s3Error(404, 'NoSuchKey', op, key)
+      act(object)
+    })
+  }
+
   private uploadOf(uploadId: string, key: string, operation: string): Upload {
     const upload = this.uploads.get(uploadId)
     if (!upload || upload.key !== key) throw s3Error(404, 'NoSuchUpload', operation, key)
@@ -288,13 +388,16 @@ export function remoteOf(object: StoredObject): RemoteObject {
     size: object.bytes.length,
     versionId: object.versionId,
     checksums: object.checksums,
-    headers: { metadata: {}, storageClass: 'STANDARD' },
+    // What HeadObject reports: the headers the write stored, as the S3 client reads them back.
+    headers: headerOptions(object.headers),
   }
   if (object.checksumType) remote.checksumType = object.checksumType
   if (object.partCount !== undefined) remote.partCount = object.partCount
-  const sse = object.headers['x-amz-server-side-encryption']
-  if (sse !== undefined) remote.headers.serverSideEncryption = sse
   return remote
+}
+
+function tagsOf(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(new URLSearchParams(headers['x-amz-tagging'] ?? ''))
 }
 
 function verifyDigests(headers: Record<string, string>, bytes: Buffer, operation: string, key: string): void {

@@ -7,17 +7,20 @@ import type { MultipartPolicy } from '../../../src/local/part-size.js'
 import { summarise, type FilePlanItem, type Plan, type PlanItem } from '../../../src/plan/plan.js'
 import type { Reason } from '../../../src/plan/reason.js'
 import type { PutOptions } from '../../../src/plan/put-options.js'
+import type { RepairOperation } from '../../../src/plan/option-table.js'
 
 /** Small parts so multipart is cheap to test: files over 1 KiB go in 1 KiB parts. */
 export const SMALL_PARTS: MultipartPolicy = { threshold: 1024, partSize: 1024, minPartSize: 1 }
 
 export interface ItemSpec {
   key?: string
-  action: 'create' | 'update' | 'undecided' | 'unchanged' | 'conflict'
+  action: 'create' | 'update' | 'undecided' | 'repair' | 'unchanged' | 'conflict'
   data: string | Buffer
   options?: PutOptions
   remoteEtag?: string
   reasons?: Reason[]
+  /** For a repair. */
+  repairs?: RepairOperation[]
 }
 
 /** A temp folder standing for the manifest's folder, removed after each test. */
@@ -43,6 +46,8 @@ export function useManifestDir(): { dir: () => string; item: (name: string, spec
         case 'update':
         case 'undecided':
           return { ...base, action: spec.action, remoteEtag: spec.remoteEtag ?? 'unknown' }
+        case 'repair':
+          return { ...base, action: 'repair', remoteEtag: spec.remoteEtag ?? 'unknown', repairs: spec.repairs ?? ['copy'] }
         case 'unchanged':
           return { ...base, action: 'unchanged', remoteEtag: spec.remoteEtag ?? 'unknown' }
         case 'conflict':

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { computePlan, planItem as itemOf, updatesHeaders, type ObjectFacts } from '../../../src/plan/compute-plan.js'
+import { computePlan, optionsFix, planItem as itemOf, type ObjectFacts } from '../../../src/plan/compute-plan.js'
 import { describeReason } from '../../../src/plan/reason.js'
 import { hasChanges, type FilePlanItem, type PlanItem } from '../../../src/plan/plan.js'
 import { fromPlanDocument, toPlanDocument } from '../../../src/plan/plan-document.js'
@@ -39,9 +39,25 @@ describe('planItem: actions', () => {
     expect(item.reasons).toEqual(['content changed', 'cacheControl: "max-age=60" -> "no-cache"', 'contentType: "text/plain" -> "text/html"'])
   })
 
-  it('updates headers alone when the content is the same', () => {
+  it('repairs headers alone in place when the content is the same, naming the operations', () => {
     const remote = uploadedObject(data, { contentType: 'text/plain' })
-    expect(planItem(factsFor(data, { options: html }, remote))).toMatchObject({ action: 'update', reasons: ['contentType: "text/plain" -> "text/html"'] })
+    expect(planItem(factsFor(data, { options: html }, remote))).toMatchObject({
+      action: 'repair',
+      reasons: ['contentType: "text/plain" -> "text/html"'],
+      remoteEtag: remote.etag,
+      repairs: ['copy'],
+    })
+  })
+
+  it('uploads again when only an upload can fix a drifted option, saying why', () => {
+    const key = Buffer.alloc(32, 7).toString('base64')
+    const remote = uploadedObject(data, { ...html, sseCustomerKey: Buffer.alloc(32, 8).toString('base64') })
+    const item = planItem(factsFor(data, { options: { ...html, sseCustomerKey: key } }, remote))
+    expect(item).toMatchObject({ action: 'update', remoteEtag: remote.etag })
+    expect(item.reasons).toEqual([
+      'sseCustomerKey: the object was written with another key',
+      'sseCustomerKey cannot be repaired in place: a copy of an SSE-C object needs the key it is encrypted with now, which the manifest does not give',
+    ])
   })
 
   it('leaves content that cannot be verified undecided, saying why, and never calls it unchanged', () => {
@@ -77,22 +93,26 @@ describe('planItem: actions', () => {
   })
 })
 
-describe('updatesHeaders: an update known before the file is read', () => {
-  const cases: Array<[string, PutOptions, PutOptions]> = [
-    ['same headers', html, html],
-    ['another Content-Type', html, { contentType: 'text/plain' }],
-    ['a Cache-Control added', { ...html, cacheControl: 'no-cache' }, html],
-    ['create-only, with other headers', { ...html, ifNoneMatch: '*' }, { contentType: 'text/plain' }],
+describe('optionsFix: what the options alone call for, known before the file is read', () => {
+  const oldKey = Buffer.alloc(32, 8).toString('base64')
+  const newKey = Buffer.alloc(32, 7).toString('base64')
+  const cases: Array<[string, PutOptions, PutOptions, 'none' | 'repair' | 'upload']> = [
+    ['same headers', html, html, 'none'],
+    ['another Content-Type', html, { contentType: 'text/plain' }, 'repair'],
+    ['a Cache-Control added', { ...html, cacheControl: 'no-cache' }, html, 'repair'],
+    ['create-only, with other headers', { ...html, ifNoneMatch: '*' }, { contentType: 'text/plain' }, 'repair'],
+    ['another SSE-C key', { ...html, sseCustomerKey: newKey }, { ...html, sseCustomerKey: oldKey }, 'upload'],
+    ['create-only, another SSE-C key', { ...html, ifNoneMatch: '*', sseCustomerKey: newKey }, { ...html, sseCustomerKey: oldKey }, 'none'],
   ]
+
+  it.each(cases)('%s: %s', (_name, options, remoteHeaders, fix) => {
+    expect(optionsFix(options, uploadedObject(data, remoteHeaders))).toBe(fix)
+  })
 
   it.each(cases)('%s: says what planItem does with the same bytes', (_name, options, remoteHeaders) => {
     const remote = uploadedObject(data, remoteHeaders)
-    const updated = planItem(factsFor(data, { options }, remote)).action === 'update'
-    expect(updatesHeaders(options, remote)).toBe(updated)
-  })
-
-  it('is true for changed headers and false otherwise', () => {
-    expect(cases.map(([, options, headers]) => updatesHeaders(options, uploadedObject(data, headers)))).toEqual([false, true, true, false])
+    const action = planItem(factsFor(data, { options }, remote)).action
+    expect(optionsFix(options, remote)).toBe(action === 'repair' ? 'repair' : action === 'update' ? 'upload' : 'none')
   })
 })
 
@@ -103,9 +123,31 @@ describe('planItem: create-only (ifNoneMatch "*")', () => {
     expect(planItem(factsFor(data, { options: createOnly }, undefined))).toMatchObject({ action: 'create', reasons: ['new object'] })
   })
 
-  it('leaves an object with the same content unchanged, even when its headers differ', () => {
-    const remote = uploadedObject(data, { contentType: 'text/plain', cacheControl: 'max-age=60', metadata: { a: '1' } })
+  it('leaves an object with the same content and options unchanged', () => {
+    const remote = uploadedObject(data, html)
     expect(planItem(factsFor(data, { options: createOnly }, remote))).toMatchObject({ action: 'unchanged', reasons: [], remoteEtag: remote.etag })
+  })
+
+  it('repairs the options of an object with the same content in place, visibly: create-only protects the bytes', () => {
+    const remote = uploadedObject(data, { contentType: 'text/plain', cacheControl: 'max-age=60', metadata: { a: '1' } })
+    expect(planItem(factsFor(data, { options: createOnly }, remote))).toMatchObject({
+      action: 'repair',
+      reasons: ['cacheControl: "max-age=60" -> (none)', 'contentType: "text/plain" -> "text/html"', 'metadata: {"a":"1"} -> {}'],
+      remoteEtag: remote.etag,
+      repairs: ['copy'],
+    })
+  })
+
+  it('is a conflict, with the reasons, when the same content has options only an upload could fix', () => {
+    const options: PutOptions = { ...createOnly, sseCustomerKey: Buffer.alloc(32, 7).toString('base64') }
+    const remote = uploadedObject(data, { ...html, sseCustomerKey: Buffer.alloc(32, 8).toString('base64') })
+    const item = planItem(factsFor(data, { options }, remote))
+    expect(item).toMatchObject({ action: 'conflict', remoteEtag: remote.etag })
+    expect(item.reasons).toEqual([
+      'create-only object already exists with the same content, but only an upload could fix its options',
+      'sseCustomerKey: the object was written with another key',
+      'sseCustomerKey cannot be repaired in place: a copy of an SSE-C object needs the key it is encrypted with now, which the manifest does not give',
+    ])
   })
 
   it('is a conflict when the content differs', () => {

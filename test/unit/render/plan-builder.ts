@@ -3,7 +3,7 @@
  * the key so snapshots are stable and each object looks like a different file.
  */
 import { createHash } from 'node:crypto'
-import { summarise, type LocalDigest, type Plan, type PlanItem, type PutOptionName, type PutOptions, type Reason, type ReasonValue } from '../../../src/plan/index.js'
+import { summarise, type LocalDigest, type Plan, type PlanItem, type PutOptionName, type PutOptions, type Reason, type ReasonValue, type RepairOperation } from '../../../src/plan/index.js'
 
 export const DIGEST = 'a'.repeat(64)
 
@@ -69,6 +69,10 @@ export function create(key: string, init: ItemInit = {}): PlanItem {
 
 export function update(key: string, reasons: Reason[], init: ItemInit = {}): PlanItem {
   return { ...base(key, init), action: 'update', reasons, remoteEtag: etagOf(key) }
+}
+
+export function repair(key: string, reasons: Reason[], repairs: RepairOperation[], init: ItemInit = {}): PlanItem {
+  return { ...base(key, init), action: 'repair', reasons, remoteEtag: etagOf(key), repairs }
 }
 
 export function unchanged(key: string, init: ItemInit = {}): PlanItem {

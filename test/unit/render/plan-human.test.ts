@@ -2,7 +2,7 @@ import { createColors } from 'picocolors'
 import { describe, expect, it } from 'vitest'
 import { NO_COLORS } from '../../../src/render/colors.js'
 import { renderPlanHuman } from '../../../src/render/plan-human.js'
-import { conflict, create, mixedPlan, planOf, unchanged, update, CONTENT_CHANGED, drift, unverified } from './plan-builder.js'
+import { conflict, create, mixedPlan, planOf, repair, unchanged, update, CONTENT_CHANGED, drift, unverified } from './plan-builder.js'
 
 const COLORS = createColors(true)
 const lastLine = (text: string) => text.trimEnd().split('\n').at(-1)
@@ -89,6 +89,39 @@ describe('renderPlanHuman', () => {
     expect(lastLine(renderPlanHuman(planOf([create('a'), update('b', [CONTENT_CHANGED]), unchanged('c')]), { colors: NO_COLORS }))).toBe(
       'Plan: 1 to create, 1 to update, 0 to repair, 0 to delete, 1 unchanged, 0 undecided, 0 in conflict.',
     )
+  })
+
+  it('draws a repair with its reasons and how it is made, and folds a folder of repairs', () => {
+    const assets = Array.from({ length: 40 }, (_, i) => repair(`site/assets/a${String(i).padStart(2, '0')}.css`, [drift('cacheControl', 'max-age=60', 'no-cache')], ['copy'], { size: 1024 }))
+    const plan = planOf([
+      ...assets,
+      repair('site/index.html', [drift('cacheControl', 'max-age=60', 'no-cache'), drift('tagging', { team: 'ops' }, { team: 'web' })], ['copy', 'tagging']),
+      repair('site/logo.svg', [drift('tagging', { team: 'ops' }, { team: 'web' })], ['tagging']),
+      repair('site/robots.txt', [drift('acl', [], ['READ uri=http://acs.amazonaws.com/groups/global/AllUsers'])], ['acl']),
+    ])
+    expect(renderPlanHuman(plan, { colors: NO_COLORS })).toBe(
+      [
+        'Objects in bucket example-site:',
+        '',
+        '* repair options in place, no bytes sent (43 objects, 44.5 KiB)',
+        '  * site/assets/  40 objects, 40.0 KiB; all: cacheControl',
+        '  * site/index.html  1.50 KiB  from dist/site/index.html',
+        '      cacheControl: "max-age=60" -> "no-cache"',
+        '      tagging: {"team":"ops"} -> {"team":"web"}',
+        '      in place: CopyObject onto itself, tags replaced',
+        '  * site/logo.svg  1.50 KiB  from dist/site/logo.svg',
+        '      tagging: {"team":"ops"} -> {"team":"web"}',
+        '      in place: PutObjectTagging',
+        '  * site/robots.txt  1.50 KiB  from dist/site/robots.txt',
+        '      acl: [] -> ["READ uri=http://acs.amazonaws.com/groups/global/AllUsers"]',
+        '      in place: PutObjectAcl',
+        '',
+        'Plan: 0 to create, 0 to update, 43 to repair, 0 to delete, 0 unchanged, 0 undecided, 0 in conflict.',
+        '',
+      ].join('\n'),
+    )
+    const verbose = renderPlanHuman(plan, { colors: NO_COLORS, verbose: true })
+    expect(verbose).toContain('  * site/assets/a00.css  1.00 KiB  from dist/site/assets/a00.css\n      cacheControl: "max-age=60" -> "no-cache"\n      in place: CopyObject onto itself, tags kept\n')
   })
 
   it('spells out control characters in keys and reasons, so a key cannot forge a line or a colour', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { renderPlanMarkdown } from '../../../src/render/plan-markdown.js'
 import { codeCell } from '../../../src/render/plan-markdown-escape.js'
-import { conflict, create, mixedPlan, planOf, unchanged, update, CONTENT_CHANGED, CREATE_ONLY_DIFFERS, drift } from './plan-builder.js'
+import { conflict, create, mixedPlan, planOf, repair, unchanged, update, CONTENT_CHANGED, CREATE_ONLY_DIFFERS, drift } from './plan-builder.js'
 
 /** The cells of a GitHub table row, split as GFM does: on `|` not preceded by `\`. */
 function cells(row: string): string[] {
@@ -20,6 +20,14 @@ describe('renderPlanMarkdown', () => {
     expect(conflictsAt).toBeLessThan(detailsAt)
     expect(text).toContain('</details>')
     expect(text.trimEnd().endsWith('**Plan: 2 to create, 2 to update, 0 to repair, 0 to delete, 2 unchanged, 0 undecided, 1 in conflict.**')).toBe(true)
+  })
+
+  it('gives repairs their own <details>, each row with its reasons and how it is made', () => {
+    const text = renderPlanMarkdown(planOf([repair('site/a.css', [drift('cacheControl', 'max-age=60', 'no-cache')], ['copy']), repair('site/b.css', [drift('tagging', { team: 'ops' }, { team: 'web' })], ['tagging'])]))
+    expect(text).toContain('| * repair | 2 | 3.00 KiB |')
+    expect(text).toContain('<details><summary>* to repair in place: 2 objects, 3.00 KiB</summary>')
+    expect(text).toContain('| * | `site/a.css` | 1.50 KiB | `cacheControl: "max-age=60" -> "no-cache"`<br>`in place: CopyObject onto itself, tags kept` |')
+    expect(text).toContain('| * | `site/b.css` | 1.50 KiB | `tagging: {"team":"ops"} -> {"team":"web"}`<br>`in place: PutObjectTagging` |')
   })
 
   it('does not list unchanged objects', () => {

@@ -5,7 +5,7 @@ import type { PutOptions } from '../../../src/plan/put-options.js'
 import type { RemoteObject } from '../../../src/plan/remote-object.js'
 import { storedHeaderOptions } from '../../../src/s3/object-headers.js'
 import type { ReportedEncryption } from '../../../src/s3/remote-object-headers.js'
-import { recordOfRemote, recordOfWrite as recordOf, recordStands, trustRecord, type ListedFacts, type StateRecord, type WriteResult } from '../../../src/state/state-record.js'
+import { recordOfCopy, recordOfRemote, recordOfWrite as recordOf, recordStands, trustRecord, type ListedFacts, type StateRecord, type WriteResult } from '../../../src/state/state-record.js'
 import { bytes, factsFor, localDigestOf, remoteObject, uploadedObject } from '../plan/builders.js'
 
 const data = bytes(64, 1)
@@ -59,7 +59,7 @@ describe('trustRecord', () => {
     expect(trusted?.headers.storageClass).toBe('GLACIER_IR')
     expect(r.headers.storageClass).toBe('STANDARD') // the record itself is not changed
     const item = planItem(factsFor(data, { options: html }, trusted, { algorithms: ['CRC64NVME'] }))
-    expect(item).toMatchObject({ action: 'update', reasons: [{ code: 'option-drift', option: 'storageClass', have: 'GLACIER_IR', want: 'STANDARD' }] })
+    expect(item).toMatchObject({ action: 'repair', reasons: [{ code: 'option-drift', option: 'storageClass', have: 'GLACIER_IR', want: 'STANDARD' }] })
   })
 })
 
@@ -135,7 +135,7 @@ describe('recordOfWrite then trustRecord: zero changes right after a write', () 
   it('still catches a manifest change made after the write', () => {
     const { trusted } = writeAndTrust({ ...html, metadata: { Commit: 'abc' } })
     const item = planItem(factsFor(data, { options: { ...html, metadata: { Commit: 'def' } } }, trusted, { algorithms: ['CRC64NVME'] }))
-    expect(item).toMatchObject({ action: 'update', reasons: [{ code: 'option-drift', option: 'metadata', have: { commit: 'abc' }, want: { commit: 'def' } }] })
+    expect(item).toMatchObject({ action: 'repair', reasons: [{ code: 'option-drift', option: 'metadata', have: { commit: 'abc' }, want: { commit: 'def' } }] })
   })
 
   it('still catches other bytes: the record holds the checksum of what was written', () => {
@@ -176,6 +176,45 @@ function writeAndTrust(options: PutOptions, partSize?: number, { echoChecksums =
   if (!trusted) throw new Error('the record of a write was not trusted against LIST of that write')
   return { trusted, head }
 }
+
+describe('recordOfCopy then trustRecord: zero changes right after a repair', () => {
+  const copiedAt = '2025-03-04T06:00:01.000Z'
+  const trusted = (record: StateRecord | undefined, storageClass = 'STANDARD'): RemoteObject => {
+    const stored = JSON.parse(JSON.stringify(record)) as StateRecord
+    const seen = trustRecord(stored, { etag: stored.etag, size: stored.size, lastModified: copiedAt, storageClass })
+    if (!seen) throw new Error('the record of a copy was not trusted against LIST of that copy')
+    return seen
+  }
+
+  it.each<[string, number | undefined, string]>([
+    ['a single-part object', undefined, 'f'.repeat(32)],
+    ['an object uploaded in parts, copied whole', 16, 'e'.repeat(32)],
+    ['an object copied in parts', 16, `${'d'.repeat(32)}-2`],
+  ])('%s: the new options, the planned bytes, the copy’s ETag and LastModified', (_name, partSize, etag) => {
+    const options: PutOptions = { ...html, cacheControl: 'no-cache', metadata: { Commit: 'def' } }
+    // What the plan hashed: the comparison's digests, with the multipart ETag of the old upload.
+    const local = localDigestOf(data, { algorithms: ['CRC64NVME'], ...(partSize && { partSize }) })
+    const record = recordOfCopy(options, local, { etag }, storedHeaderOptions(options, {}), copiedAt)
+    expect(record).toMatchObject({ etag, lastModified: copiedAt, checksums: { CRC64NVME: local.checksums.CRC64NVME }, checksumType: 'FULL_OBJECT' })
+    // The old upload's part size describes bytes in other parts: it is not kept.
+    expect(record).not.toHaveProperty('firstPartSize')
+    expect(planItem(factsFor(data, { options }, trusted(record), { algorithms: ['CRC64NVME'] }))).toMatchObject({ action: 'unchanged', reasons: [] })
+  })
+
+  it('keeps the checksum the copy answered with, and the one of the manifest’s algorithm', () => {
+    const options: PutOptions = { ...html, checksumAlgorithm: 'SHA256' }
+    const local = localDigestOf(data, { algorithms: ['CRC64NVME', 'SHA256'] })
+    const record = recordOfCopy(options, local, { etag: 'c'.repeat(32), checksums: { SHA256: local.checksums.SHA256! } }, storedHeaderOptions(options, {}), copiedAt)
+    expect(record?.checksums).toEqual({ SHA256: local.checksums.SHA256 })
+    expect(planItem(factsFor(data, { options }, trusted(record), { algorithms: ['SHA256'] }))).toMatchObject({ action: 'unchanged' })
+  })
+
+  it('makes none after a copy in parts with a SHA algorithm: the composite checksum depends on the cut', () => {
+    const options: PutOptions = { ...html, checksumAlgorithm: 'SHA1' }
+    expect(recordOfCopy(options, localDigestOf(data), { etag: `${'d'.repeat(32)}-2` }, storedHeaderOptions(options, {}), copiedAt)).toBeUndefined()
+    expect(recordOfCopy(options, localDigestOf(data), { etag: 'd'.repeat(32) }, storedHeaderOptions(options, {}), copiedAt)).toBeDefined()
+  })
+})
 
 describe('recordOfRemote', () => {
   it('keeps the part size HeadObject partNumber=1 revealed: it belongs to the write', () => {

@@ -65,9 +65,20 @@ describe('EarlyHashes', () => {
     await early.stop()
   })
 
-  it('hashes a key whose recorded headers the manifest changes with its MD5: its upload needs one whatever the bytes', async () => {
-    const object = desired('small.bin', small.length, { cacheControl: 'no-cache' })
+  it('hashes a key whose recorded headers a repair fixes with the checksum its copy keeps, and no MD5: no bytes are sent', async () => {
+    const object = desired('small.bin', small.length, { cacheControl: 'no-cache', checksumAlgorithm: 'SHA256' })
     const record = { ...uploadedObject(small), lastModified: '2025-01-01T00:00:00.000Z' } as StateRecord
+    const early = new EarlyHashes([object], policy, Promise.resolve({ [object.key]: record }))
+    await settle()
+    const digest = await early.take(object, hashOptions(object.options, record, policy))
+    expect(digest).toMatchObject({ size: small.length, checksums: { CRC64NVME: expect.any(String), SHA256: expect.any(String) } })
+    expect(digest?.md5).toBeUndefined()
+    await early.stop()
+  })
+
+  it('hashes a key whose recorded options only an upload fixes with its MD5: its upload needs one whatever the bytes', async () => {
+    const object = desired('small.bin', small.length, { sseCustomerKey: sseKey(1) })
+    const record = { ...uploadedObject(small, { sseCustomerKey: sseKey(2) }), lastModified: '2025-01-01T00:00:00.000Z' } as StateRecord
     const early = new EarlyHashes([object], policy, Promise.resolve({ [object.key]: record }))
     await settle()
     const digest = await early.take(object, hashOptions(object.options, record, policy))
@@ -75,11 +86,11 @@ describe('EarlyHashes', () => {
     await early.stop()
   })
 
-  it('asks each record whether the manifest changes its headers, though records of one kind share the rest', async () => {
-    const options = { cacheControl: 'no-cache' }
+  it('asks each record what the manifest’s options call for, though records of one kind share the rest', async () => {
+    const options = { sseCustomerKey: sseKey(1) }
     const objects = ['a', 'b'].map((key) => desiredObject({ key, sourcePath: join(dir, 'small.bin'), size: small.length, options }))
-    const before = { ...uploadedObject(small), lastModified: '2025-01-01T00:00:00.000Z' } as StateRecord
-    const current = { ...before, headers: { ...before.headers, cacheControl: 'no-cache' } }
+    const before = { ...uploadedObject(small, { sseCustomerKey: sseKey(2) }), lastModified: '2025-01-01T00:00:00.000Z' } as StateRecord
+    const current = { ...before, headers: { ...before.headers, sseCustomerKeyMD5: uploadedObject(small, options).headers.sseCustomerKeyMD5 } }
     const early = new EarlyHashes(objects, policy, Promise.resolve({ a: current, b: before }))
     await settle()
     const kept = await early.take(objects[0]!, hashOptions(options, current, policy))
@@ -164,3 +175,8 @@ describe('gatherFacts with early hashes', () => {
     }
   })
 })
+
+/** A valid SSE-C key (32 bytes, base64), one per seed. */
+function sseKey(seed: number): string {
+  return Buffer.alloc(32, seed).toString('base64')
+}

@@ -41,7 +41,7 @@ async function planOf(files: Array<{ key: string; data: Buffer; remote: RemoteOb
 }
 
 describe('withUploadDigests', () => {
-  it('adds the MD5 of a content update, and leaves header updates, unchanged objects and creates as they were', async () => {
+  it('adds the MD5 of a content update, and leaves repairs, unchanged objects and creates as they were', async () => {
     const { plan, objects } = await planOf([
       { key: 'changed', data: edited, remote: uploadedObject(same) },
       { key: 'header', data: same, remote: uploadedObject(same), options: { cacheControl: 'no-cache' } },
@@ -50,8 +50,8 @@ describe('withUploadDigests', () => {
     ])
     expect(files(plan).map((i) => [i.key, i.action, i.local.md5])).toEqual([
       ['changed', 'update', undefined],
-      // Its headers alone make it an upload: the first read computed the MD5.
-      ['header', 'update', md5Hex(same)],
+      // Its headers alone make it a repair in place: no bytes are sent, so no MD5.
+      ['header', 'repair', undefined],
       ['kept', 'unchanged', undefined],
       ['new', 'create', md5Hex(same)],
     ])
@@ -59,7 +59,7 @@ describe('withUploadDigests', () => {
     expect(completed.items.filter((item, i) => item !== plan.items[i]).map((i) => i.key)).toEqual(['changed'])
     expect(files(completed).map((i) => [i.key, i.local.md5])).toEqual([
       ['changed', md5Hex(edited)],
-      ['header', md5Hex(same)],
+      ['header', undefined],
       ['kept', undefined],
       ['new', md5Hex(same)],
     ])
@@ -103,9 +103,9 @@ describe('withUploadDigests against copies that carry no checksum', () => {
     ])
   })
 
-  it('reads once a file whose copy lacks the declared algorithm: that alone makes it an upload', async () => {
+  it('reads once a file whose copy lacks the declared algorithm: a repair, whose copy gets that checksum', async () => {
     const { plan, objects } = await planOf([{ key: 'sha', data: same, remote: copyOf(same), options: { checksumAlgorithm: 'SHA256' } }])
-    expect(plan.items[0]).toMatchObject({ action: 'update', local: { md5: md5Hex(same), checksums: { SHA256: checksumOf('SHA256', same) } } })
+    expect(plan.items[0]).toMatchObject({ action: 'repair', repairs: ['copy'], local: { md5: md5Hex(same), checksums: { SHA256: checksumOf('SHA256', same) } } })
     expect(await withUploadDigests(plan, objects, policy, 1)).toBe(plan)
   })
 
