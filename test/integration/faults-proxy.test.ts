@@ -66,6 +66,14 @@ describe('draws', () => {
     expect(classify('GET', '/b?list-type=2')).toBe('ListObjectsV2')
     expect(classify('GET', '/b?uploads')).toBe('ListMultipartUploads')
     expect(classify('HEAD', '/b/k')).toBe('HeadObject')
+    const copy = { 'x-amz-copy-source': 'b/k' }
+    expect(classify('PUT', '/b/k', copy)).toBe('CopyObject')
+    expect(classify('PUT', '/b/k?partNumber=1&uploadId=x', copy)).toBe('UploadPartCopy')
+    expect(classify('PUT', '/b/k?tagging')).toBe('PutObjectTagging')
+    expect(classify('PUT', '/b/k?acl')).toBe('PutObjectAcl')
+    expect(classify('PUT', '/b/k?retention')).toBe('PutObjectRetention')
+    expect(classify('PUT', '/b/k?legal-hold')).toBe('PutObjectLegalHold')
+    expect(classify('GET', '/b/k?tagging')).toBe('ObjectSubresource')
   })
 })
 
@@ -75,6 +83,7 @@ describe('faults against moto (auth on)', () => {
     await viaProxy.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'plain', Body: 'hello' }))
     expect(await exists('plain')).toBe(true)
     expect(proxy.stats().byOperation.PutObject).toBe(1)
+    expect(proxy.stats().bodies).toEqual([{ operation: 'PutObject', path: `/${BUCKET}/plain`, bytes: 5 }])
   })
 
   it('answers SlowDown without reaching moto', async () => {

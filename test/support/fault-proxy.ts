@@ -20,7 +20,8 @@
  *   ConditionalRequestConflict; rules of these kinds only ever match conditional
  *   requests (with If-Match or If-None-Match).
  * Besides the rules: `delayMs` holds every answer back; `bytesPerSecond` paces every
- * request body on its way to moto.
+ * request body on its way to moto. `stats()` counts requests by operation (a copy, told by
+ * its `x-amz-copy-source`, is not an upload) and lists every body that reached moto.
  *
  * Bytes, the path and every header (Host included) go to moto unchanged, so a SigV4
  * signature made for the proxy's address verifies at moto in its auth mode. A body the
@@ -46,6 +47,12 @@ export type FaultKind = (typeof FAULT_KINDS)[number]
 export type S3Operation =
   | 'PutObject'
   | 'UploadPart'
+  | 'CopyObject'
+  | 'UploadPartCopy'
+  | 'PutObjectTagging'
+  | 'PutObjectAcl'
+  | 'PutObjectRetention'
+  | 'PutObjectLegalHold'
   | 'CreateMultipartUpload'
   | 'CompleteMultipartUpload'
   | 'AbortMultipartUpload'
@@ -91,6 +98,8 @@ export interface FaultStats {
   delayed: number
   /** Body bytes paced by `bytesPerSecond`. */
   throttledBytes: number
+  /** Every request that reached moto with a body: what it was, its path (bucket and key) and its body's length. */
+  bodies: { operation: S3Operation; path: string; bytes: number }[]
 }
 
 export interface FaultProxy {
@@ -124,7 +133,7 @@ export async function startFaultProxy(upstreamEndpoint: string, initial: Faults 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET'
     const url = req.url ?? '/'
-    const operation = classify(method, url)
+    const operation = classify(method, url, req.headers)
     stats.requests++
     stats.byOperation[operation] = (stats.byOperation[operation] ?? 0) + 1
 
@@ -157,7 +166,7 @@ export async function startFaultProxy(upstreamEndpoint: string, initial: Faults 
         break
     }
 
-    const upstreamRes = await forward(req)
+    const upstreamRes = await forward(req, operation)
     if (kind === 'reset-after') {
       await drain(upstreamRes)
       return reset(req.socket)
@@ -175,7 +184,7 @@ export async function startFaultProxy(upstreamEndpoint: string, initial: Faults 
   }
 
   /** Sends the request to moto, pacing its body; resolves with moto's answer. */
-  function forward(req: IncomingMessage): Promise<IncomingMessage> {
+  function forward(req: IncomingMessage, operation: S3Operation): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
       const upstreamReq = http.request({
         protocol: upstream.protocol,
@@ -189,7 +198,10 @@ export async function startFaultProxy(upstreamEndpoint: string, initial: Faults 
       upstreamReq.once('response', resolve)
       upstreamReq.once('error', reject)
       pump(req, upstreamReq, faults.bytesPerSecond).then(
-        () => upstreamReq.end(),
+        (bytes) => {
+          if (bytes > 0) stats.bodies.push({ operation, path: (req.url ?? '/').split('?')[0]!, bytes })
+          upstreamReq.end()
+        },
         (error: unknown) => {
           // A body cut short never completes towards moto.
           upstreamReq.destroy(error instanceof Error ? error : new Error(String(error)))
@@ -199,7 +211,8 @@ export async function startFaultProxy(upstreamEndpoint: string, initial: Faults 
     })
   }
 
-  async function pump(req: IncomingMessage, to: http.ClientRequest, bytesPerSecond: number | undefined): Promise<void> {
+  /** Resolves with the number of body bytes sent on. */
+  async function pump(req: IncomingMessage, to: http.ClientRequest, bytesPerSecond: number | undefined): Promise<number> {
     const started = Date.now()
     let sent = 0
     const slice = bytesPerSecond === undefined ? Number.POSITIVE_INFINITY : Math.max(1024, Math.floor(bytesPerSecond / 20))
@@ -216,6 +229,7 @@ export async function startFaultProxy(upstreamEndpoint: string, initial: Faults 
       }
     }
     if (!req.complete) throw new Error('the client stopped sending the body')
+    return sent
   }
 
   server.on('clientError', (_error, socket) => socket.destroy())
@@ -284,7 +298,8 @@ function fnv1a(text: string): number {
   return hash >>> 0
 }
 
-export function classify(method: string, url: string): S3Operation {
+/** The operation of a request; `headers` tell a copy (`x-amz-copy-source`) from an upload. */
+export function classify(method: string, url: string, headers: IncomingMessage['headers'] = {}): S3Operation {
   const questionMark = url.indexOf('?')
   const path = questionMark < 0 ? url : url.slice(0, questionMark)
   const query = new URLSearchParams(questionMark < 0 ? '' : url.slice(questionMark + 1))
@@ -293,10 +308,15 @@ export function classify(method: string, url: string): S3Operation {
     if (method === 'GET') return query.has('uploads') ? 'ListMultipartUploads' : 'ListObjectsV2'
     return method === 'HEAD' ? 'HeadBucket' : 'Other'
   }
+  if (method === 'PUT') {
+    for (const [name, operation] of Object.entries(PUT_SUBRESOURCES)) if (query.has(name)) return operation
+  }
   if (['acl', 'tagging', 'retention', 'legal-hold', 'attributes'].some((name) => query.has(name))) return 'ObjectSubresource'
+  const copy = headers['x-amz-copy-source'] !== undefined
   switch (method) {
     case 'PUT':
-      return query.has('uploadId') ? 'UploadPart' : 'PutObject'
+      if (query.has('uploadId')) return copy ? 'UploadPartCopy' : 'UploadPart'
+      return copy ? 'CopyObject' : 'PutObject'
     case 'POST':
       if (query.has('uploads')) return 'CreateMultipartUpload'
       return query.has('uploadId') ? 'CompleteMultipartUpload' : 'Other'
@@ -311,6 +331,13 @@ export function classify(method: string, url: string): S3Operation {
   }
 }
 
+const PUT_SUBRESOURCES: Record<string, S3Operation> = {
+  tagging: 'PutObjectTagging',
+  acl: 'PutObjectAcl',
+  retention: 'PutObjectRetention',
+  'legal-hold': 'PutObjectLegalHold',
+}
+
 function withoutUploadId(url: string): string {
   return url.replace(/([?&])uploadId=[^&]*&?/, '$1').replace(/[?&]$/, '')
 }
@@ -323,6 +350,7 @@ function emptyStats(): FaultStats {
     injectedByOperation: {},
     delayed: 0,
     throttledBytes: 0,
+    bodies: [],
   }
 }
 

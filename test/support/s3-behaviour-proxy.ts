@@ -22,6 +22,10 @@
  *   remembers each SSE-C object's key MD5 from its PUT, refuses such reads and
  *   adds the headers.
  *
+ * - The source of a copy (CopyObject, UploadPartCopy): `x-amz-copy-source-if-match` is
+ *   ignored, an SSE-C source is copied without its key, and the checksum of a copy with
+ *   `x-amz-checksum-algorithm` CRC64NVME or CRC32C is a CRC32. See s3-copy-source.ts.
+ *
  * Everything else passes through byte for byte, the Host header included, so
  * a SigV4 signature made for the proxy's address verifies at moto (in auth
  * mode moto checks it against the Host header). Revealing a real ETag in a
@@ -32,12 +36,13 @@
  * Not covered: UploadPart/ListParts ETags (a client would have to send the
  * disguised values back in CompleteMultipartUpload's signed body), versioned
  * reads (objects are tracked by bucket and key only), GetObjectAttributes,
- * SSE-C copy sources, presigned URLs that carry a disguised ETag.
+ * the checksum of a multipart copy, presigned URLs that carry a disguised ETag.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import type { Credentials } from './moto.js'
+import { CopySources, copySourceOf } from './s3-copy-source.js'
 import { checkDigests, errorXml, hasDigests, header, type S3ErrorReply } from './s3-digests.js'
 import { resignRequest } from './sigv4-resign.js'
 import { keyMd5, reportedSse, requestedSse, SseRegistry, type Sse } from './sse-registry.js'
@@ -79,6 +84,7 @@ export async function startS3Proxy(upstreamEndpoint: string, opts: S3ProxyOption
   const upstream = new URL(upstreamEndpoint)
   const agent = new http.Agent({ keepAlive: true })
   const registry = new SseRegistry()
+  const copies = new CopySources(upstreamEndpoint, opts.credentials)
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (res.headersSent) res.destroy(error as Error)
@@ -116,6 +122,13 @@ export async function startS3Proxy(upstreamEndpoint: string, opts: S3ProxyOption
       rawHeaders = await rewriteHeaders(req, changes, opts.credentials)
     }
 
+    const source = copySourceOf(req.headers)
+    if (source !== undefined) {
+      const ifMatch = changes['x-amz-copy-source-if-match'] ?? header(req.headers, 'x-amz-copy-source-if-match')
+      const refusal = await copies.refusal(req.headers, registry.get(source.bucket, source.key), ifMatch)
+      if (refusal) return reply(res, method, refusal)
+    }
+
     let body: Buffer | undefined
     if ((op === 'put-object' || op === 'upload-part') && hasDigests(req.headers)) {
       body = await readAll(req)
@@ -129,6 +142,17 @@ export async function startS3Proxy(upstreamEndpoint: string, opts: S3ProxyOption
     const resHeaders = [...upstreamRes.rawHeaders]
     const needsBody = ok && ['copy-object', 'create-upload', 'complete-upload', 'bucket-read'].includes(op)
     let resBody = needsBody ? (await readAll(upstreamRes)).toString('utf8') : undefined
+
+    // The checksum S3 would have computed over a copy, and reported since.
+    if (op === 'copy-object' && resBody !== undefined && !resBody.includes('<Error>')) {
+      const etag = /<ETag>(?:&quot;|&#34;|")?([^<&"]*)/.exec(resBody)?.[1] ?? ''
+      const fixed = await copies.afterCopy(bucket, key, header(req.headers, 'x-amz-checksum-algorithm'), etag)
+      if (fixed) resBody = resBody.replace(/<Checksum(CRC64NVME|CRC32C)>[^<]*</, (_all, name: string) => `<Checksum${name}>${fixed.value}<`)
+    }
+    if (op === 'read-object' && (ok || status === 304)) {
+      const fixed = copies.checksumFor(bucket, key, header(upstreamRes.headers, 'etag'))
+      if (fixed && header(upstreamRes.headers, fixed.header) !== undefined) setHeader(resHeaders, fixed.header, fixed.value)
+    }
 
     let resultSse: Sse | undefined
     switch (op) {
@@ -216,6 +240,7 @@ export async function startS3Proxy(upstreamEndpoint: string, opts: S3ProxyOption
         server.close(() => resolve())
         server.closeAllConnections()
         agent.destroy()
+        copies.destroy()
       }),
   }
 }

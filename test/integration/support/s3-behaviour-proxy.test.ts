@@ -352,3 +352,64 @@ describe('SSE-C objects', () => {
     expect(result.stderr).toContain('400')
   })
 })
+
+describe('the source of a copy', () => {
+  const body = 'copy me\n'
+  let etag: string
+
+  beforeAll(async () => {
+    etag = (await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'copy/src', Body: body }))).ETag!
+  })
+
+  it('moto alone ignores x-amz-copy-source-if-match', async () => {
+    const copied = await moto.send(
+      new CopyObjectCommand({ Bucket: BUCKET, Key: 'copy/src', CopySource: `${BUCKET}/copy/src`, CopySourceIfMatch: '"00000000000000000000000000000000"', MetadataDirective: 'REPLACE', CacheControl: 'no-cache' }),
+    )
+    expect(copied.CopyObjectResult?.ETag).toBe(etag)
+  })
+
+  it('another ETag in x-amz-copy-source-if-match gets 412 and copies nothing; the right one copies', async () => {
+    const raced = s3.send(
+      new CopyObjectCommand({ Bucket: BUCKET, Key: 'copy/src', CopySource: `${BUCKET}/copy/src`, CopySourceIfMatch: '"00000000000000000000000000000000"', MetadataDirective: 'REPLACE', CacheControl: 'max-age=1' }),
+    )
+    expect(await failure(raced)).toMatchObject({ status: 412, code: 'PreconditionFailed' })
+    expect((await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'copy/src' }))).CacheControl).toBe('no-cache')
+    await s3.send(new CopyObjectCommand({ Bucket: BUCKET, Key: 'copy/src', CopySource: `${BUCKET}/copy/src`, CopySourceIfMatch: etag, MetadataDirective: 'REPLACE', CacheControl: 'max-age=2' }))
+    expect((await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'copy/src' }))).CacheControl).toBe('max-age=2')
+  })
+
+  it('the AWS CLI gets the same 412', async () => {
+    const result = await runAws({ ...server, endpoint: proxy.endpoint }, [
+      's3api', 'copy-object', '--bucket', BUCKET, '--key', 'copy/src', '--copy-source', `${BUCKET}/copy/src`,
+      '--copy-source-if-match', '"00000000000000000000000000000000"', '--metadata-directive', 'REPLACE', '--cache-control', 'x',
+    ])
+    expect(result.code).not.toBe(0)
+    expect(result.stderr).toContain('PreconditionFailed')
+  })
+
+  it('moto alone stores a CRC32 as the CRC64NVME of a copy; through the proxy the copy reports S3’s', async () => {
+    const crc64 = (await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'copy/crc', Body: body, ChecksumAlgorithm: 'CRC64NVME' }))).ChecksumCRC64NVME
+    expect(Buffer.from(crc64!, 'base64')).toHaveLength(8)
+    const alone = await moto.send(new CopyObjectCommand({ Bucket: BUCKET, Key: 'copy/crc', CopySource: `${BUCKET}/copy/crc`, MetadataDirective: 'REPLACE', ChecksumAlgorithm: 'CRC64NVME' }))
+    expect(Buffer.from(alone.CopyObjectResult!.ChecksumCRC64NVME!, 'base64')).toHaveLength(4)
+    const copied = await s3.send(new CopyObjectCommand({ Bucket: BUCKET, Key: 'copy/crc', CopySource: `${BUCKET}/copy/crc`, MetadataDirective: 'REPLACE', ChecksumAlgorithm: 'CRC64NVME' }))
+    expect(copied.CopyObjectResult?.ChecksumCRC64NVME).toBe(crc64)
+    expect((await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'copy/crc', ChecksumMode: 'ENABLED' }))).ChecksumCRC64NVME).toBe(crc64)
+    expect(Buffer.from((await moto.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'copy/crc', ChecksumMode: 'ENABLED' }))).ChecksumCRC64NVME!, 'base64')).toHaveLength(4)
+  })
+
+  it('an SSE-C source is copied only with its key (400 without, 403 with another); moto alone copies it anyway', async () => {
+    const key = randomBytes(32)
+    const sseC = { SSECustomerAlgorithm: 'AES256', SSECustomerKey: key.toString('base64'), SSECustomerKeyMD5: createHash('md5').update(key).digest('base64') }
+    const source = { CopySourceSSECustomerAlgorithm: 'AES256', CopySourceSSECustomerKey: sseC.SSECustomerKey, CopySourceSSECustomerKeyMD5: sseC.SSECustomerKeyMD5 }
+    const other = randomBytes(32)
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'copy/ssec', Body: body, ...sseC }))
+    const copy = { Bucket: BUCKET, Key: 'copy/ssec', CopySource: `${BUCKET}/copy/ssec`, MetadataDirective: 'REPLACE' as const, CacheControl: 'no-cache', ...sseC }
+    await moto.send(new CopyObjectCommand(copy))
+    expect(await failure(s3.send(new CopyObjectCommand(copy)))).toMatchObject({ status: 400, code: 'InvalidRequest' })
+    const wrong = { CopySourceSSECustomerAlgorithm: 'AES256', CopySourceSSECustomerKey: other.toString('base64'), CopySourceSSECustomerKeyMD5: createHash('md5').update(other).digest('base64') }
+    expect(await failure(s3.send(new CopyObjectCommand({ ...copy, ...wrong })))).toMatchObject({ status: 403 })
+    const copied = await s3.send(new CopyObjectCommand({ ...copy, ...source }))
+    expect(copied.SSECustomerKeyMD5).toBe(sseC.SSECustomerKeyMD5)
+  })
+})
