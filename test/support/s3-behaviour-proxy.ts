@@ -36,7 +36,7 @@
  * Not covered: UploadPart/ListParts ETags (a client would have to send the
  * disguised values back in CompleteMultipartUpload's signed body), versioned
  * reads (objects are tracked by bucket and key only), GetObjectAttributes,
- * the checksum of a multipart copy, presigned URLs that carry a disguised ETag.
+ * presigned URLs that carry a disguised ETag.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -144,9 +144,13 @@ export async function startS3Proxy(upstreamEndpoint: string, opts: S3ProxyOption
     let resBody = needsBody ? (await readAll(upstreamRes)).toString('utf8') : undefined
 
     // The checksum S3 would have computed over a copy, and reported since.
-    if (op === 'copy-object' && resBody !== undefined && !resBody.includes('<Error>')) {
+    if (op === 'upload-part' && ok && source !== undefined) copies.partCopied(target.query.get('uploadId') ?? '')
+    if ((op === 'copy-object' || op === 'complete-upload') && resBody !== undefined && !resBody.includes('<Error>')) {
       const etag = /<ETag>(?:&quot;|&#34;|")?([^<&"]*)/.exec(resBody)?.[1] ?? ''
-      const fixed = await copies.afterCopy(bucket, key, header(req.headers, 'x-amz-checksum-algorithm'), etag)
+      const fixed =
+        op === 'copy-object'
+          ? await copies.afterCopy(bucket, key, header(req.headers, 'x-amz-checksum-algorithm'), etag)
+          : await copies.afterComplete(bucket, key, target.query.get('uploadId') ?? '', etag)
       if (fixed) resBody = resBody.replace(/<Checksum(CRC64NVME|CRC32C)>[^<]*</, (_all, name: string) => `<Checksum${name}>${fixed.value}<`)
     }
     if (op === 'read-object' && (ok || status === 304)) {
@@ -166,6 +170,7 @@ export async function startS3Proxy(upstreamEndpoint: string, opts: S3ProxyOption
         if (resBody !== undefined) {
           const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(resBody)?.[1]
           if (uploadId) registry.setUpload(decodeXml(uploadId), resultSse)
+          if (uploadId) copies.uploadStarted(decodeXml(uploadId), header(req.headers, 'x-amz-checksum-algorithm'))
         }
         resultSse = undefined // the upload's answer carries no object ETag
         break

@@ -8,9 +8,10 @@
  *   `x-amz-copy-source-server-side-encryption-customer-*` names (400 without, 403 with
  *   another); moto copies it regardless.
  * - The checksum S3 computes over a copy for `x-amz-checksum-algorithm` CRC64NVME or
- *   CRC32C: moto, without its optional awscrt / crc32c packages, stores a CRC32 under that
- *   name. The correct value is computed here from the copy's bytes and put in place of
- *   moto's in the copy's answer and in later reads of that object.
+ *   CRC32C, and over a multipart upload of UploadPartCopy parts: moto, without its
+ *   optional awscrt / crc32c packages, stores a CRC32 under that name. The correct value
+ *   is computed here from the copy's bytes and put in place of moto's in the copy's
+ *   answer and in later reads of that object.
  * moto is read with the AWS SDK, as the test server's own user.
  */
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3'
@@ -32,6 +33,8 @@ interface Override {
 export class CopySources {
   private readonly client: S3Client
   private readonly checksums = new Map<string, Override>()
+  /** Multipart uploads by id: their checksum algorithm, and whether a part was copied. */
+  private readonly uploads = new Map<string, { algorithm: string | undefined; copied: boolean }>()
 
   constructor(upstreamEndpoint: string, credentials: Credentials = { accessKeyId: 'AKIAPROXYPROXYPROXY0', secretAccessKey: 'proxy' }) {
     this.client = s3Client({ endpoint: upstreamEndpoint, region: 'us-east-1', credentials })
@@ -70,6 +73,22 @@ export class CopySources {
     const override = { etag: etag.replace(/"/g, ''), header: `x-amz-checksum-${name}`, value: await checksumOf(name, bytes) }
     this.checksums.set(`${bucket}/${key}`, override)
     return override
+  }
+
+  uploadStarted(uploadId: string, algorithm: string | undefined): void {
+    this.uploads.set(uploadId, { algorithm, copied: false })
+  }
+
+  partCopied(uploadId: string): void {
+    const upload = this.uploads.get(uploadId)
+    if (upload) upload.copied = true
+  }
+
+  /** After CompleteMultipartUpload: as after a copy, when a part of the upload was copied. */
+  async afterComplete(bucket: string, key: string, uploadId: string, etag: string): Promise<Override | undefined> {
+    const upload = this.uploads.get(uploadId)
+    this.uploads.delete(uploadId)
+    return upload?.copied ? this.afterCopy(bucket, key, upload.algorithm, etag) : undefined
   }
 
   /** The checksum S3 would report for the object moto answered with `etag`, in place of moto's. */

@@ -15,10 +15,12 @@ import {
   S3Client,
   S3ServiceException,
   UploadPartCommand,
+  UploadPartCopyCommand,
 } from '@aws-sdk/client-s3'
 import { runAws } from '../../support/aws-cli.js'
 import { createBucket, createKmsKey, s3Client, startMoto, type MotoServer } from '../../support/moto.js'
 import { startS3Proxy, type S3Proxy } from '../../support/s3-behaviour-proxy.js'
+import { checksumOf } from '../../support/s3-digests.js'
 
 const BUCKET = 'proxy'
 const md5 = (body: string | Buffer) => `"${createHash('md5').update(body).digest('hex')}"`
@@ -396,6 +398,22 @@ describe('the source of a copy', () => {
     expect(copied.CopyObjectResult?.ChecksumCRC64NVME).toBe(crc64)
     expect((await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'copy/crc', ChecksumMode: 'ENABLED' }))).ChecksumCRC64NVME).toBe(crc64)
     expect(Buffer.from((await moto.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'copy/crc', ChecksumMode: 'ENABLED' }))).ChecksumCRC64NVME!, 'base64')).toHaveLength(4)
+  })
+
+  it('moto alone stores a CRC32 as the CRC64NVME of an upload of copied parts; through the proxy it reports S3’s', async () => {
+    const big = randomBytes(6 * 1024 * 1024)
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'copy/big', Body: big }))
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: 'copy/big', ChecksumAlgorithm: 'CRC64NVME', ChecksumType: 'FULL_OBJECT' }))
+    const parts = []
+    for (const [PartNumber, range] of [[1, 'bytes=0-5242879'], [2, `bytes=5242880-${big.length - 1}`]] as const) {
+      const part = await s3.send(new UploadPartCopyCommand({ Bucket: BUCKET, Key: 'copy/big', UploadId, PartNumber, CopySource: `${BUCKET}/copy/big`, CopySourceRange: range }))
+      parts.push({ PartNumber, ETag: part.CopyPartResult?.ETag })
+    }
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: 'copy/big', UploadId, MultipartUpload: { Parts: parts } }))
+    const crc64 = (await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'copy/big', ChecksumMode: 'ENABLED' }))).ChecksumCRC64NVME
+    expect(crc64).toBe(await checksumOf('crc64nvme', big))
+    const alone = (await moto.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'copy/big', ChecksumMode: 'ENABLED' }))).ChecksumCRC64NVME
+    expect(Buffer.from(alone!, 'base64')).toHaveLength(4)
   })
 
   it('an SSE-C source is copied only with its key (400 without, 403 with another); moto alone copies it anyway', async () => {
