@@ -10,7 +10,9 @@
  *   --full     also 200 files of 1-8 MiB, and one 1 GiB file for the hashing measurement
  *   --runs N   runs per measurement (medians are reported)
  *   --small N  number of small files
- *   --only LIST  comma-separated parts: startup,upload,noop,change,header,bare,medium,hash
+ *   --only LIST  comma-separated parts: startup,upload,noop,change,header,bare,medium,repair,hash
+ *              (repair: a Cache-Control change on the 200 files of 1-8 MiB, putplan's repair
+ *              in place against `aws s3 cp --recursive` uploading the tree again)
  *   --out FILE where the markdown goes (default bench/results.md)
  *   --latency MS  every client talks to moto through a proxy that holds each answer back
  *              MS milliseconds, as a distant S3 would (bench/delay-proxy.mjs)
@@ -51,7 +53,7 @@ const CONCURRENCY = 16
 const OUT = args.out ?? join(repoRoot, 'bench', 'results.md')
 const ONLY = typeof args.only === 'string' ? new Set(args.only.split(',')) : undefined
 const LATENCY_MS = Number(args.latency ?? 0)
-const wants = (part) => (ONLY ? ONLY.has(part) : part === 'medium' || part === 'hash' ? FULL : true)
+const wants = (part) => (ONLY ? ONLY.has(part) : part === 'medium' || part === 'repair' || part === 'hash' ? FULL : true)
 
 const REGION = 'us-east-1'
 const ACCESS_KEY = 'AKIAIOSFODNN7EXAMPLE'
@@ -76,10 +78,12 @@ try {
     workloads.push(`${SMALL.toLocaleString('en')} small files (0.5-8 KiB)`)
     sections.push(...(await scenarios(small, workloads.at(-1), parts)))
   }
-  if (wants('medium')) {
+  if (wants('medium') || wants('repair')) {
     const medium = await makeWorkload('medium', MEDIUM, () => (1 + Math.floor(Math.random() * 7)) * 1024 * 1024 + Math.floor(Math.random() * 1024 * 1024))
     workloads.push(`${MEDIUM} files of 1-8 MiB`)
-    sections.push(...(await scenarios(medium, workloads.at(-1), new Set(['upload', 'noop', 'change', 'header']))))
+    if (wants('medium')) sections.push(...(await scenarios(medium, workloads.at(-1), new Set(['upload', 'noop', 'change', 'header']))))
+    // The peer that must upload again to change a header: aws s3 sync alone would skip the unchanged files.
+    if (wants('repair')) sections.push(...(await scenarios(medium, workloads.at(-1), new Set(['repair']), (tool) => tool.putplan || tool.reupload)))
   }
   if (wants('hash')) {
     workloads.push('one 1 GiB file')
@@ -141,12 +145,15 @@ function tools(w) {
     noop: (b) => cli(['plan', '--detailed-exitcode', '-f', join(w.dir, state ? 'state.yaml' : 'nostate.yaml'), '--var', `BUCKET=${b}`, '--var', `CACHE=${CACHE[0]}`]),
     header: (b, cache) => cli(['apply', '--auto-approve', '-f', join(w.dir, state ? 'state.yaml' : 'nostate.yaml'), '--var', `BUCKET=${b}`, '--var', `CACHE=${cache}`]),
     headerLabel: 'apply with the new cacheControl',
+    reuploadLabel: 'apply with the new cacheControl: a repair in place (CopyObject onto itself), no bytes sent',
   })
   const aws = {
     name: 'aws s3 sync',
     upload: (b, cache = CACHE[0]) => awsCli(['s3', 'sync', files, `s3://${b}/`, '--cache-control', cache, '--only-show-errors']),
     header: (b, cache) => awsCli(['s3', 'cp', `s3://${b}/`, `s3://${b}/`, '--recursive', '--metadata-directive', 'REPLACE', '--cache-control', cache, '--only-show-errors']),
     headerLabel: '`aws s3 cp --recursive --metadata-directive REPLACE --cache-control` (server-side copy)',
+    reupload: (b, cache) => awsCli(['s3', 'cp', files, `s3://${b}/`, '--recursive', '--cache-control', cache, '--only-show-errors']),
+    reuploadLabel: '`aws s3 cp --recursive DIR s3://BUCKET/ --cache-control` (uploads every file again: `aws s3 sync` would skip the unchanged files and leave their header)',
   }
   const rclone = (checksum) => ({
     name: checksum ? 'rclone copy --checksum' : 'rclone copy',
@@ -159,8 +166,8 @@ function tools(w) {
   return [putplan(true), putplan(false), aws, rclone(true), rclone(false)]
 }
 
-async function scenarios(w, label, parts) {
-  const list = tools(w)
+async function scenarios(w, label, parts, only = () => true) {
+  const list = tools(w).filter(only)
   const buckets = new Map()
   const out = []
   const bucketName = (tool, run) => `${w.name}-${slug(tool.name)}-${run}`.slice(0, 63)
@@ -249,6 +256,23 @@ async function scenarios(w, label, parts) {
       rows.push({ tool: tool.name, how: tool.headerLabel, ...medians(runs) })
     }
     out.push({ title: `Cache-Control changed on every object: ${label}`, rows })
+  }
+  // A header changed on every object, the peer uploading every file again to change it.
+  if (parts.has('repair')) {
+    const rows = []
+    for (const tool of list) {
+      const change = tool.putplan ? tool.header : tool.reupload
+      const runs = []
+      for (let run = 1; run <= RUNS; run++) {
+        const m = await measure(change(buckets.get(tool.name), CACHE[run % 2]), { cwd: w.dir })
+        check(m, tool.name + ' header change by repair or re-upload')
+        runs.push(m)
+        log(`  repair ${w.name} ${tool.name} #${run}: ${fmtRun(m)}`)
+      }
+      if (RUNS % 2 === 1) await measure(change(buckets.get(tool.name), CACHE[0]), { cwd: w.dir })
+      rows.push({ tool: tool.name, how: tool.reuploadLabel, ...medians(runs) })
+    }
+    out.push({ title: `Cache-Control changed on every object, putplan's repair against a re-upload: ${label}`, rows })
   }
   return out
 }

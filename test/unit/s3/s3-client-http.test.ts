@@ -1,4 +1,5 @@
 /** The client against a local HTTP server that misbehaves on purpose. */
+import { createHash } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
@@ -187,6 +188,66 @@ describe('operations over HTTP', () => {
       operation: 'CompleteMultipartUpload',
     })
     expect(seen[0]?.url).toBe('/bucket/k?uploadId=u')
+  })
+
+  it('CopyObject onto itself: the source as an encoded path, the condition quoted; the answer from the document and the headers', async () => {
+    handler = (_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'application/xml', 'x-amz-version-id': 'v2', 'x-amz-server-side-encryption': 'AES256' })
+        .end('<?xml version="1.0"?>\n<CopyObjectResult><ETag>&quot;e2&quot;</ETag><LastModified>2025-03-04T05:06:07.000Z</LastModified><ChecksumCRC64NVME>AAAAAAAAAAE=</ChecksumCRC64NVME><ChecksumType>FULL_OBJECT</ChecksumType></CopyObjectResult>')
+    const { s3 } = client()
+    const answer = await s3.copyObject('a b/ü+1', { options: { cacheControl: 'no-cache' }, checksumAlgorithm: 'CRC64NVME', tagging: 'COPY', sourceEtag: 'e1' })
+    expect(seen[0]).toMatchObject({ method: 'PUT', url: '/bucket/a%20b/%C3%BC%2B1', body: '' })
+    expect(seen[0]?.headers).toMatchObject({
+      'x-amz-copy-source': 'bucket/a%20b/%C3%BC%2B1',
+      'x-amz-copy-source-if-match': '"e1"',
+      'x-amz-metadata-directive': 'REPLACE',
+      'x-amz-tagging-directive': 'COPY',
+      'x-amz-checksum-algorithm': 'CRC64NVME',
+      'cache-control': 'no-cache',
+    })
+    expect(answer).toEqual({ etag: 'e2', lastModified: '2025-03-04T05:06:07.000Z', versionId: 'v2', serverSideEncryption: 'AES256', checksums: { CRC64NVME: 'AAAAAAAAAAE=' }, checksumType: 'FULL_OBJECT' })
+  })
+
+  it('CopyObject and UploadPartCopy: a 200 with an <Error> body is the error', async () => {
+    handler = (_req, res) => res.writeHead(200, { 'content-type': 'application/xml' }).end('<?xml version="1.0"?>\n<Error><Code>InternalError</Code><Message>m</Message></Error>')
+    const { s3 } = client({ maxAttempts: 1 })
+    await expect(s3.copyObject('k', { options: {}, checksumAlgorithm: 'CRC32', tagging: 'COPY' })).rejects.toMatchObject({ s3Code: 'InternalError', operation: 'CopyObject' })
+    await expect(s3.uploadPartCopy('k', { uploadId: 'u', partNumber: 2, range: { first: 5, last: 9 } })).rejects.toMatchObject({ s3Code: 'InternalError', operation: 'UploadPartCopy' })
+  })
+
+  it('UploadPartCopy: the range and the condition; the part from CopyPartResult', async () => {
+    handler = (_req, res) => res.writeHead(200, { 'content-type': 'application/xml' }).end('<CopyPartResult><ETag>"p2"</ETag><ChecksumCRC32>AAAAAQ==</ChecksumCRC32></CopyPartResult>')
+    const { s3 } = client()
+    const part = await s3.uploadPartCopy('k', { uploadId: 'u', partNumber: 2, range: { first: 5, last: 9 }, sourceEtag: 'e1' })
+    expect(seen[0]?.url).toBe('/bucket/k?partNumber=2&uploadId=u')
+    expect(seen[0]?.headers).toMatchObject({ 'x-amz-copy-source': 'bucket/k', 'x-amz-copy-source-range': 'bytes=5-9', 'x-amz-copy-source-if-match': '"e1"' })
+    expect(part).toEqual({ partNumber: 2, etag: 'p2', checksums: { CRC32: 'AAAAAQ==' } })
+  })
+
+  it('PutObjectTagging, PutObjectRetention and PutObjectLegalHold send their document with its Content-MD5; PutObjectAcl its headers alone', async () => {
+    handler = (_req, res) => res.end()
+    const { s3 } = client()
+    await s3.putObjectTagging('k', { team: 'web', 'a&b': '<c>' }, { expectedBucketOwner: '111122223333' })
+    await s3.putObjectRetention('k', { objectLockMode: 'GOVERNANCE', objectLockRetainUntilDate: '2031-01-02T03:04:05+01:00' })
+    await s3.putObjectLegalHold('k', 'ON')
+    await s3.putObjectAcl('k', { acl: 'public-read', cacheControl: 'ignored', requestPayer: 'requester' })
+    expect(seen.map((request) => [request.method, request.url])).toEqual([
+      ['PUT', '/bucket/k?tagging'],
+      ['PUT', '/bucket/k?retention'],
+      ['PUT', '/bucket/k?legal-hold'],
+      ['PUT', '/bucket/k?acl'],
+    ])
+    const xmlns = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
+    expect(seen.slice(0, 3).map((request) => request.body)).toEqual([
+      `<?xml version="1.0" encoding="UTF-8"?><Tagging ${xmlns}><TagSet><Tag><Key>a&#38;b</Key><Value>&#60;c&#62;</Value></Tag><Tag><Key>team</Key><Value>web</Value></Tag></TagSet></Tagging>`,
+      `<?xml version="1.0" encoding="UTF-8"?><Retention ${xmlns}><Mode>GOVERNANCE</Mode><RetainUntilDate>2031-01-02T02:04:05.000Z</RetainUntilDate></Retention>`,
+      `<?xml version="1.0" encoding="UTF-8"?><LegalHold ${xmlns}><Status>ON</Status></LegalHold>`,
+    ])
+    for (const request of seen.slice(0, 3)) expect(request.headers['content-md5']).toBe(createHash('md5').update(request.body).digest('base64'))
+    expect(seen[0]?.headers['x-amz-expected-bucket-owner']).toBe('111122223333')
+    expect(seen[3]).toMatchObject({ body: '', headers: { 'x-amz-acl': 'public-read', 'x-amz-request-payer': 'requester' } })
+    expect(seen[3]?.headers['cache-control']).toBeUndefined()
   })
 
   it('paginates ListObjectsV2', async () => {
