@@ -16,6 +16,8 @@
  *   --out FILE where the markdown goes (default bench/results.md)
  *   --latency MS  every client talks to moto through a proxy that holds each answer back
  *              MS milliseconds, as a distant S3 would (bench/delay-proxy.mjs)
+ *   --uplink MIBPS  through the same proxy, request bodies share one link of MIBPS MiB/s,
+ *              as a CI runner's uplink to S3 (with or without --latency)
  *
  * moto_server runs with authentication off: in its IAM auth mode moto rejects '/' in
  * ListObjectsV2 prefixes, which `aws s3 sync` and putplan's LIST both send. Every client
@@ -53,6 +55,7 @@ const CONCURRENCY = 16
 const OUT = args.out ?? join(repoRoot, 'bench', 'results.md')
 const ONLY = typeof args.only === 'string' ? new Set(args.only.split(',')) : undefined
 const LATENCY_MS = Number(args.latency ?? 0)
+const UPLINK = args.uplink === undefined ? undefined : Number(args.uplink)
 const wants = (part) => (ONLY ? ONLY.has(part) : part === 'medium' || part === 'repair' || part === 'hash' ? FULL : true)
 
 const REGION = 'us-east-1'
@@ -62,14 +65,14 @@ const CACHE = ['max-age=300', 'max-age=600']
 
 const moto = await startMoto()
 // Where the clients send their requests: moto, or the delaying proxy in front of it.
-const proxy = LATENCY_MS > 0 ? await startDelayProxy(moto.endpoint, LATENCY_MS) : undefined
+const proxy = LATENCY_MS > 0 || UPLINK !== undefined ? await startDelayProxy(moto.endpoint, LATENCY_MS, UPLINK) : undefined
 const endpoint = proxy?.endpoint ?? moto.endpoint
 const work = await mkdtemp(join(tmpdir(), 'putplan-bench-'))
 const sections = []
 /** The workloads this run measured, for the results' description. */
 const workloads = []
 try {
-  log(`moto_server on ${moto.endpoint} (auth off)${proxy ? `, clients through ${proxy.endpoint} (+${LATENCY_MS} ms per answer)` : ''}; workloads in a temporary folder; ${RUNS} run(s) per measurement`)
+  log(`moto_server on ${moto.endpoint} (auth off)${proxy ? `, clients through ${proxy.endpoint} (+${LATENCY_MS} ms per answer${UPLINK === undefined ? '' : `, bodies at ${UPLINK} MiB/s`})` : ''}; workloads in a temporary folder; ${RUNS} run(s) per measurement`)
   const machine = describeMachine()
   if (wants('startup')) sections.push(await startup())
   if (['upload', 'noop', 'change', 'header', 'bare'].some(wants)) {
@@ -443,8 +446,8 @@ async function bareChild([endpoint, bucket, root, concurrency]) {
 // ---------------------------------------------------------------- moto
 
 /** bench/delay-proxy.mjs as a child process: its relaying costs no client's CPU time. */
-async function startDelayProxy(upstream, delayMs) {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./delay-proxy.mjs', import.meta.url)), upstream, String(delayMs)], { stdio: ['ignore', 'pipe', 'inherit'] })
+async function startDelayProxy(upstream, delayMs, uplink) {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./delay-proxy.mjs', import.meta.url)), upstream, String(delayMs), ...(uplink === undefined ? [] : [String(uplink)])], { stdio: ['ignore', 'pipe', 'inherit'] })
   const endpoint = await new Promise((resolve, reject) => {
     child.stdout.once('data', (d) => resolve(String(d).trim()))
     child.once('exit', (code) => reject(new Error(`the delay proxy exited with ${code}`)))
@@ -534,6 +537,7 @@ function renderMarkdown(machine, workloads, sections) {
   lines.push(
     `Run: \`${['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ')}\` — ${workloads.join('; ') || 'no workload'}, medians of ${RUNS} run(s) per row. ` +
       (LATENCY_MS > 0 ? `Every client talks to moto through a proxy that holds each answer back ${LATENCY_MS} ms, as a distant S3 would (\`bench/delay-proxy.mjs\`, a process of its own whose CPU time is in neither CPU column). ` : '') +
+      (UPLINK !== undefined ? `Every client's request bodies share one link of ${UPLINK} MiB/s through \`bench/delay-proxy.mjs\`, as a runner's uplink to S3 would carry them. ` : '') +
       'Each tool writes into its own fresh bucket (moto is reset before each round of initial uploads, and the order of the uploads turns by one each round, so that no tool always meets the freshly reset server). ' +
       "Wall time, client CPU (user+sys of the command's process tree) and peak RSS come from `/usr/bin/time -f '%e %U %S %M'`; " +
       "requests are counted from moto's request log; server CPU is moto's user+sys over the run. " +

@@ -98,7 +98,7 @@ describe('plan against objects the AWS CLI put with the same options', () => {
     expect(result.code).toBe(0)
   })
 
-  it('shows exactly one changed option and one changed content as updates, with their reasons (exit 2)', async () => {
+  it('shows exactly one changed option as a repair and one changed content as an update, with their reasons (exit 2)', async () => {
     const index = objects['site/index.html']!
     const otherCache = index.args.map((arg) => (arg === 'max-age=60' ? 'no-cache' : arg))
     await Promise.all([put('site/index.html', index.file, otherCache), put('data/data.json', 'other/data.json', objects['data/data.json']!.args)])
@@ -106,11 +106,11 @@ describe('plan against objects the AWS CLI put with the same options', () => {
     const { result, plan } = await planJson(ws, awsEnv(suite.server))
     expect(verdicts(plan), result.stderr).toEqual({
       'data/data.json': { action: 'update', reasons: ['content changed'] },
-      'site/index.html': { action: 'update', reasons: ['cacheControl: "no-cache" -> "max-age=60"'] },
+      'site/index.html': { action: 'repair', reasons: ['cacheControl: "no-cache" -> "max-age=60"'] },
       'site/old.html': { action: 'unchanged', reasons: [] },
       'site/report.pdf': { action: 'unchanged', reasons: [] },
     })
-    expect(plan.summary).toEqual({ create: 0, update: 2, repair: 0, delete: 0, unchanged: 2, undecided: 0, conflict: 0 })
+    expect(plan.summary).toEqual({ create: 0, update: 1, repair: 1, delete: 0, unchanged: 2, undecided: 0, conflict: 0 })
     expect(result.code).toBe(2)
   })
 })

@@ -92,22 +92,24 @@ describe('create-only objects (ifNoneMatch: "*")', () => {
     await ws.write('same.txt', 'identical\n')
     await ws.write('differs.txt', 'ours\n')
     await ws.write('new.txt', 'new\n')
-    const entry = (name: string) => ({ source: name, key: `releases/${name}`, ifNoneMatch: '*' })
-    await ws.manifest({ version: 1, bucket: 'create-only', uploads: [entry('same.txt'), entry('differs.txt'), entry('new.txt')] })
+    const entry = (name: string, key = name) => ({ source: name, key: `releases/${key}`, ifNoneMatch: '*' })
+    await ws.manifest({ version: 1, bucket: 'create-only', uploads: [entry('same.txt'), entry('same.txt', 'headers.txt'), entry('differs.txt'), entry('new.txt')] })
     await ws.manifest({ version: 1, bucket: 'create-only', uploads: [entry('same.txt')] }, 'same-only.yaml')
-    // Written by someone else, with other headers: create-only judges the content alone.
-    await putObject(suite.server, { Bucket: 'create-only', Key: 'releases/same.txt', Body: 'identical\n', ContentType: 'application/x-other' })
+    // Written by someone else: with the headers putplan would give it, and with others.
+    await putObject(suite.server, { Bucket: 'create-only', Key: 'releases/same.txt', Body: 'identical\n', ContentType: 'text/plain; charset=utf-8' })
+    await putObject(suite.server, { Bucket: 'create-only', Key: 'releases/headers.txt', Body: 'identical\n', ContentType: 'application/x-other' })
     await putObject(suite.server, { Bucket: 'create-only', Key: 'releases/differs.txt', Body: 'theirs\n' })
   })
 
-  it('present with identical content: unchanged; with other content: conflict, exit 1; missing: create', async () => {
+  it('present with identical content: unchanged, or repaired when its options differ; with other content: conflict, exit 1; missing: create', async () => {
     const { result, plan } = await planJson(ws, awsEnv(suite.server))
     expect(verdicts(plan), result.stderr).toEqual({
       'releases/differs.txt': { action: 'conflict', reasons: ['create-only object already exists and its content differs'] },
+      'releases/headers.txt': { action: 'repair', reasons: ['contentType: "application/x-other" -> "text/plain; charset=utf-8"'] },
       'releases/new.txt': { action: 'create', reasons: ['new object'] },
       'releases/same.txt': { action: 'unchanged', reasons: [] },
     })
-    expect(plan.summary).toEqual({ create: 1, update: 0, repair: 0, delete: 0, unchanged: 1, undecided: 0, conflict: 1 })
+    expect(plan.summary).toEqual({ create: 1, update: 0, repair: 1, delete: 0, unchanged: 1, undecided: 0, conflict: 1 })
     expect(result.code).toBe(1)
   })
 
@@ -172,7 +174,7 @@ describe('saved plans: plan --out, show', () => {
     const printed = parsePlanJson(planned)
     expect(verdicts(printed)).toEqual({
       'private/secret.txt': { action: 'unchanged', reasons: [] },
-      'site/index.html': { action: 'update', reasons: ['cacheControl: "max-age=60" -> "no-cache"'] },
+      'site/index.html': { action: 'repair', reasons: ['cacheControl: "max-age=60" -> "no-cache"'] },
       'site/new.css': { action: 'create', reasons: ['new object'] },
     })
     const saved = JSON.parse(await readFile(ws.path('plan.json'), 'utf8')) as unknown

@@ -157,8 +157,8 @@ describe('a state record in the bucket', () => {
     const { result, plan } = await planJson(ws, env, ['--debug'])
     expect(result.code, result.stderr).toBe(2)
     expect(verdicts(plan)).toEqual({
-      'site/a.txt': { action: 'update', reasons: ['cacheControl: "no-store" -> "max-age=60"'] },
-      'site/b.txt': { action: 'update', reasons: ['metadata: {"commit":"theirs"} -> {"commit":"abc"}'] },
+      'site/a.txt': { action: 'repair', reasons: ['cacheControl: "no-store" -> "max-age=60"'] },
+      'site/b.txt': { action: 'repair', reasons: ['metadata: {"commit":"theirs"} -> {"commit":"abc"}'] },
       'site/c.txt': { action: 'create', reasons: ['new object'] },
       'site/d.txt': { action: 'unchanged', reasons: [] },
       [BIG]: { action: 'unchanged', reasons: [] },
@@ -169,7 +169,7 @@ describe('a state record in the bucket', () => {
   it('--refresh sends HeadObject for every object', async () => {
     const { result, plan } = await planJson(ws, env, ['--debug', '--refresh'])
     expect(result.code, result.stderr).toBe(2)
-    expect(plan.summary).toEqual({ create: 1, update: 2, repair: 0, delete: 0, unchanged: 2, undecided: 0, conflict: 0 })
+    expect(plan.summary).toEqual({ create: 1, update: 0, repair: 2, delete: 0, unchanged: 2, undecided: 0, conflict: 0 })
     expect([...new Set(headed(result.stderr, 'site'))].sort()).toEqual(KEYS)
     // Neither the record nor a LIST is read.
     expect(countLines(result.stderr, /^debug: -> GetObject /)).toBe(0)
