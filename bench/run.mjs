@@ -155,6 +155,7 @@ function tools(w) {
     upload: (b, cache = CACHE[0]) => awsCli(['s3', 'sync', files, `s3://${b}/`, '--cache-control', cache, '--only-show-errors']),
     header: (b, cache) => awsCli(['s3', 'cp', `s3://${b}/`, `s3://${b}/`, '--recursive', '--metadata-directive', 'REPLACE', '--cache-control', cache, '--only-show-errors']),
     headerLabel: '`aws s3 cp --recursive --metadata-directive REPLACE --cache-control` (server-side copy)',
+    reuploadName: 'aws s3 cp --recursive',
     reupload: (b, cache) => awsCli(['s3', 'cp', files, `s3://${b}/`, '--recursive', '--cache-control', cache, '--only-show-errors']),
     reuploadLabel: '`aws s3 cp --recursive DIR s3://BUCKET/ --cache-control` (uploads every file again: `aws s3 sync` would skip the unchanged files and leave their header)',
   }
@@ -177,7 +178,8 @@ async function scenarios(w, label, parts, only = () => true) {
 
   // Initial upload: a fresh bucket per tool per run; moto is reset before each round. The
   // order turns by one each round: the first upload after a reset runs on a cold server.
-  {
+  // The repair row makes its own buckets.
+  if ([...parts].some((part) => part !== 'repair')) {
     const rows = new Map(list.map((t) => [t.name, []]))
     const bareRows = []
     const bare = (bucket) => ({ cmd: process.execPath, args: [fileURLToPath(import.meta.url), '--bare-child', endpoint, bucket, join(w.dir, 'files'), String(CONCURRENCY)] })
@@ -261,20 +263,24 @@ async function scenarios(w, label, parts, only = () => true) {
     out.push({ title: `Cache-Control changed on every object: ${label}`, rows })
   }
   // A header changed on every object, the peer uploading every file again to change it.
+  // Each run changes a bucket the tool has just uploaded (not measured): moto, without its
+  // optional awscrt package, stores a CRC32 as the CRC64NVME of a copy, so a second repair
+  // of a copy would find "other content" there where S3 keeps the right checksum.
   if (parts.has('repair')) {
-    const rows = []
-    for (const tool of list) {
-      const change = tool.putplan ? tool.header : tool.reupload
-      const runs = []
-      for (let run = 1; run <= RUNS; run++) {
-        const m = await measure(change(buckets.get(tool.name), CACHE[run % 2]), { cwd: w.dir })
+    const runsByTool = new Map(list.map((t) => [t.name, []]))
+    for (let run = 1; run <= RUNS; run++) {
+      await moto.reset()
+      for (const tool of rotate(list, run - 1)) {
+        const bucket = `${w.name}-repair-${slug(tool.name)}-${run}`.slice(0, 63)
+        await moto.createBucket(bucket)
+        check(await measure(tool.upload(bucket, CACHE[0]), { cwd: w.dir }), tool.name + ' upload before the header change')
+        const m = await measure(tool.putplan ? tool.header(bucket, CACHE[1]) : tool.reupload(bucket, CACHE[1]), { cwd: w.dir })
         check(m, tool.name + ' header change by repair or re-upload')
-        runs.push(m)
+        runsByTool.get(tool.name).push(m)
         log(`  repair ${w.name} ${tool.name} #${run}: ${fmtRun(m)}`)
       }
-      if (RUNS % 2 === 1) await measure(change(buckets.get(tool.name), CACHE[0]), { cwd: w.dir })
-      rows.push({ tool: tool.name, how: tool.reuploadLabel, ...medians(runs) })
     }
+    const rows = list.map((tool) => ({ tool: tool.reuploadName ?? tool.name, how: tool.reuploadLabel, ...medians(runsByTool.get(tool.name)) }))
     out.push({ title: `Cache-Control changed on every object, putplan's repair against a re-upload: ${label}`, rows })
   }
   return out

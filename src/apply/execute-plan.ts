@@ -18,10 +18,10 @@ export const DEFAULT_PARTS_PER_OBJECT = 4
  * Applies a plan: writes exactly its create, update and undecided items, and repairs its
  * repair items in place, each under the condition that the bucket still is what the plan
  * saw, and reports every item's outcome sorted by key. Unchanged and conflict items cost
- * no request. One object's failure does not stop
- * the others; an abort of `signal` stops starting objects and parts, cuts the bodies in
- * flight and aborts their multipart uploads. Whether it returns or throws, no multipart
- * upload it started is left open, except those S3 refused to abort (`orphanedUploads`).
+ * no request. One object's failure does not stop the others; an abort of `signal` stops
+ * starting objects and parts, cuts the bodies in flight and aborts their multipart
+ * uploads. Whether it returns or throws, no multipart upload it started is left open,
+ * except those S3 refused to abort (`orphanedUploads`).
  */
 export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<ApplyReport> {
   const emit = (event: ApplyEvent): void => options.onEvent?.(event)

@@ -71,6 +71,15 @@ async function aws(args: string[]): Promise<void> {
   if (result.code !== 0) throw new Error(`aws ${args.join(' ')} exited ${result.code}: ${result.stderr}`)
 }
 
+type CountedRun = ApplyRun & { stats: FaultStats }
+
+/** `putplan apply` with what the counting proxy saw of that run alone. */
+async function applyCounted(ws: Workspace, args: readonly string[]): Promise<CountedRun> {
+  counting.setFaults({})
+  const run = await applyJson(ws, env, args)
+  return { ...run, stats: counting.stats() }
+}
+
 /** Requests that change the bucket (every method but GET and HEAD), by operation. */
 function writes(stats: FaultStats): Record<string, number> {
   const reads = new Set(['HeadObject', 'GetObject', 'ObjectSubresource', 'ListObjectsV2', 'ListMultipartUploads', 'HeadBucket'])
@@ -119,14 +128,11 @@ describe('site: 40 small objects and one of 9 MiB, tagged, with a state record',
 
   describe('a Cache-Control change', () => {
     let plan: PlanRun
-    let applied: ApplyRun
-    let stats: FaultStats
+    let applied: CountedRun
 
     beforeAll(async () => {
       plan = await planJson(ws, env, vars('no-cache'))
-      counting.setFaults({})
-      applied = await applyJson(ws, env, ['--auto-approve', ...vars('no-cache')])
-      stats = counting.stats()
+      applied = await applyCounted(ws, ['--auto-approve', ...vars('no-cache')])
     }, 120_000)
 
     it('is planned as a repair by copy of each object, with its reason (exit 2)', () => {
@@ -138,9 +144,9 @@ describe('site: 40 small objects and one of 9 MiB, tagged, with a state record',
 
     it('sends no object bytes: one CopyObject per object, no PutObject or UploadPart but the state record’s', () => {
       expect(applied.result.code, applied.result.stderr).toBe(0)
-      expect(objectBodies(stats, bucket)).toEqual([])
-      expect(stats.bodies.map((body) => body.path)).toEqual([`/${bucket}/${STATE_KEY}`])
-      expect(writes(stats)).toEqual({ CopyObject: KEYS.length, PutObject: 1 })
+      expect(objectBodies(applied.stats, bucket)).toEqual([])
+      expect(applied.stats.bodies.map((body) => body.path)).toEqual([`/${bucket}/${STATE_KEY}`])
+      expect(writes(applied.stats)).toEqual({ CopyObject: KEYS.length, PutObject: 1 })
     })
 
     it('reports each object repaired by copy, with the copy’s ETag and LastModified, and 0 bytes uploaded', () => {
@@ -186,19 +192,16 @@ describe('site: 40 small objects and one of 9 MiB, tagged, with a state record',
   })
 
   describe('a tag-only change', () => {
-    let applied: ApplyRun
-    let stats: FaultStats
+    let applied: CountedRun
 
     beforeAll(async () => {
       await manifest({ tagging: { team: 'ops', 'cost centre': 'a+b' } })
-      counting.setFaults({})
-      applied = await applyJson(ws, env, ['--auto-approve', ...vars('no-cache')])
-      stats = counting.stats()
+      applied = await applyCounted(ws, ['--auto-approve', ...vars('no-cache')])
     }, 120_000)
 
     it('makes only PutObjectTagging calls, one per object', () => {
       expect(applied.result.code, applied.result.stderr).toBe(0)
-      expect(writes(stats)).toEqual({ PutObjectTagging: KEYS.length })
+      expect(writes(applied.stats)).toEqual({ PutObjectTagging: KEYS.length })
       expect(outcomes(applied.report)).toEqual(every(KEYS, 'repaired'))
       expect(applied.report.items.every((item) => item.repairs?.join() === 'tagging' && item.etag === undefined)).toBe(true)
     })
@@ -216,19 +219,16 @@ describe('site: 40 small objects and one of 9 MiB, tagged, with a state record',
   })
 
   describe('an ACL-only change', () => {
-    let applied: ApplyRun
-    let stats: FaultStats
+    let applied: CountedRun
 
     beforeAll(async () => {
       await manifest({ tagging: { team: 'ops', 'cost centre': 'a+b' }, acl: 'public-read' })
-      counting.setFaults({})
-      applied = await applyJson(ws, env, ['--auto-approve', ...vars('no-cache')])
-      stats = counting.stats()
+      applied = await applyCounted(ws, ['--auto-approve', ...vars('no-cache')])
     }, 120_000)
 
     it('makes only PutObjectAcl calls, one per object', () => {
       expect(applied.result.code, applied.result.stderr).toBe(0)
-      expect(writes(stats)).toEqual({ PutObjectAcl: KEYS.length })
+      expect(writes(applied.stats)).toEqual({ PutObjectAcl: KEYS.length })
       expect(applied.report.items.every((item) => item.outcome === 'repaired' && item.repairs?.join() === 'acl')).toBe(true)
     })
 
@@ -306,11 +306,10 @@ describe('create-only objects and encrypted objects', () => {
   })
 
   it('repairs SSE-KMS, SSE-C and create-only objects in place, keeping their bytes, and plans nothing after', async () => {
-    counting.setFaults({})
-    const applied = await applyJson(ws, env, ['--auto-approve', ...run('no-cache')])
+    const applied = await applyCounted(ws, ['--auto-approve', ...run('no-cache')])
     expect(applied.result.code, applied.result.stderr).toBe(0)
     expect(outcomes(applied.report)).toEqual(every(['kms.txt', 'releases/1.0/release.txt', 'ssec.txt'], 'repaired'))
-    expect(writes(counting.stats())).toEqual({ CopyObject: 3 })
+    expect(writes(applied.stats)).toEqual({ CopyObject: 3 })
     const sseC = { SSECustomerAlgorithm: 'AES256', SSECustomerKey: key, SSECustomerKeyMD5: createHash('md5').update(Buffer.from(key, 'base64')).digest('base64') }
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'ssec.txt', ...sseC }))
     expect(head.CacheControl).toBe('no-cache')
@@ -432,10 +431,9 @@ describe('retention and legal hold, in a bucket with Object Lock', () => {
     await manifest({ objectLockRetainUntilDate: later, objectLockLegalHoldStatus: 'ON' })
     const plan = await planJson(ws, env)
     expect(planned(plan)).toEqual({ 'report.txt': { action: 'repair', repairs: ['retention', 'legal-hold'] } })
-    counting.setFaults({})
-    const applied = await applyJson(ws, env)
+    const applied = await applyCounted(ws, ['--auto-approve'])
     expect(applied.result.code, applied.result.stderr).toBe(0)
-    expect(writes(counting.stats())).toEqual({ PutObjectRetention: 1, PutObjectLegalHold: 1 })
+    expect(writes(applied.stats)).toEqual({ PutObjectRetention: 1, PutObjectLegalHold: 1 })
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'report.txt' }))
     expect(head.ObjectLockRetainUntilDate?.toISOString()).toBe(later)
     expect((await s3.send(new GetObjectLegalHoldCommand({ Bucket: bucket, Key: 'report.txt' }))).LegalHold?.Status).toBe('ON')
