@@ -9,6 +9,8 @@ interface PruneNote {
   sample: KeySample
 }
 
+const NONE: KeySample = { count: 0, keys: [] }
+
 /**
  * What prune leaves alone, for a reviewer: objects putplan does not own in the manifest's
  * folders (strays, never deleted) and keys it wrote that a `protect` glob keeps. Nothing
@@ -17,10 +19,12 @@ interface PruneNote {
 function pruneNotes(report: PruneReport): PruneNote[] {
   const notes: PruneNote[] = []
   const { unowned } = report
+  const where = unowned.folders.map((folder) => (folder === '' ? 'the bucket' : folder)).join(', ')
   if (unowned.count > 0) {
     const count = `${unowned.complete ? '' : 'at least '}${objects(unowned.count)}`
-    const where = unowned.folders.map((folder) => (folder === '' ? 'the bucket' : folder)).join(', ')
     notes.push({ heading: `Unowned: ${count} in ${where} that putplan did not write; never deleted`, sample: unowned })
+  } else if (!unowned.complete) {
+    notes.push({ heading: `Unowned: none found, but ${where} was not listed to its end (too large, or s3:ListBucket refused)`, sample: NONE })
   }
   if (report.protected.count > 0) {
     notes.push({ heading: `Protected: ${objects(report.protected.count)} no longer in the manifest, kept by prune.protect`, sample: report.protected })

@@ -82,12 +82,14 @@ describe('renderPlanHuman', () => {
     expect(coloured).toContain(`  ${COLORS.red('-')} site/old.html`)
   })
 
-  it('says a listing that stopped early counts at least, and says nothing of prune without strays', () => {
+  it('says a listing that stopped early counts at least, one that found none says so, and nothing is said of prune without strays', () => {
     const plan = prunedPlan()
     const partial = { ...plan, prune: { ...plan.prune!, unowned: { ...plan.prune!.unowned, complete: false } } }
     expect(renderPlanHuman(partial, { colors: NO_COLORS })).toContain('Unowned: at least 12 objects in site/')
     const quiet = { ...planOf([deleted('x')]), prune: { maxDeletes: 5, protected: { count: 0, keys: [] }, unowned: { folders: [''], count: 0, keys: [], complete: true } } }
     expect(renderPlanHuman(quiet, { colors: NO_COLORS })).not.toMatch(/Unowned|Protected/)
+    const unlisted = { ...quiet, prune: { ...quiet.prune, unowned: { ...quiet.prune.unowned, complete: false } } }
+    expect(renderPlanHuman(unlisted, { colors: NO_COLORS })).toContain('Unowned: none found, but the bucket was not listed to its end (too large, or s3:ListBucket refused)\n\n')
   })
 
   it('says there is nothing to do for an empty plan', async () => {
