@@ -44,7 +44,7 @@ async function deleteOne(item: DeleteItem, phase: DeletePhase): Promise<ObjectOu
         return { ...base, outcome: 'conflict', reason: 'changed in the bucket since the plan: kept' }
       }
       // Gone is what the plan wanted; a retry of a delete that landed meets this too.
-      if (error.status === 404) return { ...base, outcome: 'deleted', reason: 'already gone from the bucket' }
+      if (error.status === 404 && error.s3Code === 'NoSuchKey') return { ...base, outcome: 'deleted', reason: 'already gone from the bucket' }
     }
     return { ...base, outcome: 'failed', reason: error instanceof Error ? error.message : String(error) }
   }

@@ -1,6 +1,6 @@
 export { compareKeys } from './key-order.js'
 export { commonPrefix, manifestFolders, folderOf } from './key-prefix.js'
-export { planDeletes, pruneRefusal, SAMPLE_KEYS, type PruneFacts, type BucketObject } from './plan-deletes.js'
+export { pruneRefusal, type PruneFacts, type BucketObject } from './plan-deletes.js'
 export { computePlan, planItem, updatesHeaders, type ObjectFacts, type PlanInput } from './compute-plan.js'
 export { compareContent, md5sNeeded, type ContentVerdict, type Md5sNeeded } from './content-identity.js'
 export { PLAN_ACTIONS, CHANGE_ACTIONS, summarise, hasChanges, isUpload } from './plan.js'

@@ -34,7 +34,7 @@ export interface PruneFacts {
 }
 
 /** Keys shown in the plan for the unowned and protected objects, after their count. */
-export const SAMPLE_KEYS = 10
+const SAMPLE_KEYS = 10
 
 const NOT_DECLARED: Reason = { code: 'not-declared', option: 'object' }
 

@@ -1,7 +1,7 @@
 import { DEFAULT_MULTIPART_POLICY, type MultipartPolicy } from '../local/index.js'
 import { PutplanError } from '../errors/index.js'
 import type { Manifest } from '../manifest/index.js'
-import { computePlan, pruneRefusal, type ObjectFacts, type Plan, type PruneFacts } from '../plan/index.js'
+import { computePlan, pruneRefusal, type ObjectFacts, type Plan } from '../plan/index.js'
 import { S3ServiceError, type ObjectStore, type RequestOptions } from '../s3/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
 import { knownObjects, readState, type LoadedState, type StateAccess } from '../state/index.js'
@@ -36,19 +36,13 @@ export async function makePlan(manifest: Manifest, store: ObjectStore, options: 
   // Prune reads the record even with --refresh: it alone says what putplan wrote.
   const reading = options.state && (!options.refresh || manifest.prune) ? readState(options.state) : undefined
   const early = new EarlyHashes(manifest.objects, multipart, options.refresh ? undefined : reading?.then((loaded) => loaded.document.objects))
-  const pruning = manifest.prune && gatherPruneFacts(store, manifest, manifest.prune, reading, request, options.concurrency)
-  let facts: ObjectFacts[]
-  let prune: PruneFacts | undefined
-  try {
-    const gathering = async (): Promise<ObjectFacts[]> => {
-      const keys = manifest.objects.map((o) => o.key)
-      const listing = options.refresh ? undefined : await knownObjects(store, reading, keys, request)
-      return gatherFacts(manifest.objects, { store, concurrency: options.concurrency, multipart, known: listing?.known, early, onObject: options.onObject })
-    }
-    ;[facts, prune] = await Promise.all([gathering(), pruning])
-  } finally {
-    await early.stop()
+  const gathering = async (): Promise<ObjectFacts[]> => {
+    const keys = manifest.objects.map((o) => o.key)
+    const listing = options.refresh ? undefined : await knownObjects(store, reading, keys, request)
+    return gatherFacts(manifest.objects, { store, concurrency: options.concurrency, multipart, known: listing?.known, early, onObject: options.onObject })
   }
+  const pruning = manifest.prune ? gatherPruneFacts(store, manifest, manifest.prune, reading, request, options.concurrency) : undefined
+  const [facts, prune] = await Promise.all([gathering(), pruning]).finally(() => early.stop())
   const state: LoadedState | undefined = await reading
   const plan = computePlan({ bucket: manifest.bucket, manifestDigest: manifest.digest, objects: facts, ...(prune ? { prune } : {}) })
   const refusal = pruneRefusal(plan)
