@@ -79,7 +79,7 @@ describe('a file dropped from the manifest', () => {
     expect(plan.summary).toEqual({ create: 0, update: 0, repair: 0, delete: 1, unchanged: 2, undecided: 0, conflict: 0 })
     const drop = plan.actions.find((a) => a.key === 'old.html')!
     expect(drop).toEqual({ key: 'old.html', action: 'delete', reasons: [{ code: 'not-declared', option: 'object' }], size: 9, remoteEtag: expect.stringMatching(/^[0-9a-f]{32}$/) })
-    expect((plan as unknown as { prune: unknown }).prune).toEqual({ maxDeletes: 1000, protected: { count: 0, keys: [] }, unowned: { folders: [''], count: 0, keys: [], complete: true } })
+    expect(plan.prune).toEqual({ maxDeletes: 1000, protected: { count: 0, keys: [] }, unowned: { folders: [''], count: 0, keys: [], complete: true } })
 
     const human = await runPutplan(['plan'], { cwd: ws.dir, env: suite.env })
     expect(human.stdout).toContain('- delete (1 object, 9 B)\n  - old.html  9 B\n      no longer in the manifest (putplan wrote it)\n')
@@ -118,7 +118,7 @@ describe('objects putplan did not write', () => {
     const { result, plan } = await planJson(ws, suite.env)
     expect(result.code, result.stderr).toBe(0)
     expect(plan.summary.delete).toBe(0)
-    expect((plan as unknown as { prune: { unowned: unknown } }).prune.unowned).toEqual({ folders: [''], count: 2, keys: ['stray.html', 'taken.html'], complete: true })
+    expect(plan.prune!.unowned).toEqual({ folders: [''], count: 2, keys: ['stray.html', 'taken.html'], complete: true })
     const human = await runPutplan(['plan'], { cwd: ws.dir, env: suite.env })
     expect(human.stdout).toContain('Unowned: 2 objects in the bucket that putplan did not write; never deleted\n  stray.html\n  taken.html\n')
   })
@@ -188,7 +188,7 @@ describe('a delete raced by another client', () => {
     expect(await stateKeys(bucket)).toEqual(['index.html'])
     const { result, plan } = await planJson(ws, suite.env)
     expect(result.code, result.stderr).toBe(0)
-    expect((plan as unknown as { prune: { unowned: { keys: string[] } } }).prune.unowned.keys).toEqual(['old.html'])
+    expect(plan.prune!.unowned.keys).toEqual(['old.html'])
   })
 })
 
@@ -259,7 +259,7 @@ describe('protect', () => {
     await rm(ws.path('site/downloads/v1.zip'))
     const { plan } = await planJson(ws, suite.env)
     expect(plan.actions.filter((a) => a.action === 'delete').map((a) => a.key)).toEqual(['old.html'])
-    expect((plan as unknown as { prune: { protected: unknown } }).prune.protected).toEqual({ count: 1, keys: ['downloads/v1.zip'] })
+    expect(plan.prune!.protected).toEqual({ count: 1, keys: ['downloads/v1.zip'] })
     const { report } = await applied(ws)
     expect(outcomes(report)).toEqual({ 'index.html': 'unchanged', 'old.html': 'deleted' })
     expect(await listKeys(suite.s3, bucket)).toEqual([STATE, 'downloads/v1.zip', 'index.html'])
