@@ -2,7 +2,7 @@ import type { ChecksumAlgorithm } from '../plan/local-digest.js'
 import type { PlanAction, UploadItem } from '../plan/plan.js'
 import type { PutOptions } from '../plan/put-options.js'
 import type { MultipartPolicy } from '../local/part-size.js'
-import type { ObjectStore } from '../s3/index.js'
+import type { ObjectStore, RequestOptions } from '../s3/index.js'
 
 export interface ExecuteOptions {
   store: ObjectStore
@@ -23,9 +23,11 @@ export interface ExecuteOptions {
   onEvent?: (event: ApplyEvent) => void
   /** Secrets a saved plan lacks (redacted), supplied again per key; absent: the item's options as they are. */
   secrets?: (key: string) => Pick<PutOptions, 'sseCustomerKey'> | undefined
+  /** The bucket owner / requester-pays options every DeleteObject carries. */
+  deleteOptions?: RequestOptions
 }
 
-export const OUTCOMES = ['created', 'updated', 'unchanged', 'conflict', 'failed', 'skipped'] as const
+export const OUTCOMES = ['created', 'updated', 'deleted', 'unchanged', 'conflict', 'failed', 'skipped'] as const
 export type Outcome = (typeof OUTCOMES)[number]
 
 /** What happened to one object, with S3's answer for the report. */
@@ -35,7 +37,10 @@ export interface ObjectOutcome {
   outcome: Outcome
   reason?: string
   etag?: string
+  /** Of the version written, or of the delete marker a delete made on a versioned bucket. */
   versionId?: string
+  /** The delete made a delete marker (a versioned bucket keeps the object's versions). */
+  deleteMarker?: boolean
   checksums?: Partial<Record<ChecksumAlgorithm, string>>
   expiration?: string
   serverSideEncryption?: string
@@ -66,7 +71,10 @@ export interface StartedUpload {
   uploadId: string
 }
 
-/** Events concern the uploads only (create, update and undecided items); each gets one `object-done`, started or skipped. */
+/**
+ * Events concern the uploads (create, update and undecided items), each of which gets one
+ * `object-done`, started or skipped; and the deletes, which get their `object-done` only.
+ */
 export type ApplyEvent =
   | { type: 'object-start'; key: string; action: UploadItem['action']; size: number; multipart: boolean }
   /** `delta` new bytes of this object confirmed read into a request; `done` of `size` so far. Never counts a retry twice. */

@@ -28,7 +28,7 @@ export class ApplyEventsView {
   start(plan: Plan): void {
     const writes = plan.items.filter(isUpload)
     this.progress = new ApplyProgress(
-      writes.length,
+      writes.length + plan.summary.delete,
       writes.reduce((sum, item) => sum + item.size, 0),
       Date.now(),
     )

@@ -21,6 +21,7 @@ export default class Apply extends BaseCommand {
   static override description = `Without a plan file: plans, shows the plan and asks for "yes" (on a terminal), unless --auto-approve.
 With a plan file (from plan --out): applies exactly that plan, refusing if the manifest or any planned file changed since.
 Creates carry If-None-Match: *, updates If-Match: <planned ETag>: what changed in the bucket since the plan is reported as a conflict, never overwritten.
+With prune, deletes run last, only once every upload succeeded, each with If-Match: <planned ETag>.
 Exit code: 0 when everything was applied; 1 when anything failed or conflicted.`
 
   static override examples = [

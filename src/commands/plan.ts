@@ -15,9 +15,9 @@ import { runPlan } from '../workflow/run-plan.js'
 export default class Plan extends BaseCommand {
   static override summary = 'Compare the manifest with the bucket and show what apply would change. Changes nothing.'
 
-  static override description = `Each object is create (+), update (~, new bytes), undecided (?, its content cannot be verified, so it is uploaded again), unchanged (=) or conflict (!); every change lists its reasons. Many objects of one action in one folder are one line (--verbose lists each).
+  static override description = `Each object is create (+), update (~, new bytes), undecided (?, its content cannot be verified, so it is uploaded again), delete (-, with prune: putplan wrote it and the manifest no longer declares it), unchanged (=) or conflict (!); every change lists its reasons. Many objects of one action in one folder are one line (--verbose lists each). With prune, objects putplan did not write are listed as unowned, never deleted.
 Content is compared by checksum or ETag, never guessed; every PutObject option is compared with what the bucket returns.
-Exit code: 0 (with --detailed-exitcode: 0 no changes, 2 changes); 1 on error or conflict.`
+Exit code: 0 (with --detailed-exitcode: 0 no changes, 2 changes); 1 on error, conflict, or more deletes than prune.maxDeletes.`
 
   static override examples = [
     { description: 'Plan ./uploads.yaml', command: '<%= config.bin %> <%= command.id %>' },

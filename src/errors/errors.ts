@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'apply-failed'
   | 'file-changed'
   | 'file-unreadable'
+  | 'prune-refused'
 
 /** Base of every error putplan reports on purpose; anything else is a bug. */
 export class PutplanError extends Error {

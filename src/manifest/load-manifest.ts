@@ -8,7 +8,7 @@ import { checkSchema } from './check-schema.js'
 import { expandEntries } from './expand-entries.js'
 import { interpolate, type Variables } from './interpolate.js'
 import type { DesiredObject } from './desired-object.js'
-import type { Manifest, RawManifest } from './manifest.js'
+import { DEFAULT_MAX_DELETES, type Manifest, type PruneSettings, type RawManifest, type RawPrune } from './manifest.js'
 import { sseCustomerKeyMD5 } from '../plan/sse-customer-key.js'
 import { withoutSecrets } from '../plan/put-options.js'
 import { nodeRange, parseYaml } from './yaml-source.js'
@@ -50,6 +50,7 @@ export async function loadManifest(options: LoadOptions): Promise<Manifest> {
     profile: raw.profile,
     objects,
     ...(raw.state === undefined ? {} : { state: raw.state }),
+    ...pruneSettings(raw.prune),
     ...(warnings.length === 0 ? {} : { warnings }),
   }
 }
@@ -68,6 +69,12 @@ function manifestDigest(text: string, objects: readonly DesiredObject[]): string
     hash.update(JSON.stringify([object.key, object.source, object.size, withoutSecrets(object.options), keyMd5]))
   }
   return hash.digest('hex')
+}
+
+function pruneSettings(prune: RawPrune | undefined): { prune?: PruneSettings } {
+  if (prune === undefined || prune === false) return {}
+  const written = prune === true ? {} : prune
+  return { prune: { maxDeletes: written.maxDeletes ?? DEFAULT_MAX_DELETES, protect: written.protect ?? [] } }
 }
 
 async function readManifestText(file: string): Promise<string> {

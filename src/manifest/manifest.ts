@@ -19,6 +19,8 @@ export interface Manifest extends BucketSettings {
   objects: DesiredObject[]
   /** Where putplan's record of what it wrote lives, if the manifest keeps one. */
   state?: StateLocation
+  /** Present when the manifest asks to delete what it no longer declares (and then `state` is too). */
+  prune?: PruneSettings
   /** Problems that do not make the manifest invalid (severity warning), for the command to show. */
   warnings?: readonly Diagnostic[]
 }
@@ -28,6 +30,19 @@ export interface StateLocation {
   /** Defaults to the manifest's bucket. */
   bucket?: string
 }
+
+/** `prune`, with its defaults filled in. */
+export interface PruneSettings {
+  maxDeletes: number
+  /** Globs on keys that are never deleted. */
+  protect: string[]
+}
+
+/** A safety net, not a quota: a site rarely drops a thousand pages in one change by intent. */
+export const DEFAULT_MAX_DELETES = 1000
+
+/** `prune` as written: `true`, or its settings. */
+export type RawPrune = boolean | { maxDeletes?: number; protect?: string[] }
 
 /** An entry of `uploads` as the schema admits it. */
 export interface RawEntry extends PutOptions {
@@ -45,6 +60,7 @@ export interface RawManifest extends BucketSettings {
   expectedBucketOwner?: string
   requestPayer?: string
   state?: StateLocation
+  prune?: RawPrune
   defaults?: PutOptions
   uploads: RawEntry[]
 }

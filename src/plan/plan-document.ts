@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { LocalDigest } from './local-digest.js'
 import type { RepairOperation } from './option-table.js'
-import { summarise, type Plan, type PlanAction, type PlanItem, type PlanSummary } from './plan.js'
+import { summarise, type Plan, type PlanAction, type PlanItem, type PlanSummary, type PruneReport } from './plan.js'
 import { withoutSecrets, type PutOptions } from './put-options.js'
 import type { Reason } from './reason.js'
 
@@ -22,6 +22,8 @@ export interface PlanDocument {
   planDigest: string
   summary: PlanSummary
   actions: PlanDocumentAction[]
+  /** With the manifest's `prune`: its cap, and the objects it leaves alone (unowned, protected). */
+  prune?: PruneReport
 }
 
 export interface PlanDocumentAction {
@@ -73,6 +75,7 @@ function documentBody(plan: Plan): Omit<PlanDocument, 'planDigest'> {
     manifestDigest: plan.manifestDigest,
     summary: plan.summary,
     actions: plan.items.map(documentAction),
+    ...(plan.prune ? { prune: plan.prune } : {}),
   }
 }
 
@@ -105,5 +108,5 @@ export function fromPlanDocument(document: PlanDocument): Plan {
         return { action: action.action, remoteEtag: action.remoteEtag!, ...base }
     }
   })
-  return { bucket: document.bucket, manifestDigest: document.manifestDigest, summary: summarise(items), items }
+  return { bucket: document.bucket, manifestDigest: document.manifestDigest, summary: summarise(items), items, ...(document.prune ? { prune: document.prune } : {}) }
 }

@@ -22,6 +22,8 @@ export type Reason =
   | { code: 'pin-broken'; option: PutOptionName; want: string; have?: string }
   /** A create-only object exists, and its content differs or cannot be verified (`why`). */
   | { code: 'create-only-exists'; option: 'ifNoneMatch'; why?: string }
+  /** putplan wrote the object and the manifest no longer declares its key (prune). */
+  | { code: 'not-declared'; option: 'object' }
 
 export type ReasonCode = Reason['code']
 
@@ -42,6 +44,8 @@ export function describeReason(reason: Reason): string {
       return `${reason.option}: the manifest pins ${reason.want} but the file's is ${reason.have ?? '(not computed)'}`
     case 'create-only-exists':
       return `create-only object already exists and ${reason.why === undefined ? 'its content differs' : `its content cannot be verified: ${reason.why}`}`
+    case 'not-declared':
+      return 'no longer in the manifest (putplan wrote it)'
   }
 }
 

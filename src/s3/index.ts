@@ -8,6 +8,8 @@ export type {
   UploadPartInput,
   UploadedPart,
   CompleteMultipartInput,
+  DeleteObjectInput,
+  DeleteObjectResult,
   ListedObject,
   ListWhere,
   StoredDocument,

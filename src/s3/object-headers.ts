@@ -5,7 +5,7 @@ import { uploadChecksumAlgorithm, type PutOptions } from '../plan/put-options.js
 import { encodeQueryValue } from './addressing.js'
 import { encodeMetadataValue } from './metadata-encoding.js'
 import type { RemoteHeaderOptions } from '../plan/remote-object.js'
-import type { ChecksumValue, CompleteMultipartInput, ObjectRequestOptions, PutObjectInput, RequestOptions, UploadPartInput, WriteCondition } from './object-store.js'
+import type { ChecksumValue, CompleteMultipartInput, DeleteObjectInput, ObjectRequestOptions, PutObjectInput, RequestOptions, UploadPartInput, WriteCondition } from './object-store.js'
 import { CHECKSUM_HEADERS, headerOptions, type ReportedEncryption } from './remote-object-headers.js'
 
 /**
@@ -46,6 +46,11 @@ export function completeMultipartHeaders(input: Omit<CompleteMultipartInput, 'pa
     headers['x-amz-checksum-type'] = 'FULL_OBJECT'
   }
   return headers
+}
+
+/** The headers of a DeleteObject: its condition (always `If-Match`) and the request options. */
+export function deleteObjectHeaders(input: DeleteObjectInput): Record<string, string> {
+  return { ...requestOptionHeaders(input.options ?? {}), ...conditionHeaders(input.condition) }
 }
 
 /** The SSE-C key and the request parameters, which every request about an object repeats (reads included). */

@@ -23,6 +23,11 @@ export interface ObjectStore {
   /** Rejects when S3 answers 200 with an `<Error>` document, as it may. */
   completeMultipartUpload(key: string, input: CompleteMultipartInput): Promise<PutObjectResult>
   abortMultipartUpload(key: string, uploadId: string, options?: RequestOptions): Promise<void>
+  /**
+   * DeleteObject, only while the object still has the planned ETag (412 otherwise; 404 when
+   * it is gone). On a versioned bucket it adds a delete marker, whose version id it returns.
+   */
+  deleteObject(key: string, input: DeleteObjectInput): Promise<DeleteObjectResult>
   /** Pages of objects, in S3's order (UTF-8 bytes of the key). */
   listObjectsV2(where?: ListWhere, options?: RequestOptions): AsyncIterable<ListedObject[]>
   /** Resolves when the bucket exists and is reachable with these credentials. */
@@ -117,6 +122,18 @@ export interface CompleteMultipartInput {
   /** The whole object's checksum (FULL_OBJECT), for S3 to check against the parts; none for a composite one. */
   checksum?: ChecksumValue
   options?: ObjectRequestOptions
+}
+
+export interface DeleteObjectInput {
+  /** Required: putplan never deletes an object it has not seen as planned. */
+  condition: Required<Pick<WriteCondition, 'ifMatch'>>
+  options?: RequestOptions
+}
+
+/** DeleteObject's answer: on a versioned bucket, the delete marker it made. */
+export interface DeleteObjectResult {
+  versionId?: string
+  deleteMarker?: boolean
 }
 
 export interface ListedObject {

@@ -2,6 +2,7 @@ import type { PutOptions } from '../plan/put-options.js'
 import type { RemoteAcl, RemoteObject } from '../plan/remote-object.js'
 import { standardCredentials } from './credentials.js'
 import type { S3DebugListener } from './debug-log.js'
+import { deleteObject } from './delete-object.js'
 import { getObject } from './get-object.js'
 import { headBucket, headObject } from './head-object.js'
 import { createTransport, type HttpTransport } from './http-transport.js'
@@ -10,6 +11,8 @@ import * as multipart from './multipart-upload.js'
 import { getObjectAcl, getObjectTagging } from './object-subresources.js'
 import type {
   CompleteMultipartInput,
+  DeleteObjectInput,
+  DeleteObjectResult,
   HeadObjectOptions,
   ListedObject,
   ListWhere,
@@ -110,6 +113,10 @@ export class S3Client implements ObjectStore {
 
   abortMultipartUpload(key: string, uploadId: string, options?: RequestOptions): Promise<void> {
     return multipart.abortMultipartUpload(this.executor, key, uploadId, options)
+  }
+
+  deleteObject(key: string, input: DeleteObjectInput): Promise<DeleteObjectResult> {
+    return deleteObject(this.executor, key, input)
   }
 
   listObjectsV2(where?: ListWhere, options?: RequestOptions): AsyncIterable<ListedObject[]> {

@@ -18,8 +18,10 @@ export interface StateDocument {
 /**
  * The object as HeadObject would report it, at the write it describes; for a multipart
  * object also the size of part 1, so that a plan need not ask HeadObject `partNumber=1`.
+ * `written`: putplan made this write itself (absent: it only verified an object another
+ * client wrote). Prune deletes only written objects.
  */
-export type StateRecord = Omit<RemoteObject, 'tagging' | 'acl' | 'versionId' | 'lastModified'> & { lastModified: string }
+export type StateRecord = Omit<RemoteObject, 'tagging' | 'acl' | 'versionId' | 'lastModified'> & { lastModified: string; written?: true }
 
 /** What LIST says of a key. */
 export interface ListedFacts {
@@ -48,8 +50,12 @@ function sameWrite(record: StateRecord, seen: { etag: string; size: number; last
   return record.etag === seen.etag && record.size === seen.size && sameSecond(record.lastModified, seen.lastModified)
 }
 
-/** A record of what HeadObject reported (an object verified unchanged). */
-export function recordOfRemote(remote: RemoteObject, lastModified: string): StateRecord {
+/**
+ * A record of what HeadObject reported (an object verified unchanged), or of a record that
+ * stood for the object with a new storage class (a lifecycle transition, which keeps its
+ * `written` mark: the write is still putplan's).
+ */
+export function recordOfRemote(remote: RemoteObject & Pick<StateRecord, 'written'>, lastModified: string): StateRecord {
   const { tagging: _t, acl: _a, versionId: _v, lastModified: _l, ...rest } = remote
   return { lastModified: secondOf(lastModified), ...rest }
 }
@@ -73,6 +79,7 @@ export function recordOfWrite(options: PutOptions, local: LocalDigest, result: W
     etag: result.etag,
     size: local.size,
     lastModified: secondOf(lastModified),
+    written: true,
     checksums: { ...sentChecksum(algorithm, local, composite), ...result.checksums },
     checksumType: composite ? 'COMPOSITE' : 'FULL_OBJECT',
     ...(parts === undefined ? {} : { partCount: Number(parts) }),

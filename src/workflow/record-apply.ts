@@ -11,8 +11,10 @@ import { optionsWithSecrets } from './options-with-secrets.js'
  * After apply, the state record learns every object this run wrote (its LastModified read
  * back with one LIST) or verified unchanged with HeadObject. Records of other keys are
  * kept: a record is only ever trusted while LIST shows its exact write, so an old one is
- * harmless. Objects that failed or conflicted lose theirs. `fresh` is what the plan read
- * (undefined for a saved plan): the facts it was computed from and the record itself.
+ * harmless. Objects that failed or conflicted lose theirs, and so do deleted ones, in the
+ * same write; a delete that failed or was held back keeps its record, to be deleted by a
+ * later apply. `fresh` is what the plan read (undefined for a saved plan): the facts it was
+ * computed from and the record itself.
  */
 export async function recordApply(
   store: ObjectStore,
@@ -47,7 +49,8 @@ export async function recordApply(
       if (remote?.lastModified === undefined || planned.get(key)?.options.ifNoneMatch === '*') continue
       // Most unchanged objects were judged by their record, which needs no rewrite.
       if (!recordStands(recorded[key], remote)) learnt.set(key, recordOfRemote(remote, remote.lastModified))
-    } else if (outcome.outcome === 'conflict' || outcome.outcome === 'failed') {
+    } else if (outcome.outcome === 'deleted' || outcome.outcome === 'conflict' || (outcome.outcome === 'failed' && outcome.action !== 'delete')) {
+      // A delete in conflict met another client's write: the object is theirs now.
       learnt.set(key, undefined)
     }
   }

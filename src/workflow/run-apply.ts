@@ -5,6 +5,7 @@ import { loadManifest, type Manifest } from '../manifest/index.js'
 import { hasChanges, type Plan } from '../plan/index.js'
 import type { BucketRequest } from './bucket-request.js'
 import { checkFresh } from './check-fresh.js'
+import { bucketRequestOptions } from './bucket-request-options.js'
 import { makePlan } from './make-plan.js'
 import { openState } from './open-state.js'
 import { optionsWithSecrets } from './options-with-secrets.js'
@@ -55,6 +56,7 @@ export async function runApply(request: ApplyRequest): Promise<ApplyResult> {
       signal: request.signal,
       onEvent: request.onEvent,
       secrets: secretsOf(manifest),
+      deleteOptions: bucketRequestOptions(manifest),
     })
     if (!state.access) return { plan, report }
     try {

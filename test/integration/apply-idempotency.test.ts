@@ -130,7 +130,7 @@ describe('apply of 40 combinations through the S3-behaviour proxy', () => {
     // 40 objects waiting for 16 slots all listen to the one abort signal: no warning about it.
     expect(result.stderr).not.toContain('MaxListenersExceededWarning')
     expect(outcomes(report)).toEqual(Object.fromEntries(combinations.map((c) => [c.key, 'created'])))
-    expect(report.summary).toEqual({ created: 40, updated: 0, unchanged: 0, conflict: 0, failed: 0, skipped: 0 })
+    expect(report.summary).toEqual({ created: 40, updated: 0, deleted: 0, unchanged: 0, conflict: 0, failed: 0, skipped: 0 })
     expect(report.bytesUploaded).toBe(20 * files.small.length + 20 * files.multipart.length)
     expect(report.interrupted).toBe(false)
     expect(report.orphanedUploads).toEqual([])

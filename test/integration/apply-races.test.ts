@@ -150,7 +150,7 @@ describe('apply plan.json after another client changed the bucket', () => {
       'update-ok': { outcome: 'updated', reason: undefined },
       'updated-by-them': { outcome: 'conflict', reason: 'changed in the bucket since the plan' },
     })
-    expect(report.summary).toEqual({ created: 1, updated: 3, unchanged: 0, conflict: 7, failed: 0, skipped: 0 })
+    expect(report.summary).toEqual({ created: 1, updated: 3, deleted: 0, unchanged: 0, conflict: 7, failed: 0, skipped: 0 })
     expect(report.orphanedUploads).toEqual([])
   })
 

@@ -77,7 +77,7 @@ describe('apply plan.json on an unchanged world', () => {
       'site/c.txt': 'unchanged',
       'site/d.txt': 'unchanged',
     })
-    expect(report.summary).toEqual({ created: 1, updated: 1, unchanged: 2, conflict: 0, failed: 0, skipped: 0 })
+    expect(report.summary).toEqual({ created: 1, updated: 1, deleted: 0, unchanged: 2, conflict: 0, failed: 0, skipped: 0 })
     expect(report.bytesUploaded).toBe('a: ours\n'.length + 'b: ours\n'.length)
     expect(report.interrupted).toBe(false)
 
@@ -218,7 +218,7 @@ describe('--format json', () => {
 
     const again = await runPutplan(['apply', '--auto-approve', '--format', 'json'], { cwd: ws.dir, env: suite.env })
     expect(again.code, again.stderr).toBe(0)
-    expect(parseReportJson(again).summary).toEqual({ created: 0, updated: 0, unchanged: 4, conflict: 0, failed: 0, skipped: 0 })
+    expect(parseReportJson(again).summary).toEqual({ created: 0, updated: 0, deleted: 0, unchanged: 4, conflict: 0, failed: 0, skipped: 0 })
 
     const human = await runPutplan(['apply', '--auto-approve'], { cwd: ws.dir, env: suite.env })
     expect(human.code, human.stderr).toBe(0)

@@ -18,17 +18,18 @@ import type { Workspace } from './plan-workspace.js'
 export interface ReportJson {
   formatVersion: number
   bucket: string
-  summary: { created: number; updated: number; unchanged: number; conflict: number; failed: number; skipped: number }
+  summary: { created: number; updated: number; deleted: number; unchanged: number; conflict: number; failed: number; skipped: number }
   bytesUploaded: number
   interrupted: boolean
   orphanedUploads: { key: string; uploadId: string }[]
   items: {
     key: string
-    action: 'create' | 'update' | 'unchanged' | 'conflict'
-    outcome: 'created' | 'updated' | 'unchanged' | 'conflict' | 'failed' | 'skipped'
+    action: 'create' | 'update' | 'undecided' | 'delete' | 'unchanged' | 'conflict'
+    outcome: 'created' | 'updated' | 'deleted' | 'unchanged' | 'conflict' | 'failed' | 'skipped'
     reason?: string
     etag?: string
     versionId?: string
+    deleteMarker?: boolean
     checksums?: Record<string, string>
     serverSideEncryption?: string
     ssekmsKeyId?: string

@@ -49,6 +49,7 @@ export type S3Operation =
   | 'CreateMultipartUpload'
   | 'CompleteMultipartUpload'
   | 'AbortMultipartUpload'
+  | 'DeleteObject'
   | 'HeadObject'
   | 'GetObject'
   | 'ObjectSubresource'
@@ -301,7 +302,7 @@ export function classify(method: string, url: string): S3Operation {
       if (query.has('uploads')) return 'CreateMultipartUpload'
       return query.has('uploadId') ? 'CompleteMultipartUpload' : 'Other'
     case 'DELETE':
-      return query.has('uploadId') ? 'AbortMultipartUpload' : 'Other'
+      return query.has('uploadId') ? 'AbortMultipartUpload' : 'DeleteObject'
     case 'HEAD':
       return 'HeadObject'
     case 'GET':

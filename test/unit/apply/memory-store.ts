@@ -5,6 +5,8 @@ import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../../../src/plan/l
 import type { RemoteAcl, RemoteObject } from '../../../src/plan/remote-object.js'
 import type {
   CompleteMultipartInput,
+  DeleteObjectInput,
+  DeleteObjectResult,
   HeadObjectOptions,
   ListedObject,
   ObjectStore,
@@ -17,12 +19,12 @@ import type {
 } from '../../../src/s3/object-store.js'
 import type { RequestBody } from '../../../src/s3/http-transport.js'
 import type { PutOptions } from '../../../src/plan/put-options.js'
-import { completeMultipartHeaders, createMultipartHeaders, putObjectHeaders, uploadPartHeaders } from '../../../src/s3/object-headers.js'
+import { completeMultipartHeaders, createMultipartHeaders, deleteObjectHeaders, putObjectHeaders, uploadPartHeaders } from '../../../src/s3/object-headers.js'
 import { CHECKSUM_HEADERS } from '../../../src/s3/remote-object-headers.js'
 import { isRetryable } from '../../../src/s3/retry-policy.js'
 import { NetworkError, S3ServiceError } from '../../../src/s3/s3-errors.js'
 
-export type Operation = 'headObject' | 'putObject' | 'createMultipartUpload' | 'uploadPart' | 'completeMultipartUpload' | 'abortMultipartUpload'
+export type Operation = 'headObject' | 'putObject' | 'createMultipartUpload' | 'uploadPart' | 'completeMultipartUpload' | 'abortMultipartUpload' | 'deleteObject'
 
 export interface Call {
   op: Operation
@@ -78,6 +80,8 @@ export class MemoryStore implements ObjectStore {
   readonly calls: Call[] = []
   readonly faults: Fault[] = []
   maxAttempts = 3
+  /** Deletes leave a delete marker and answer its version id. */
+  versioned = false
   /** Milliseconds each body-carrying request takes, to make concurrency visible. */
   latencyMs = 0
   inFlight = 0
@@ -185,6 +189,16 @@ export class MemoryStore implements ObjectStore {
     await this.withRetries({ op: 'abortMultipartUpload', key, headers: {}, uploadId }, undefined, async () => {
       this.uploadOf(uploadId, key, 'AbortMultipartUpload')
       this.uploads.delete(uploadId)
+    })
+  }
+
+  /** As S3 answers a conditional delete: 412 on another ETag, 404 when the key is gone; `versioned` adds a delete marker. */
+  async deleteObject(key: string, input: DeleteObjectInput): Promise<DeleteObjectResult> {
+    const headers = deleteObjectHeaders(input)
+    return this.withRetries({ op: 'deleteObject', key, headers }, undefined, async () => {
+      this.checkConditions(key, headers, 'DeleteObject')
+      this.objects.delete(key)
+      return this.versioned ? { versionId: `v${this.nextId++}`, deleteMarker: true } : {}
     })
   }
 

@@ -79,6 +79,10 @@ export function conflict(key: string, reasons: Reason[], init: ItemInit = {}): P
   return { ...base(key, init), action: 'conflict', reasons, remoteEtag: etagOf(key) }
 }
 
+export function deleted(key: string, size = 2048): PlanItem {
+  return { key, action: 'delete', reasons: [{ code: 'not-declared', option: 'object' }], size, remoteEtag: etagOf(key) }
+}
+
 /** A plan as `computePlan` makes one: items sorted by key, summary counted. */
 export function planOf(items: PlanItem[], bucket = 'example-site'): Plan {
   const sorted = [...items].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
@@ -99,4 +103,14 @@ export function mixedPlan(): Plan {
     unchanged('robots.txt', { size: 24 }),
     conflict('releases/latest.json', [CREATE_ONLY_DIFFERS], { size: 311, options: { contentType: 'application/json', ifNoneMatch: '*' } }),
   ])
+}
+
+/** A plan with prune: two deletes among other changes, strays it does not own, a protected key. */
+export function prunedPlan(): Plan {
+  const plan = planOf([create('site/new.html', { size: 300 }), unchanged('site/index.html'), deleted('site/old.html', 2048), deleted('site/old/page.html', 900)])
+  const strays = ['site/a-stray.txt', 'site/b<i>|`stray`.txt', ...Array.from({ length: 10 }, (_, i) => `site/upload-${i}.bin`)]
+  return {
+    ...plan,
+    prune: { maxDeletes: 1000, protected: { count: 1, keys: ['site/downloads/v1.zip'] }, unowned: { folders: ['site/'], count: strays.length, keys: strays.slice(0, 10), complete: true } },
+  }
 }

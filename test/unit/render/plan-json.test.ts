@@ -5,7 +5,7 @@ import addFormatsModule from 'ajv-formats'
 import { describe, expect, it } from 'vitest'
 import { fromPlanDocument, toPlanDocument, type PlanDocument, type FilePlanItem, type PlanItem } from '../../../src/plan/index.js'
 import { renderPlanJson } from '../../../src/render/plan-json.js'
-import { conflict, create, mixedPlan, planOf, unchanged, update, CONTENT_CHANGED, CREATE_ONLY_DIFFERS } from './plan-builder.js'
+import { conflict, create, mixedPlan, planOf, prunedPlan, unchanged, update, CONTENT_CHANGED, CREATE_ONLY_DIFFERS } from './plan-builder.js'
 
 type Schema = { [keyword: string]: unknown }
 const readJson = (relative: string) => JSON.parse(readFileSync(fileURLToPath(new URL(relative, import.meta.url)), 'utf8')) as Schema
@@ -35,9 +35,18 @@ describe('renderPlanJson', () => {
   })
 
   it('is valid against schema/plan.schema.json, for every builder plan', () => {
-    for (const plan of [mixedPlan(), planOf([]), planOf([unchanged('a'), unchanged('b')])]) {
+    for (const plan of [mixedPlan(), planOf([]), planOf([unchanged('a'), unchanged('b')]), prunedPlan()]) {
       expect(errorsOf(documentOf(renderPlanJson(plan)))).toEqual([])
     }
+  })
+
+  it('carries prune\'s report and reads it back; the schema refuses a delete that names a file', () => {
+    const document = documentOf(renderPlanJson(prunedPlan()))
+    expect(document.prune).toEqual(prunedPlan().prune)
+    expect(fromPlanDocument(document)).toEqual(prunedPlan())
+    const withFile = documentOf(renderPlanJson(prunedPlan()))
+    withFile.actions.find((a) => a.action === 'delete')!.source = 'dist/x'
+    expect(validate(withFile)).toBe(false)
   })
 
   it('reads back into the same plan', () => {

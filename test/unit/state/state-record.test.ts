@@ -96,7 +96,8 @@ describe('recordOfWrite then trustRecord: zero changes right after a write', () 
             ...(sent.bucketKeyEnabled === false && { bucketKeyEnabled: false }),
           }
           // A multipart record also holds putplan's part size: HeadObject partNumber=1 need not be asked.
-          expect(trusted).toEqual({ ...head, lastModified: recordedAt, ...(partSize && { firstPartSize: partSize }), headers: { ...head.headers, ...told } })
+          // And that putplan wrote it (prune may delete it).
+          expect(trusted).toEqual({ ...head, lastModified: recordedAt, written: true, ...(partSize && { firstPartSize: partSize }), headers: { ...head.headers, ...told } })
           // The plan workflow hashes the declared algorithm and those the bucket (here: the record) reports.
           const hashed = [...new Set([checksumAlgorithm ?? 'CRC64NVME', ...(Object.keys(trusted.checksums) as ChecksumAlgorithm[])])]
           const item = planItem(factsFor(data, { options: sent }, trusted, { algorithms: hashed, ...(partSize && { partSize }) }))
@@ -195,8 +196,16 @@ describe('recordOfRemote', () => {
     expect(r).not.toHaveProperty('tagging')
     expect(r).not.toHaveProperty('acl')
     expect(r).not.toHaveProperty('versionId')
+    // Not `written`: putplan only verified it, so prune never deletes it.
     expect(r).toEqual({ etag: 'abc', size: 3, lastModified: recordedAt, checksums: { CRC32: 'AAAAAA==' }, checksumType: 'FULL_OBJECT', headers: { metadata: {}, storageClass: 'STANDARD', cacheControl: 'no-cache' } })
     expect(trustRecord(r, { etag: 'abc', size: 3, lastModified: listedAt, storageClass: 'STANDARD' })).toMatchObject({ etag: 'abc', headers: { cacheControl: 'no-cache' } })
+  })
+
+  it('keeps the written mark of a record that stood for the object through a storage class transition', () => {
+    const r = record({ written: true })
+    const moved = trustRecord(r, listed(r, { storageClass: 'GLACIER_IR' }))!
+    expect(recordStands(r, moved)).toBe(false)
+    expect(recordOfRemote({ ...moved, lastModified: listedAt }, listedAt)).toMatchObject({ written: true, headers: { storageClass: 'GLACIER_IR' } })
   })
 })
 
