@@ -1,4 +1,5 @@
 import type { LocalDigest } from './local-digest.js'
+import type { PlanOrigin } from './plan-origin.js'
 import type { RepairOperation } from './option-table.js'
 import type { PutOptions } from './put-options.js'
 import type { Reason } from './reason.js'
@@ -83,6 +84,8 @@ export interface Plan {
   summary: PlanSummary
   /** Sorted by key. */
   items: PlanItem[]
+  /** Where the manifest is and what it was read with; set by `plan`, for a saved plan to stand alone. */
+  origin?: PlanOrigin
 }
 
 export function summarise(items: readonly PlanItem[]): PlanSummary {
