@@ -4,6 +4,7 @@ import type { Manifest } from '../manifest/index.js'
 import { canonicalJson, isUpload, withoutSecrets, type FilePlanItem, type Plan, type UploadItem } from '../plan/index.js'
 import { mapBounded } from '../util/map-bounded.js'
 import { digestsAgree, rehashOptions } from './hash-options.js'
+import { count, shown, stale } from './stale-plan.js'
 
 /**
  * A saved plan is applied only while it is still true of the files: the manifest (loaded
@@ -68,17 +69,4 @@ async function sameBytes(sourcePath: string | undefined, item: UploadItem): Prom
   } catch {
     return false
   }
-}
-
-/** The first ten, then `...`. */
-export function shown(names: readonly string[]): string {
-  return `${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''}`
-}
-
-export function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`
-}
-
-export function stale(why: string): PutplanError {
-  return new PutplanError('plan-stale', `the saved plan is stale: ${why}. Nothing was written; run putplan plan again.`)
 }

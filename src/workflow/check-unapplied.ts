@@ -1,11 +1,10 @@
-import { outcomeIfLanded } from '../apply/index.js'
-import { headOptionsOf, writeOptions } from '../apply/write-options.js'
+import { headOptionsOf, outcomeIfLanded, writeOptions } from '../apply/index.js'
 import { PutplanError } from '../errors/index.js'
-import { isUpload, type PutOptions, type UploadItem } from '../plan/index.js'
+import { isUpload, type PutOptions, type RemoteObject, type UploadItem } from '../plan/index.js'
 import { S3ServiceError, type ListedObject, type ObjectStore, type RequestOptions } from '../s3/index.js'
 import { listWithin, type LoadedState } from '../state/index.js'
 import { mapBounded } from '../util/map-bounded.js'
-import { count, shown, stale } from './check-fresh.js'
+import { count, shown, stale } from './stale-plan.js'
 import type { SavedPlan } from './plan-file.js'
 
 export interface UnappliedCheck {
@@ -59,7 +58,7 @@ async function see(item: UploadItem, listed: Map<string, ListedObject> | undefin
   const planned = item.action === 'create' ? undefined : item.remoteEtag
   if (listed !== undefined && listed.get(item.key)?.etag === planned) return { kind: 'as-planned' }
   const options = writeOptions(item, check.secrets)
-  let remote
+  let remote: RemoteObject | undefined
   try {
     remote = await check.store.headObject(item.key, headOptionsOf(options))
   } catch (error) {

@@ -19,7 +19,9 @@ export interface PlanRequest extends BucketRequest {
  */
 export async function runPlan(request: PlanRequest): Promise<{ manifest: Manifest; plan: PlanWithOrigin }> {
   const manifest = await loadManifest({ file: request.file, vars: request.vars, env: request.env })
+  // Its secret digests are slow on purpose: computed while the bucket is read.
   const origin = planOrigin(manifest, request.cwd)
+  origin.catch(() => {}) // awaited below; a plan that fails first must not leave it unhandled
   const store = await openStore(manifest, request.connection, request.env, request.client)
   const state = await openState(manifest, store, request, true)
   try {
