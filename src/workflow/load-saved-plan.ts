@@ -47,10 +47,8 @@ export async function loadSavedPlan(request: SavedPlanRequest): Promise<LoadedPl
   const secrets = Object.fromEntries(secretNames.map((name) => [name, request.vars[name] ?? request.env[name]]))
   const manifest = await loadManifest({ file, text, vars: { ...secrets, ...origin.variables }, env: {} })
 
-  const differ: string[] = []
-  for (const name of secretNames) {
-    if ((await secretDigest(planId, name, secrets[name]!)) !== origin.secrets[name]) differ.push(`${name} (secret: its value is not shown)`)
-  }
+  const digests = await Promise.all(secretNames.map((name) => secretDigest(planId, name, secrets[name]!)))
+  const differ = secretNames.filter((name, i) => digests[i] !== origin.secrets[name]).map((name) => `${name} (secret: its value is not shown)`)
   for (const [name, value] of Object.entries(request.vars)) {
     const planned = origin.variables[name]
     if (planned !== undefined && planned !== value) differ.push(`${name} (--var gives ${JSON.stringify(value)}; the plan was made with ${JSON.stringify(planned)})`)

@@ -7,11 +7,8 @@ import { secretDigest } from './secret-digest.js'
 /** What a plan records so that `apply PLANFILE` needs nothing else: the manifest's place, text digest and variables; secrets as digests. */
 export async function planOrigin(manifest: Manifest, cwd: string): Promise<PlanOrigin> {
   const planId = randomBytes(16).toString('hex')
-  const variables: Record<string, string> = {}
-  const secrets: Record<string, string> = {}
-  for (const variable of manifest.variables) {
-    if (variable.secret) secrets[variable.name] = await secretDigest(planId, variable.name, variable.value)
-    else variables[variable.name] = variable.value
-  }
+  const variables = Object.fromEntries(manifest.variables.filter((v) => !v.secret).map((v) => [v.name, v.value]))
+  const secret = manifest.variables.filter((v) => v.secret)
+  const secrets = Object.fromEntries(await Promise.all(secret.map(async (v) => [v.name, await secretDigest(planId, v.name, v.value)] as const)))
   return { planId, manifest: { ...locateManifest(manifest.file, cwd), textDigest: manifest.textDigest, variables, secrets } }
 }

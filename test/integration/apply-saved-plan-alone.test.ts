@@ -230,6 +230,20 @@ describe('where apply looks for the manifest', () => {
     expect(own.code, own.stderr).toBe(0)
   })
 
+  it('in another repository, which has no such manifest: exit 1, says where it looked', async () => {
+    const other = await makeWorkspace('putplan-other-repo-')
+    try {
+      expect((await runProcess('git', ['init', '-q'], { cwd: other.dir, env: cleanEnv() })).code).toBe(0)
+      const result = await applyAt(ws, '1234567', [], other.dir)
+      expect(result.code).toBe(1)
+      expect(result.stderr).toBe(
+        `Error: the saved plan is stale: its manifest site/uploads.yaml is not at ${other.path('site/uploads.yaml')} (run apply in the repository, or the directory, the plan was made in). Nothing was written; run putplan plan again.\n`,
+      )
+    } finally {
+      await other.remove()
+    }
+  })
+
   it('outside any git work tree: exit 1, says to run apply in a clone of the repository', async () => {
     const elsewhere = await makeWorkspace('putplan-elsewhere-')
     try {
