@@ -32,7 +32,7 @@ Exit code: 0 when everything was applied; 1 when anything failed or conflicted, 
   ]
 
   static override args = {
-    plan: Args.string({ description: 'A saved plan (from `putplan plan --out FILE`) to apply exactly; a .yaml or .yml file is the manifest instead, as with -f.' }),
+    plan: Args.string({ description: 'A saved plan (from `putplan plan --out FILE`) to apply exactly, once; it names its own manifest. A .yaml or .yml file is the manifest instead, as with -f.' }),
   }
 
   static override flags = {
