@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'init-exists'
   | 'plan-file-invalid'
   | 'plan-stale'
+  | 'plan-applied'
   | 'not-approved'
   | 's3'
   | 'network'

@@ -16,6 +16,10 @@ export interface Manifest extends BucketSettings {
   file: string
   /** SHA-256 (hex) of the manifest's text and resolved objects: a saved plan is stale when it differs. */
   digest: string
+  /** SHA-256 (hex) of the manifest's text alone, so that a saved plan can say the text is what changed. */
+  textDigest: string
+  /** The variables the manifest refers to, with the values it was read with. */
+  variables: ManifestVariable[]
   objects: DesiredObject[]
   /** Where putplan's record of what it wrote lives, if the manifest keeps one. */
   state?: StateLocation
@@ -23,6 +27,13 @@ export interface Manifest extends BucketSettings {
   prune?: PruneSettings
   /** Problems that do not make the manifest invalid (severity warning), for the command to show. */
   warnings?: readonly Diagnostic[]
+}
+
+export interface ManifestVariable {
+  name: string
+  value: string
+  /** Referred to by a secret option (`sseCustomerKey`): never printed or saved. */
+  secret: boolean
 }
 
 export interface StateLocation {

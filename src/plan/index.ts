@@ -14,5 +14,6 @@ export type { LocalDigest, MultipartDigest, ChecksumAlgorithm } from './local-di
 export { CHECKSUM_ALGORITHMS, DEFAULT_CHECKSUM_ALGORITHM } from './local-digest.js'
 export type { RemoteObject, RemoteHeaderOptions, RemoteAcl, RemoteGrant } from './remote-object.js'
 export * from './put-options.js'
+export type { PlanOrigin, ManifestOrigin, PlanWithOrigin } from './plan-origin.js'
 export { toPlanDocument, fromPlanDocument, planDocumentDigest, canonicalJson, PLAN_FORMAT_VERSION, type PlanDocument, type PlanDocumentAction } from './plan-document.js'
 export { sseCustomerKeyBytes, sseCustomerKeyMD5 } from './sse-customer-key.js'

@@ -1,4 +1,5 @@
 import type { LocalDigest } from './local-digest.js'
+import type { PlanOrigin } from './plan-origin.js'
 import type { RepairOperation } from './option-table.js'
 import type { PutOptions } from './put-options.js'
 import type { Reason } from './reason.js'
@@ -85,6 +86,8 @@ export interface Plan {
   items: PlanItem[]
   /** With `prune`: its cap, and what it leaves alone (its deletes are items). */
   prune?: PruneReport
+  /** Where the manifest is and what it was read with; set by `plan`, for a saved plan to stand alone. */
+  origin?: PlanOrigin
 }
 
 /** How many keys, and the first of them in key order. */

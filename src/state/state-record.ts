@@ -13,6 +13,19 @@ export interface StateDocument {
   bucket: string
   /** By object key. */
   objects: Record<string, StateRecord>
+  /**
+   * The `planDigest` of the saved plans applied to the bucket, oldest first, the last
+   * `APPLIED_PLANS_KEPT`: applying one again is refused. Absent until one is applied.
+   */
+  appliedPlans?: string[]
+}
+
+/** Saved plans remembered: an older one applied again is still refused, by its objects (see `workflow/check-unapplied.ts`). */
+export const APPLIED_PLANS_KEPT = 100
+
+/** The list of applied plans with `planDigest` added last. */
+export function rememberApplied(applied: readonly string[] | undefined, planDigest: string): string[] {
+  return [...(applied ?? []).filter((digest) => digest !== planDigest), planDigest].slice(-APPLIED_PLANS_KEPT)
 }
 
 /**

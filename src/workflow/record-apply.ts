@@ -2,7 +2,7 @@ import type { ApplyReport } from '../apply/index.js'
 import type { Manifest } from '../manifest/index.js'
 import type { Plan } from '../plan/index.js'
 import { storedHeaderOptions, type ObjectStore } from '../s3/index.js'
-import { listKeys, recordOfRemote, recordOfWrite, recordStands, updateState, type StateAccess, type StateDocument, type StateRecord } from '../state/index.js'
+import { listKeys, recordOfRemote, recordOfWrite, recordStands, rememberApplied, updateState, type StateAccess, type StateDocument, type StateRecord } from '../state/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
 import type { PlanResult } from './make-plan.js'
 import { optionsWithSecrets } from './options-with-secrets.js'
@@ -13,8 +13,10 @@ import { optionsWithSecrets } from './options-with-secrets.js'
  * kept: a record is only ever trusted while LIST shows its exact write, so an old one is
  * harmless. Objects that failed or conflicted lose theirs, and so do deleted ones, in the
  * same write; a delete that failed or was held back keeps its record, to be deleted by a
- * later apply. `fresh` is what the plan read (undefined for a saved plan): the facts it was
- * computed from and the record itself.
+ * later apply. `fresh` is what the plan read: the facts it was computed from and the record
+ * itself (for a saved plan, the record as apply read it, and no facts). `appliedPlan`: the
+ * digest of a saved plan this apply completed, which the record remembers so that it is
+ * not applied twice.
  */
 export async function recordApply(
   store: ObjectStore,
@@ -23,6 +25,7 @@ export async function recordApply(
   plan: Plan,
   fresh: Pick<PlanResult, 'facts' | 'state'> | undefined,
   report: ApplyReport,
+  appliedPlan?: string,
 ): Promise<void> {
   const written = report.items.filter((o) => o.outcome === 'created' || o.outcome === 'updated')
   const listed = await listKeys(store, written.map((o) => o.key), bucketRequestOptions(manifest))
@@ -54,14 +57,14 @@ export async function recordApply(
       learnt.set(key, undefined)
     }
   }
-  if (learnt.size === 0) return
+  if (learnt.size === 0 && appliedPlan === undefined) return
   const change = (document: StateDocument): StateDocument => {
     const objects = { ...document.objects }
     for (const [key, record] of learnt) {
       if (record) objects[key] = record
       else delete objects[key]
     }
-    return { ...document, objects }
+    return { ...document, objects, ...(appliedPlan === undefined ? {} : { appliedPlans: rememberApplied(document.appliedPlans, appliedPlan) }) }
   }
   await updateState(access, change, { current: fresh?.state })
 }

@@ -128,19 +128,19 @@ describe('a saved plan that is no longer true is refused, and nothing is written
     try {
       const result = await runPutplan(['apply', 'plan.json'], { cwd: ws.dir, env: suite.env })
       expect(result.code).toBe(1)
-      expect(result.stderr).toMatch(/^Error: the saved plan is stale: the manifest, its variables or the set of files it names changed since the plan/m)
+      expect(result.stderr).toBe('Error: the saved plan is stale: the manifest uploads.yaml changed since the plan. Nothing was written; run putplan plan again.\n')
       expect(await versions(bucket)).toEqual(before)
     } finally {
       await writeFile(ws.path('uploads.yaml'), manifestText)
     }
   })
 
-  it('a file added to a glob after the plan: exit 1', async () => {
+  it('a file added to a glob after the plan: exit 1, names the file', async () => {
     await ws.write('site/e.txt', 'e: new\n')
     try {
       const result = await runPutplan(['apply', 'plan.json'], { cwd: ws.dir, env: suite.env })
       expect(result.code).toBe(1)
-      expect(result.stderr).toContain('Error: the saved plan is stale')
+      expect(result.stderr).toBe('Error: the saved plan is stale: 1 file the plan does not name is now in the manifest: site/e.txt. Nothing was written; run putplan plan again.\n')
       expect(await versions(bucket)).toEqual(before)
     } finally {
       await rm(ws.path('site/e.txt'))

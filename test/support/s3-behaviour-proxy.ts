@@ -51,6 +51,12 @@ export interface S3Proxy {
 export interface S3ProxyOptions {
   /** The server's credentials, needed to re-sign requests whose If-Match the proxy rewrites. */
   credentials?: Credentials
+  /**
+   * Called once, when the first write carrying If-Match or If-None-Match arrives (a
+   * PutObject, or a CompleteMultipartUpload); every such write waits until it resolves.
+   * Lets a test act after a client's checks and before its conditional writes land.
+   */
+  beforeConditionalWrite?: () => Promise<void>
 }
 
 type Operation =
@@ -86,11 +92,18 @@ export async function startS3Proxy(upstreamEndpoint: string, opts: S3ProxyOption
     })
   })
 
+  let conditionalWrites: Promise<void> | undefined
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET'
     const target = parseTarget(req.url ?? '/')
     const op = classify(method, target, req.headers)
     const { bucket = '', key = '' } = target
+
+    const conditional = header(req.headers, 'if-match') !== undefined || header(req.headers, 'if-none-match') !== undefined
+    if (opts.beforeConditionalWrite && conditional && (op === 'put-object' || op === 'complete-upload')) {
+      await (conditionalWrites ??= opts.beforeConditionalWrite())
+    }
 
     if (op === 'read-object') {
       const refusal = refuseSsecRead(registry.get(bucket, key), req.headers)

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Readable } from 'node:stream'
 import { createChecksumHasher } from '../../../src/local/hasher.js'
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../../../src/plan/local-digest.js'
+import { compareKeys } from '../../../src/plan/key-order.js'
 import type { RemoteAcl, RemoteObject } from '../../../src/plan/remote-object.js'
 import type {
   CompleteMultipartInput,
@@ -9,6 +10,7 @@ import type {
   DeleteObjectResult,
   HeadObjectOptions,
   ListedObject,
+  ListWhere,
   ObjectStore,
   PutObjectInput,
   PutObjectResult,
@@ -202,8 +204,13 @@ export class MemoryStore implements ObjectStore {
     })
   }
 
-  async *listObjectsV2(): AsyncIterable<ListedObject[]> {
-    yield [...this.objects].map(([key, o]) => ({ key, etag: o.etag, size: o.bytes.length, storageClass: 'STANDARD' }))
+  /** One page, in S3's order (a listing in another order would hide keys from a LIST that stops at the last one it wants). */
+  async *listObjectsV2(where: ListWhere = {}): AsyncIterable<ListedObject[]> {
+    const keys = [...this.objects.keys()].filter((key) => key.startsWith(where.prefix ?? '') && (where.startAfter === undefined || compareKeys(key, where.startAfter) > 0))
+    yield keys.sort(compareKeys).map((key) => {
+      const o = this.objects.get(key)!
+      return { key, etag: o.etag, size: o.bytes.length, storageClass: 'STANDARD' }
+    })
   }
 
   async getObject(key: string): Promise<StoredDocument | undefined> {

@@ -6,6 +6,7 @@ import { planDeletes, pruneRefusal, type BucketObject, type PruneFacts } from '.
 import { fromPlanDocument, toPlanDocument } from '../../../src/plan/plan-document.js'
 import { describeReason } from '../../../src/plan/reason.js'
 import { bytes, desiredObject, factsFor, uploadedObject } from './builders.js'
+import { ORIGIN } from '../render/plan-builder.js'
 
 const data = bytes(16, 1)
 
@@ -79,10 +80,11 @@ describe('computePlan with prune', () => {
 
   it('survives the saved plan document: the delete with its ETag and no file, the report whole', () => {
     const result = plan([declared('site/b.html')], facts({ owned: [object('site/a.html', 'e-a', 3)], found: [object('site/stray')] }))
-    const document = toPlanDocument(result)
+    const saved = { ...result, origin: ORIGIN }
+    const document = toPlanDocument(saved)
     expect(document.actions[0]).toEqual({ key: 'site/a.html', action: 'delete', reasons: [{ code: 'not-declared', option: 'object' }], size: 3, remoteEtag: 'e-a' })
     expect(document.prune?.unowned.keys).toEqual(['site/stray'])
-    expect(fromPlanDocument(document)).toEqual(result)
+    expect(fromPlanDocument(document)).toEqual(saved)
   })
 })
 

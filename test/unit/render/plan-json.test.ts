@@ -112,6 +112,14 @@ describe('toPlanDocument', () => {
     expect((plan.items[0] as FilePlanItem).options.sseCustomerKey).toBe(secret)
   })
 
+  it('is refused by the schema without its origin, or with a secret variable whose value is not a digest', () => {
+    const { manifest: _manifest, ...withoutOrigin } = documentOf(renderPlanJson(mixedPlan()))
+    expect(errorsOf(withoutOrigin)).toContain(" must have required property 'manifest'")
+    const leaked = documentOf(renderPlanJson(mixedPlan()))
+    leaked.manifest.secrets.SSE_KEY = 'c2VjcmV0LWtleS0zMi1ieXRlcy1sb25nLWZvci1zc2VjIQ=='
+    expect(errorsOf(leaked)).toContain('/manifest/secrets/SSE_KEY must match pattern "^[0-9a-f]{64}$"')
+  })
+
   it('is refused by the schema if a key ever slipped through', () => {
     const document = documentOf(renderPlanJson(planOf([create('a', { options: { sseCustomerKey: '(secret)' } })])))
     document.actions[0]!.options!.sseCustomerKey = 'c2VjcmV0'

@@ -5,7 +5,17 @@ import type { PutOptions } from '../../../src/plan/put-options.js'
 import type { RemoteObject } from '../../../src/plan/remote-object.js'
 import { storedHeaderOptions } from '../../../src/s3/object-headers.js'
 import type { ReportedEncryption } from '../../../src/s3/remote-object-headers.js'
-import { recordOfRemote, recordOfWrite as recordOf, recordStands, trustRecord, type ListedFacts, type StateRecord, type WriteResult } from '../../../src/state/state-record.js'
+import {
+  APPLIED_PLANS_KEPT,
+  recordOfRemote,
+  recordOfWrite as recordOf,
+  recordStands,
+  rememberApplied,
+  trustRecord,
+  type ListedFacts,
+  type StateRecord,
+  type WriteResult,
+} from '../../../src/state/state-record.js'
 import { bytes, factsFor, localDigestOf, remoteObject, uploadedObject } from '../plan/builders.js'
 
 const data = bytes(64, 1)
@@ -228,5 +238,19 @@ describe('recordStands', () => {
     expect(recordStands(r, asRemote(r, change(r)))).toBe(false)
     expect(recordStands(undefined, asRemote(r))).toBe(false)
     expect(recordStands(r, asRemote(r, { lastModified: undefined }))).toBe(false)
+  })
+})
+
+describe('rememberApplied', () => {
+  const digest = (n: number) => n.toString(16).padStart(64, '0')
+
+  it('adds the plan last, once, and keeps the most recent', () => {
+    expect(rememberApplied(undefined, digest(1))).toEqual([digest(1)])
+    expect(rememberApplied([digest(1), digest(2)], digest(1))).toEqual([digest(2), digest(1)])
+    const full = Array.from({ length: APPLIED_PLANS_KEPT }, (_, i) => digest(i))
+    const next = rememberApplied(full, digest(APPLIED_PLANS_KEPT))
+    expect(next).toHaveLength(APPLIED_PLANS_KEPT)
+    expect(next[0]).toBe(digest(1))
+    expect(next.at(-1)).toBe(digest(APPLIED_PLANS_KEPT))
   })
 })

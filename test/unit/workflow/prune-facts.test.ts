@@ -36,6 +36,8 @@ function manifest(keys: string[], stateBucket?: string): Manifest {
   return {
     file: '/project/uploads.yaml',
     digest: 'd',
+    textDigest: 't',
+    variables: [],
     bucket: 'site',
     objects: keys.map((key) => desiredObject({ key })),
     state: { key: STATE_KEY, ...(stateBucket ? { bucket: stateBucket } : {}) },
