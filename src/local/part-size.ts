@@ -34,14 +34,6 @@ export const DEFAULT_MULTIPART_POLICY: Readonly<MultipartPolicy> = Object.freeze
   partSize: 16 * MiB,
 })
 
-/**
- * A policy that cuts every file into parts of exactly `partSize`, however small: the cut
- * another uploader used (HeadObject `partNumber=1` tells it) or the one a plan recorded.
- */
-export function fixedPartPolicy(partSize: number): MultipartPolicy {
-  return { threshold: 0, partSize, minPartSize: 1 }
-}
-
 export function isMultipart(size: number, policy: MultipartPolicy = DEFAULT_MULTIPART_POLICY): boolean {
   return size > policy.threshold
 }

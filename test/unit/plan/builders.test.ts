@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { MultipartHasher } from '../../../src/local/multipart-hasher.js'
 import { createChecksumHasher } from '../../../src/local/hasher.js'
 import { CHECKSUM_ALGORITHMS } from '../../../src/plan/local-digest.js'
+import { uniformCut } from '../../../src/plan/part-cut.js'
 import { bytes, checksumOf, md5Hex, multipartDigestOf } from './builders.js'
 
 /** The builders are the tests' ground truth: they must agree with known values and with `local/`. */
@@ -22,9 +23,13 @@ describe('digest builders', () => {
       expect(checksumOf(algorithm, data)).toBe(hasher.digest())
     }
     for (const partSize of [1, 7, 100, 999, 1000, 4096]) {
-      const parts = new MultipartHasher(partSize, CHECKSUM_ALGORITHMS)
+      const parts = new MultipartHasher(uniformCut(data.length, partSize), { composite: CHECKSUM_ALGORITHMS }, partSize)
       parts.update(data)
       expect(multipartDigestOf(data, partSize)).toEqual(parts.digest())
     }
+    const uneven = [600, 300, 100]
+    const parts = new MultipartHasher(uneven, { composite: CHECKSUM_ALGORITHMS })
+    parts.update(data)
+    expect(multipartDigestOf(data, 600, CHECKSUM_ALGORITHMS, uneven)).toEqual(parts.digest())
   })
 })
