@@ -57,6 +57,8 @@ export interface S3Proxy {
 export interface S3ProxyOptions {
   /** The server's credentials, needed to re-sign requests whose If-Match the proxy rewrites. */
   credentials?: Credentials
+  /** Told of every request as it arrives (method and path with query), for tests that count them. */
+  onRequest?: (method: string, url: string) => void
 }
 
 type Operation =
@@ -95,6 +97,7 @@ export async function startS3Proxy(upstreamEndpoint: string, opts: S3ProxyOption
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET'
+    opts.onRequest?.(method, req.url ?? '/')
     const target = parseTarget(req.url ?? '/')
     const op = classify(method, target, req.headers)
     const { bucket = '', key = '' } = target
