@@ -6,7 +6,6 @@ export {
   S3_MAX_PART_SIZE,
   S3_MIN_PART_SIZE,
   isMultipart,
-  partCountFor,
   partSizeFor,
   type MultipartPolicy,
 } from './part-size.js'

@@ -54,8 +54,3 @@ export function partSizeFor(size: number, policy: MultipartPolicy = DEFAULT_MULT
   // Doubling can overshoot the maximum where the maximum itself still fits.
   return Math.min(partSize, maxPartSize)
 }
-
-/** Number of parts of `partSize` bytes; an empty upload still has one (empty) part. */
-export function partCountFor(size: number, partSize: number): number {
-  return Math.max(1, Math.ceil(size / partSize))
-}

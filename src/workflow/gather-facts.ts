@@ -32,7 +32,7 @@ export async function gatherFacts(objects: readonly DesiredObject[], options: Ga
     let local = await hashLocal(desired, remote, options.multipart, options.early)
     // Digests under a cut assumed from part 1 prove a match, never a difference: learn every
     // part's size, and hash again when the cut was another.
-    if (remote !== undefined && compareContent(local, remote).same === undefined && remoteCut(remote)?.exact === false) {
+    if (remote !== undefined && remoteCut(remote)?.exact === false && compareContent(local, remote).same === undefined) {
       await learnCut(options.store, desired, remote, 'exact')
       if (remote.partSizes !== undefined && !(local.multipart && sameCut(remote.partSizes, cutOf(local.multipart, local.size)))) {
         local = await hashLocal(desired, remote, options.multipart, undefined)
