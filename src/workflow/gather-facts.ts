@@ -54,7 +54,7 @@ async function readRemote(store: ObjectStore, desired: DesiredObject, known: Rem
   if (options.tagging !== undefined) remote.tagging = await remoteCall(key, 's3:GetObjectTagging', () => store.getObjectTagging(key, request))
   if (declaresAcl(desired)) remote.acl = await remoteCall(key, 's3:GetObjectAcl', () => store.getObjectAcl(key, request))
   // A multipart object without a full-object checksum is judged by digests of its parts.
-  if (evidenceNeeded(remote).parts !== undefined) await learnCut(store, desired, remote, 'assumed')
+  if (remotePartCount(remote) !== undefined && evidenceNeeded(remote).parts !== undefined) await learnCut(store, desired, remote, 'assumed')
   return remote
 }
 
