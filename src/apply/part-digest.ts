@@ -44,7 +44,6 @@ export function compositeChecksum(algorithm: 'SHA1' | 'SHA256', parts: readonly 
   return `${createHash(algorithm.toLowerCase()).update(Buffer.concat(digests)).digest('base64')}-${parts.length}`
 }
 
-
 /**
  * The full-object checksum CompleteMultipartUpload carries for S3 to check against the
  * parts: the CRC of the whole file. SHA uploads are COMPOSITE and have none.

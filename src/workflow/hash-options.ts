@@ -27,12 +27,11 @@ export function hashOptions(options: PutOptions, remote: RemoteObject | undefine
   if (uploaded && isCompositeAlgorithm(upload)) composite.add(upload)
   // The bucket's cut, when it told it, predicts its multipart ETag and composites; else the cut apply uploads with.
   const cut = evidence.parts?.cut
-  const request: DigestRequest = {
+  return {
     md5: evidence.md5 || (uploaded && { unlessMultipartUnder: policy }),
     checksums: [...checksums],
     parts: { cut: cut ? { sizes: cut } : { policy }, etag: evidence.parts?.etag ?? false, composite: [...composite] },
   }
-  return request
 }
 
 /** What recomputes exactly the digests `local` holds, from the same cut into parts. */
