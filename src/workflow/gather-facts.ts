@@ -85,9 +85,10 @@ async function learnCut(store: ObjectStore, desired: DesiredObject, remote: Remo
   const headPart = (partNumber: number) => remoteCall(key, 's3:GetObject', () => store.headPart(key, partNumber, request))
   if (remote.firstPartSize === undefined) {
     const first = await headPart(1)
-    if (first === undefined) return
+    // A store that ignores partNumber answers with the whole object and no part count: it tells no cut.
+    if (first?.partCount === undefined) return
     remote.firstPartSize = first.size
-    if (remote.partCount === undefined && first.partCount !== undefined) remote.partCount = first.partCount
+    remote.partCount ??= first.partCount
     if (known()) return
   }
   const count = remotePartCount(remote)

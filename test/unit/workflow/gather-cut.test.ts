@@ -124,3 +124,16 @@ describe('gatherFacts: the cut of another uploader’s multipart object', () => 
     expect(store.callsOf('headPart')).toEqual([])
   })
 })
+
+describe('gatherFacts: a store that does not serve parts', () => {
+  it('answers part 1 with the whole object and no part count: the cut stays unknown, nothing more is asked, and the object is undecided', async () => {
+    const store = storeWith({ sizes: [18, 16, 6] })
+    store.headPart = async (key) => {
+      store.calls.push({ op: 'headPart', key, headers: {}, attempt: 1 })
+      return { size: data.length }
+    }
+    const { item } = await gather(store)
+    expect(item).toMatchObject({ action: 'undecided', reasons: [{ code: 'content-unverified' }] })
+    expect(store.callsOf('headPart')).toHaveLength(1)
+  })
+})
