@@ -3,6 +3,7 @@ export type {
   ObjectStore,
   RequestOptions,
   HeadObjectOptions,
+  ObjectPart,
   PutObjectInput,
   PutObjectResult,
   UploadPartInput,

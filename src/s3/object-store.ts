@@ -12,6 +12,8 @@ import type { RequestBody } from './http-transport.js'
 export interface ObjectStore {
   /** HeadObject with checksum mode on; `undefined` when the object does not exist. */
   headObject(key: string, options?: HeadObjectOptions): Promise<RemoteObject | undefined>
+  /** HeadObject `partNumber=N`: the size of one part of a multipart object; `undefined` when the object does not exist. */
+  headPart(key: string, partNumber: number, options?: HeadObjectOptions): Promise<ObjectPart | undefined>
   /** A small document (the state record), whole; `undefined` when it does not exist. */
   getObject(key: string, options?: RequestOptions): Promise<StoredDocument | undefined>
   getObjectTagging(key: string, options?: RequestOptions): Promise<Record<string, string>>
@@ -48,10 +50,16 @@ export interface RequestOptions {
 export interface HeadObjectOptions extends RequestOptions {
   /** Needed to read an SSE-C object's headers. */
   sseCustomer?: Pick<PutOptions, 'sseCustomerAlgorithm' | 'sseCustomerKey'>
-  /** `1` reveals the uploader's part size (Content-Length of part 1) and the part count. */
-  partNumber?: number
   /** Default true: ask for `x-amz-checksum-*`. */
   checksumMode?: boolean
+}
+
+/** One part of a multipart object, as HeadObject `partNumber=N` reports it. */
+export interface ObjectPart {
+  /** The part's size in bytes. */
+  size: number
+  /** The object's number of parts (`x-amz-mp-parts-count`); absent for an object uploaded in one piece. */
+  partCount?: number
 }
 
 /** What a write requires of the object in the bucket, so that nothing changed since the plan is overwritten. */

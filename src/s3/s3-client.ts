@@ -4,7 +4,7 @@ import { standardCredentials } from './credentials.js'
 import type { S3DebugListener } from './debug-log.js'
 import { deleteObject } from './delete-object.js'
 import { getObject } from './get-object.js'
-import { headBucket, headObject } from './head-object.js'
+import { headBucket, headObject, headPart } from './head-object.js'
 import { createTransport, type HttpTransport } from './http-transport.js'
 import { listObjectsV2 } from './list-objects.js'
 import * as multipart from './multipart-upload.js'
@@ -16,6 +16,7 @@ import type {
   HeadObjectOptions,
   ListedObject,
   ListWhere,
+  ObjectPart,
   ObjectStore,
   PutObjectInput,
   PutObjectResult,
@@ -81,6 +82,10 @@ export class S3Client implements ObjectStore {
 
   headObject(key: string, options?: HeadObjectOptions): Promise<RemoteObject | undefined> {
     return headObject(this.executor, key, options)
+  }
+
+  headPart(key: string, partNumber: number, options?: HeadObjectOptions): Promise<ObjectPart | undefined> {
+    return headPart(this.executor, key, partNumber, options)
   }
 
   getObject(key: string, options?: RequestOptions): Promise<StoredDocument | undefined> {

@@ -9,6 +9,7 @@ import type {
   DeleteObjectInput,
   DeleteObjectResult,
   HeadObjectOptions,
+  ObjectPart,
   ListedObject,
   ListWhere,
   ObjectStore,
@@ -26,7 +27,7 @@ import { CHECKSUM_HEADERS } from '../../../src/s3/remote-object-headers.js'
 import { isRetryable } from '../../../src/s3/retry-policy.js'
 import { NetworkError, S3ServiceError } from '../../../src/s3/s3-errors.js'
 
-export type Operation = 'headObject' | 'putObject' | 'createMultipartUpload' | 'uploadPart' | 'completeMultipartUpload' | 'abortMultipartUpload' | 'deleteObject'
+export type Operation = 'headObject' | 'headPart' | 'putObject' | 'createMultipartUpload' | 'uploadPart' | 'completeMultipartUpload' | 'abortMultipartUpload' | 'deleteObject'
 
 export interface Call {
   op: Operation
@@ -47,6 +48,8 @@ export interface StoredObject {
   checksums: Partial<Record<ChecksumAlgorithm, string>>
   checksumType?: 'FULL_OBJECT' | 'COMPOSITE'
   partCount?: number
+  /** Every part's size, for an object completed from parts. */
+  partSizes?: number[]
   versionId: string
 }
 
@@ -120,6 +123,19 @@ export class MemoryStore implements ObjectStore {
     })
   }
 
+  /** Content-Length of part `partNumber`; an object put in one piece is its own part 1. */
+  async headPart(key: string, partNumber: number, options: HeadObjectOptions = {}): Promise<ObjectPart | undefined> {
+    return this.withRetries({ op: 'headPart', key, headers: {}, partNumber }, undefined, async () => {
+      void options
+      const object = this.objects.get(key)
+      if (!object) return undefined
+      const sizes = object.partSizes ?? [object.bytes.length]
+      const size = sizes[partNumber - 1]
+      if (size === undefined) throw s3Error(416, 'InvalidPartNumber', 'HeadObject', key)
+      return object.partSizes ? { size, partCount: sizes.length } : { size }
+    })
+  }
+
   // Inputs become the headers the S3 client sends for them, which the checks below read as S3 would.
   async putObject(key: string, input: PutObjectInput): Promise<PutObjectResult> {
     const headers = putObjectHeaders(input)
@@ -179,7 +195,7 @@ export class MemoryStore implements ObjectStore {
       if (claimed !== undefined && claimed !== checksumOf(algorithm, bytes)) throw s3Error(400, 'BadDigest', 'CompleteMultipartUpload', key)
       const checksum = composite ? `${compositeOf(algorithm, input.parts.map((p) => upload.parts.get(p.partNumber)!.bytes))}-${md5s.length}` : checksumOf(algorithm, bytes)
       const etag = `${createHash('md5').update(Buffer.concat(md5s)).digest('hex')}-${md5s.length}`
-      const object: StoredObject = { bytes, etag, headers: upload.headers, checksums: { [algorithm]: checksum }, checksumType: composite ? 'COMPOSITE' : 'FULL_OBJECT', partCount: md5s.length, versionId: `v${this.nextId++}` }
+      const object: StoredObject = { bytes, etag, headers: upload.headers, checksums: { [algorithm]: checksum }, checksumType: composite ? 'COMPOSITE' : 'FULL_OBJECT', partCount: md5s.length, partSizes: chunks.map((c) => c.length), versionId: `v${this.nextId++}` }
       this.objects.set(key, object)
       this.uploads.delete(input.uploadId)
       return { etag, versionId: object.versionId, checksums: object.checksums, checksumType: object.checksumType! }

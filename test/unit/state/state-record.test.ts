@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { planItem } from '../../../src/plan/compute-plan.js'
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../../../src/plan/local-digest.js'
+import { uniformCut } from '../../../src/plan/part-cut.js'
 import type { PutOptions } from '../../../src/plan/put-options.js'
 import type { RemoteObject } from '../../../src/plan/remote-object.js'
 import { storedHeaderOptions } from '../../../src/s3/object-headers.js'
@@ -105,9 +106,10 @@ describe('recordOfWrite then trustRecord: zero changes right after a write', () 
             ...(sent.ssekmsEncryptionContext && { ssekmsEncryptionContext: sent.ssekmsEncryptionContext }),
             ...(sent.bucketKeyEnabled === false && { bucketKeyEnabled: false }),
           }
-          // A multipart record also holds putplan's part size: HeadObject partNumber=1 need not be asked.
+          // A multipart record also holds putplan's cut: HeadObject partNumber=N need not be asked.
           // And that putplan wrote it (prune may delete it).
-          expect(trusted).toEqual({ ...head, lastModified: recordedAt, written: true, ...(partSize && { firstPartSize: partSize }), headers: { ...head.headers, ...told } })
+          const cut = partSize && { firstPartSize: partSize, partSizes: uniformCut(data.length, partSize) }
+          expect(trusted).toEqual({ ...head, lastModified: recordedAt, written: true, ...cut, headers: { ...head.headers, ...told } })
           // The plan workflow hashes the declared algorithm and those the bucket (here: the record) reports.
           const hashed = [...new Set([checksumAlgorithm ?? 'CRC64NVME', ...(Object.keys(trusted.checksums) as ChecksumAlgorithm[])])]
           const item = planItem(factsFor(data, { options: sent }, trusted, { algorithms: hashed, ...(partSize && { partSize }) }))
@@ -134,7 +136,7 @@ describe('recordOfWrite then trustRecord: zero changes right after a write', () 
 
   it('multipart SHA256 is recorded as a composite checksum with its part count', () => {
     const { trusted } = writeAndTrust({ ...html, checksumAlgorithm: 'SHA256' }, 16)
-    expect(trusted).toMatchObject({ checksumType: 'COMPOSITE', partCount: 4, firstPartSize: 16 })
+    expect(trusted).toMatchObject({ checksumType: 'COMPOSITE', partCount: 4, firstPartSize: 16, partSizes: [16, 16, 16, 16] })
     expect(trusted.checksums.SHA256).toMatch(/-4$/)
   })
 
@@ -189,9 +191,18 @@ function writeAndTrust(options: PutOptions, partSize?: number, { echoChecksums =
 }
 
 describe('recordOfRemote', () => {
-  it('keeps the part size HeadObject partNumber=1 revealed: it belongs to the write', () => {
+  it('keeps the part sizes HeadObject partNumber=N revealed: they belong to the write', () => {
     const remote: RemoteObject = { ...remoteObject({ etag: `${'a'.repeat(32)}-3`, size: 40, partCount: 3, firstPartSize: 16 }), lastModified: listedAt }
     expect(recordOfRemote(remote, listedAt)).toMatchObject({ partCount: 3, firstPartSize: 16 })
+    expect(recordOfRemote({ ...remote, partSizes: [16, 14, 10] }, listedAt)).toMatchObject({ partCount: 3, firstPartSize: 16, partSizes: [16, 14, 10] })
+  })
+
+  it('a record that lacks part sizes the plan learnt no longer stands, so that apply keeps them', () => {
+    const remote: RemoteObject = { ...remoteObject({ etag: `${'a'.repeat(32)}-3`, size: 40, partCount: 3, firstPartSize: 16 }), lastModified: listedAt }
+    const record = recordOfRemote(remote, listedAt)
+    expect(recordStands(record, remote)).toBe(true)
+    expect(recordStands(record, { ...remote, partSizes: [16, 14, 10] })).toBe(false)
+    expect(recordStands(recordOfRemote({ ...remote, partSizes: [16, 14, 10] }, listedAt), { ...remote, partSizes: [16, 14, 10] })).toBe(true)
   })
 
   it('keeps what HeadObject said and drops what can change without a rewrite, or belongs to one read', () => {
