@@ -19,8 +19,8 @@ const addFormats = require('ajv-formats')
 const schemaUrl = new URL('../schema/uploads.schema.json', import.meta.url)
 const outUrl = new URL('../src/manifest/generated/uploads-validator.ts', import.meta.url)
 
-/** The options every diagnostic depends on: all errors, with the failing schema (`verbose`). */
-const AJV_OPTIONS = { allErrors: true, verbose: true, strict: true }
+/** The options every diagnostic depends on: all errors, with the failing schema (`verbose`); union types (`prune: true | {...}`) allowed. */
+const AJV_OPTIONS = { allErrors: true, verbose: true, strict: true, allowUnionTypes: true }
 
 export function compileManifestValidator() {
   const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true, esm: true } })

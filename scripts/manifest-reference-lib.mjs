@@ -93,6 +93,8 @@ function typeLabel(schema, prop) {
     if (prop.items?.$ref) return typeLabel(schema, prop.items)
     return `list of ${typeLabel(schema, prop.items ?? {})}s`
   }
+  if (Array.isArray(prop.type)) return prop.type.map((type) => typeLabel(schema, { ...prop, type })).join(' or ')
+  if (prop.type === 'object' && prop.properties) return `mapping (${Object.keys(prop.properties).map(code).join(', ')})`
   if (prop.type === 'object') return `map of ${typeLabel(schema, prop.additionalProperties ?? {})}s`
   if (prop.type === 'string' && prop.format) return `string (${prop.format})`
   return prop.type ?? 'any'

@@ -3,7 +3,7 @@ import type { RepairOperation } from '../plan/option-table.js'
 import type { PlanAction, UploadItem } from '../plan/plan.js'
 import type { PutOptions } from '../plan/put-options.js'
 import type { MultipartPolicy } from '../local/part-size.js'
-import type { ObjectStore } from '../s3/index.js'
+import type { ObjectStore, RequestOptions } from '../s3/index.js'
 
 export interface ExecuteOptions {
   store: ObjectStore
@@ -26,9 +26,11 @@ export interface ExecuteOptions {
   onEvent?: (event: ApplyEvent) => void
   /** Secrets a saved plan lacks (redacted), supplied again per key; absent: the item's options as they are. */
   secrets?: (key: string) => Pick<PutOptions, 'sseCustomerKey'> | undefined
+  /** The bucket owner / requester-pays options every DeleteObject carries. */
+  deleteOptions?: RequestOptions
 }
 
-export const OUTCOMES = ['created', 'updated', 'repaired', 'unchanged', 'conflict', 'failed', 'skipped'] as const
+export const OUTCOMES = ['created', 'updated', 'repaired', 'deleted', 'unchanged', 'conflict', 'failed', 'skipped'] as const
 export type Outcome = (typeof OUTCOMES)[number]
 
 /** What happened to one object, with S3's answer for the report. */
@@ -42,7 +44,10 @@ export interface ObjectOutcome {
   etag?: string
   /** ISO 8601: when the object was written, where S3 said so (a repair by CopyObject). */
   lastModified?: string
+  /** Of the version written, or of the delete marker a delete made on a versioned bucket. */
   versionId?: string
+  /** The delete made a delete marker (a versioned bucket keeps the object's versions). */
+  deleteMarker?: boolean
   checksums?: Partial<Record<ChecksumAlgorithm, string>>
   expiration?: string
   serverSideEncryption?: string
@@ -75,7 +80,8 @@ export interface StartedUpload {
 
 /**
  * Events concern the writes: uploads (create, update and undecided items) start, send bytes
- * and end; repairs, which send no bytes, only end. Each gets one `object-done`, started or skipped.
+ * and end; repairs, which send no bytes, and deletes only end. Each gets one `object-done`,
+ * started or skipped.
  */
 export type ApplyEvent =
   | { type: 'object-start'; key: string; action: UploadItem['action']; size: number; multipart: boolean }

@@ -1,4 +1,5 @@
-import { isMultipart, partCountFor, partSizeFor, type MultipartPolicy } from '../local/part-size.js'
+import { isMultipart, partSizeFor, type MultipartPolicy } from '../local/part-size.js'
+import { uniformCut } from '../plan/part-cut.js'
 import type { RepairItem } from '../plan/plan.js'
 import { uploadChecksumAlgorithm, type PutOptions } from '../plan/put-options.js'
 import type { CopyObjectResult, UploadedPart } from '../s3/index.js'
@@ -47,7 +48,7 @@ async function copyInParts(item: RepairItem, options: PutOptions, ctx: WriteCont
   const { store, signal } = ctx
   const tagging = item.repairs.includes('tagging') ? (options.tagging ?? {}) : await store.getObjectTagging(item.key, requestOptionsOf(options))
   const partSize = partSizeFor(item.size, ctx.copyPolicy)
-  const partCount = partCountFor(item.size, partSize)
+  const partCount = uniformCut(item.size, partSize).length
   const perRequest = objectRequestOptionsOf(options)
   const checksum = completeChecksum(uploadChecksumAlgorithm(options), item.local)
 

@@ -1,11 +1,13 @@
 import { DEFAULT_MULTIPART_POLICY } from '../local/part-size.js'
 import { PutplanError } from '../errors/index.js'
-import { isUpload, type Plan, type PlanItem } from '../plan/plan.js'
+import { pruneRefusal } from '../plan/plan-deletes.js'
+import { isUpload, type DeleteItem, type Plan, type PlanItem } from '../plan/plan.js'
 import { describeReason } from '../plan/reason.js'
 import { mapBounded } from '../util/map-bounded.js'
 import { applyObject } from './apply-object.js'
 import type { ApplyEvent, ApplyReport, ExecuteOptions, ObjectOutcome } from './apply-types.js'
 import { DEFAULT_COPY_POLICY } from './copy-in-place.js'
+import { deleteObjects } from './delete-objects.js'
 import { summariseOutcomes, type AppliedItem } from './outcomes.js'
 import { repairObject } from './repair-object.js'
 import { RequestSlots } from './request-slots.js'
@@ -17,11 +19,12 @@ export const DEFAULT_PARTS_PER_OBJECT = 4
 /**
  * Applies a plan: writes exactly its create, update and undecided items, and repairs its
  * repair items in place, each under the condition that the bucket still is what the plan
- * saw, and reports every item's outcome sorted by key. Unchanged and conflict items cost
- * no request. One object's failure does not stop the others; an abort of `signal` stops
- * starting objects and parts, cuts the bodies in flight and aborts their multipart
- * uploads. Whether it returns or throws, no multipart upload it started is left open,
- * except those S3 refused to abort (`orphanedUploads`).
+ * saw; then, once every one of them succeeded, its deletes (`If-Match` too); and reports
+ * every item's outcome sorted by key. Unchanged and conflict items cost no request. One
+ * object's failure does not stop the others; an abort of `signal` stops starting objects
+ * and parts, cuts the bodies in flight and aborts their multipart uploads. Whether it
+ * returns or throws, no multipart upload it started is left open, except those S3 refused
+ * to abort (`orphanedUploads`).
  */
 export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<ApplyReport> {
   const emit = (event: ApplyEvent): void => options.onEvent?.(event)
@@ -36,9 +39,10 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     ...(options.signal ? { signal: options.signal } : {}),
   }
   const job = { baseDir: options.baseDir, emit, ...(options.secrets ? { secrets: options.secrets } : {}) }
-  refuseUnsupported(plan)
+  refuseDeletes(plan, ctx.conditionalWrites)
   const writes = plan.items.filter(isApplied)
-  const items: ObjectOutcome[] = plan.items.filter((item) => !isApplied(item)).map(untouched)
+  const deletes = plan.items.filter((item): item is DeleteItem => item.action === 'delete')
+  const items: ObjectOutcome[] = plan.items.filter((item) => !isApplied(item) && item.action !== 'delete').map(untouched)
 
   let orphanedUploads: ApplyReport['orphanedUploads'] = []
   let interrupted = false
@@ -54,6 +58,10 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   } finally {
     orphanedUploads = await ctx.registry.abortAll()
   }
+  const phase = { store: options.store, concurrency: options.concurrency, emit, ...(options.deleteOptions ? { request: options.deleteOptions } : {}), ...(options.signal ? { signal: options.signal } : {}) }
+  const deleted = await deleteObjects(deletes, items, phase)
+  if (options.signal?.aborted && deleted.some((outcome) => outcome.outcome === 'skipped')) interrupted = true
+  items.push(...deleted)
 
   items.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
   return {
@@ -73,14 +81,19 @@ function untouched(item: PlanItem): ObjectOutcome {
 }
 
 /**
- * Deletes are in the plan model, but this version makes no plan with them and has no
- * executor for them: a plan holding one is refused before anything is written.
+ * Deletes are refused before anything is written when they break prune's limits (a saved
+ * plan is checked again here), or when they could not be conditional: a delete without
+ * `If-Match` could remove what another client wrote since the plan.
  */
-function refuseUnsupported(plan: Plan): void {
-  const unsupported = plan.items.filter((item) => item.action === 'delete')
-  if (unsupported.length === 0) return
-  const shown = unsupported.slice(0, 5).map((item) => `${item.action} "${item.key}"`).join(', ')
-  throw new PutplanError('plan-file-invalid', `this version of putplan cannot apply delete actions (${shown}${unsupported.length > 5 ? ', ...' : ''}); nothing was written`)
+function refuseDeletes(plan: Plan, conditionalWrites: boolean): void {
+  const refusal = pruneRefusal(plan)
+  if (refusal !== undefined) throw new PutplanError('prune-refused', refusal)
+  if (!conditionalWrites && plan.summary.delete > 0) {
+    throw new PutplanError(
+      'usage',
+      `the plan deletes ${plan.summary.delete} objects, and putplan deletes only with If-Match, which --no-conditional-writes turns off: apply without it, or without prune. Nothing was written`,
+    )
+  }
 }
 
 function isApplied(item: PlanItem): item is AppliedItem {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { createChecksumHasher } from '../local/hasher.js'
-import type { ChecksumAlgorithm, LocalDigest } from '../plan/local-digest.js'
+import { isCompositeAlgorithm, type ChecksumAlgorithm, type LocalDigest } from '../plan/local-digest.js'
 import type { ChecksumValue } from '../s3/index.js'
 import { SourceChangedError } from './source-changed-error.js'
 import { BODY_CHUNK_SIZE } from './verified-body.js'
@@ -42,11 +42,6 @@ export function multipartEtag(partMd5s: readonly string[]): string {
 export function compositeChecksum(algorithm: 'SHA1' | 'SHA256', parts: readonly { checksums: Partial<Record<ChecksumAlgorithm, string>> }[]): string {
   const digests = parts.map((part) => Buffer.from(part.checksums[algorithm] ?? '', 'base64'))
   return `${createHash(algorithm.toLowerCase()).update(Buffer.concat(digests)).digest('base64')}-${parts.length}`
-}
-
-/** S3 cannot combine SHA digests of parts into a whole-object value: those uploads are COMPOSITE. */
-export function isCompositeAlgorithm(algorithm: ChecksumAlgorithm): algorithm is 'SHA1' | 'SHA256' {
-  return algorithm === 'SHA1' || algorithm === 'SHA256'
 }
 
 /**

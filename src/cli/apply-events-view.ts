@@ -30,7 +30,7 @@ export class ApplyEventsView {
     // Repairs count as objects; they send no bytes.
     const repairs = plan.items.filter((item) => item.action === 'repair').length
     this.progress = new ApplyProgress(
-      writes.length + repairs,
+      writes.length + repairs + plan.summary.delete,
       writes.reduce((sum, item) => sum + item.size, 0),
       Date.now(),
     )

@@ -35,6 +35,7 @@ export function bucketRequestFrom(
 ): Omit<BucketRequest, 'onObject'> {
   return {
     file: flags.file,
+    cwd: process.cwd(),
     vars: parseVars(flags.var),
     env: process.env,
     connection: connectionFrom(flags),

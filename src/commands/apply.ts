@@ -19,20 +19,22 @@ export default class Apply extends BaseCommand {
   static override summary = 'Make the bucket match the manifest: plan, confirm, upload exactly what differs.'
 
   static override description = `Without a plan file: plans, shows the plan and asks for "yes" (on a terminal), unless --auto-approve.
-With a plan file (from plan --out): applies exactly that plan, refusing if the manifest or any planned file changed since.
-Creates carry If-None-Match: *, updates If-Match: <planned ETag>, repairs by copy x-amz-copy-source-if-match: <planned ETag>: what changed in the bucket since the plan is reported as a conflict, never overwritten.
+With a plan file (from plan --out): applies exactly that plan, once. It finds its manifest by the path it records (relative to the git repository; run apply anywhere in a clone, no -f needed) and reads it with the variable values it records, not the environment's: a GIT_SHA that moved on since the plan changes nothing. Secrets (sseCustomerKey) are read again from --var or the environment and must be the ones planned with.
+A saved plan is refused, nothing written, naming the cause: the manifest's text, a variable, a planned file or a planned object changed since the plan, or the plan was already applied.
+Creates carry If-None-Match: *, updates If-Match: <planned ETag>, repairs by copy x-amz-copy-source-if-match: <planned ETag>: what changes in the bucket during the apply is reported as a conflict, never overwritten.
 Repairs (same bytes, other options) send no bytes: CopyObject of the object onto itself, or PutObjectTagging / PutObjectAcl / PutObjectRetention / PutObjectLegalHold alone.
-Exit code: 0 when everything was applied; 1 when anything failed or conflicted.`
+With prune, deletes run last, only once every upload succeeded, each with If-Match: <planned ETag>.
+Exit code: 0 when everything was applied; 1 when anything failed or conflicted, or the plan was refused.`
 
   static override examples = [
     { description: 'Plan and apply, asking first', command: '<%= config.bin %> <%= command.id %>' },
     { description: 'In CI, after review', command: '<%= config.bin %> <%= command.id %> --auto-approve' },
-    { description: 'Apply exactly a saved, reviewed plan', command: '<%= config.bin %> <%= command.id %> plan.json' },
+    { description: 'Apply exactly a saved, reviewed plan (from the repository, in another CI job)', command: '<%= config.bin %> <%= command.id %> plans/plan.json' },
     { description: 'A machine-readable report', command: '<%= config.bin %> <%= command.id %> --auto-approve --format json > report.json' },
   ]
 
   static override args = {
-    plan: Args.string({ description: 'A saved plan (from `putplan plan --out FILE`) to apply exactly; a .yaml or .yml file is the manifest instead, as with -f.' }),
+    plan: Args.string({ description: 'A saved plan (from `putplan plan --out FILE`) to apply exactly, once; it names its own manifest. A .yaml or .yml file is the manifest instead, as with -f.' }),
   }
 
   static override flags = {
@@ -55,6 +57,8 @@ Exit code: 0 when everything was applied; 1 when anything failed or conflicted.`
     const manifest = args.plan !== undefined && isManifestPath(args.plan)
     const planFile = manifest ? undefined : args.plan
     const file = manifestFile(manifest ? args.plan : undefined, flags.file, metadata)
+    // A saved plan names its own manifest: -f, when given, may only name that one.
+    const given = metadata.flags.file?.setFromDefault ? undefined : file
     const fresh = planFile === undefined
     if (fresh && !flags['auto-approve'] && !process.stdin.isTTY) {
       throw new PutplanError('not-approved', 'refusing to apply without --auto-approve: stdin is not a terminal to ask on (nothing was written)')
@@ -65,7 +69,7 @@ Exit code: 0 when everything was applied; 1 when anything failed or conflicted.`
     try {
       const { plan, report, stateError } = await runApply({
         ...bucketRequestFrom({ ...flags, file }, (line) => this.note(line)),
-        planFile,
+        ...(planFile === undefined ? { file } : { planFile, file: given }),
         conditionalWrites: flags['conditional-writes'],
         signal: interrupt.signal,
         approve: (p) => (planning.end(), flags['auto-approve'] ? Promise.resolve(true) : this.ask(p)),

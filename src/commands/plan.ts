@@ -15,13 +15,15 @@ import { runPlan } from '../workflow/run-plan.js'
 export default class Plan extends BaseCommand {
   static override summary = 'Compare the manifest with the bucket and show what apply would change. Changes nothing.'
 
-  static override description = `Each object is create (+), update (~, new bytes), undecided (?, its content cannot be verified, so it is uploaded again), repair (*, same bytes: its options are fixed in place, by CopyObject onto itself or PutObjectTagging/PutObjectAcl, no bytes sent), unchanged (=) or conflict (!); every change lists its reasons. Many objects of one action in one folder are one line (--verbose lists each).
+  static override description = `Each object is create (+), update (~, new bytes), undecided (?, its content cannot be verified, so it is uploaded again), repair (*, same bytes: its options are fixed in place, by CopyObject onto itself or PutObjectTagging/PutObjectAcl, no bytes sent), delete (-, with prune: putplan wrote it and the manifest no longer declares it), unchanged (=) or conflict (!); every change lists its reasons. Many objects of one action in one folder are one line (--verbose lists each). With prune, objects putplan did not write are listed as unowned, never deleted.
 Content is compared by checksum or ETag, never guessed; every PutObject option is compared with what the bucket returns.
-Exit code: 0 (with --detailed-exitcode: 0 no changes, 2 changes); 1 on error or conflict.`
+A saved plan (--out) stands alone: it records the manifest's path (relative to its git repository) and the values of the variables it used (--var or the environment), so \`putplan apply FILE\` in another job applies exactly the values reviewed, even where GIT_SHA has moved on. Secrets are never saved, only a salted scrypt digest of each, which apply checks.
+Exit code: 0 (with --detailed-exitcode: 0 no changes, 2 changes); 1 on error, conflict, or more deletes than prune.maxDeletes.`
 
   static override examples = [
     { description: 'Plan ./uploads.yaml', command: '<%= config.bin %> <%= command.id %>' },
     { description: 'Post a plan on a pull request and keep it for apply', command: '<%= config.bin %> <%= command.id %> --format markdown --out plan.json > plan.md' },
+    { description: 'Save the plan with a commit id for a later job to apply as reviewed', command: '<%= config.bin %> <%= command.id %> --var GIT_SHA=$(git rev-parse HEAD) --out plans/plan.json' },
     { description: 'Nightly drift check: exit 2 when the bucket drifted', command: '<%= config.bin %> <%= command.id %> --detailed-exitcode' },
     { description: 'Against a local S3-compatible store', command: '<%= config.bin %> <%= command.id %> --endpoint http://127.0.0.1:9000' },
   ]
@@ -32,7 +34,10 @@ Exit code: 0 (with --detailed-exitcode: 0 no changes, 2 changes); 1 on error or 
     file: manifestFlag,
     var: varFlag,
     format: formatFlag(['human', 'json', 'markdown'] as const),
-    out: Flags.string({ summary: 'Save the plan to FILE, for `putplan apply FILE` or `putplan show FILE`.', helpValue: 'FILE' }),
+    out: Flags.string({
+      summary: 'Save the plan to FILE, for `putplan apply FILE` (once, in any clone, no -f) or `putplan show FILE`. It records the manifest\'s path and the variable values used; never a secret.',
+      helpValue: 'FILE',
+    }),
     'detailed-exitcode': Flags.boolean({ summary: 'Exit 2 when the plan has changes, 0 when none (Terraform\'s convention).' }),
     verbose: Flags.boolean({ char: 'v', summary: 'List unchanged objects too, and show retries.' }),
     ...s3Flags,

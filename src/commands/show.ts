@@ -28,7 +28,7 @@ export default class Show extends BaseCommand {
   protected async execute(): Promise<ExitCode> {
     const { args, flags } = await this.parse(Show)
     this.format = flags.format
-    const plan = await readPlanFile(args.plan)
+    const { plan } = await readPlanFile(args.plan)
     if (flags.format === 'json') this.out(renderPlanJson(plan))
     else if (flags.format === 'markdown') this.out(renderPlanMarkdown(plan))
     else this.out(renderPlanHuman(plan, { colors: colorsFor(process.stdout, process.env), verbose: flags.verbose }))

@@ -7,12 +7,14 @@ export type ErrorCode =
   | 'init-exists'
   | 'plan-file-invalid'
   | 'plan-stale'
+  | 'plan-applied'
   | 'not-approved'
   | 's3'
   | 'network'
   | 'apply-failed'
   | 'file-changed'
   | 'file-unreadable'
+  | 'prune-refused'
 
 /** Base of every error putplan reports on purpose; anything else is a bug. */
 export class PutplanError extends Error {

@@ -1,23 +1,12 @@
 import type { ChecksumAlgorithm, LocalDigest } from '../plan/local-digest.js'
 import { Crc64Worker } from './crc64-worker.js'
+import { partsAt, wantsMd5, type DigestRequest } from './digest-request.js'
 import { createChecksumHasher, createMd5Hasher, type Hasher } from './hasher.js'
 import { MultipartHasher } from './multipart-hasher.js'
-import { DEFAULT_MULTIPART_POLICY, isMultipart, partSizeFor, type MultipartPolicy } from './part-size.js'
 import { readOnce, SYNC_READ_LIMIT } from './read-once.js'
 
-export interface HashFileOptions {
-  /** Full-object checksums to compute. */
-  algorithms?: readonly ChecksumAlgorithm[]
-  /** How apply would split the file; `false` when it never would. */
-  multipart?: MultipartPolicy | false
-  /**
-   * Whether to compute the whole-file MD5, given the size at open; always when absent. A
-   * single PutObject sends it as Content-MD5; a file uploaded in parts needs it only as
-   * evidence against a single-part copy in the bucket.
-   */
-  md5?: (size: number) => boolean
-  /** Whether a file cut into parts gets its multipart ETag (an MD5 per part); true when absent. */
-  multipartEtag?: boolean
+/** How a file is read and hashed; what is computed is the `DigestRequest`. */
+export interface HashRunOptions {
   /**
    * Files larger than this compute CRC64NVME on a worker thread while this one does the
    * MD5s. Starting a thread costs about 20 ms, which the parallel hashing of a smaller file
@@ -34,15 +23,13 @@ export interface HashFileOptions {
 export const DEFAULT_WORKER_THRESHOLD = 64 * 1024 * 1024
 
 /**
- * Everything the plan needs to know about a file's bytes, from a single read: the MD5 (as
- * `md5` decides), the requested full-object checksums and, for a file apply would upload
- * in parts, its part size and count, the multipart ETag (as `multipartEtag` decides) and
- * composite checksums. Throws FileChangedError if the file changes while it is read.
+ * Everything `request` asks of a file's bytes, from a single read: the MD5, the full-object
+ * checksums and, for a file cut into parts at its size, the multipart ETag and composite
+ * checksums. Throws FileChangedError if the file changes while it is read.
  */
-export async function hashFile(path: string, options: HashFileOptions = {}): Promise<LocalDigest> {
-  const algorithms = [...new Set(options.algorithms ?? [])]
-  const policy = options.multipart === undefined ? DEFAULT_MULTIPART_POLICY : options.multipart
-  const workerThreshold = Math.max(options.workerThreshold ?? DEFAULT_WORKER_THRESHOLD, SYNC_READ_LIMIT)
+export async function hashFile(path: string, request: DigestRequest, run: HashRunOptions = {}): Promise<LocalDigest> {
+  const algorithms = [...new Set(request.checksums)]
+  const workerThreshold = Math.max(run.workerThreshold ?? DEFAULT_WORKER_THRESHOLD, SYNC_READ_LIMIT)
   let md5: Hasher | undefined
   let checksums: [ChecksumAlgorithm, Hasher][] = []
   let hashers: Hasher[] = []
@@ -51,10 +38,9 @@ export async function hashFile(path: string, options: HashFileOptions = {}): Pro
 
   // The size at open decides the parts and the work; readOnce fails if the size read differs.
   const onOpen = (size: number): void => {
-    if (options.md5?.(size) ?? true) md5 = createMd5Hasher()
-    if (policy && isMultipart(size, policy)) {
-      multipart = new MultipartHasher(partSizeFor(size, policy), algorithms, { etag: options.multipartEtag ?? true })
-    }
+    if (wantsMd5(request, size)) md5 = createMd5Hasher()
+    const parts = request.parts && partsAt(request.parts.cut, size)
+    if (parts) multipart = new MultipartHasher(parts.sizes, { etag: request.parts!.etag, composite: request.parts!.composite }, parts.partSize)
     // A second core pays only while this one has MD5s or other digests to compute meanwhile.
     const otherWork = md5 !== undefined || multipart?.hashing === true || algorithms.length > 1
     const offload = algorithms.includes('CRC64NVME') && size > workerThreshold && otherWork
@@ -71,10 +57,10 @@ export async function hashFile(path: string, options: HashFileOptions = {}): Pro
         const caughtUp = crcWorker?.update(chunk)
         for (const h of hashers) h.update(chunk)
         multipart?.update(chunk)
-        options.onBytes?.(chunk.length)
+        run.onBytes?.(chunk.length)
         return caughtUp
       },
-      { chunkSize: options.chunkSize, signal: options.signal, onOpen },
+      { chunkSize: run.chunkSize, signal: run.signal, onOpen },
     )
     const digest: LocalDigest = { size, checksums: Object.fromEntries(checksums.map(([a, h]) => [a, h.digest()])) }
     if (md5) digest.md5 = md5.digest()

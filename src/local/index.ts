@@ -1,12 +1,11 @@
-export { hashFile, type HashFileOptions } from './hash-file.js'
+export { hashFile, type HashRunOptions } from './hash-file.js'
+export { coversRequest, partsAt, wantsMd5, type DigestRequest, type PartCut, type PartsRequest } from './digest-request.js'
 export {
   DEFAULT_MULTIPART_POLICY,
   S3_MAX_PARTS,
   S3_MAX_PART_SIZE,
   S3_MIN_PART_SIZE,
-  fixedPartPolicy,
   isMultipart,
-  partCountFor,
   partSizeFor,
   type MultipartPolicy,
 } from './part-size.js'

@@ -34,14 +34,6 @@ export const DEFAULT_MULTIPART_POLICY: Readonly<MultipartPolicy> = Object.freeze
   partSize: 16 * MiB,
 })
 
-/**
- * A policy that cuts every file into parts of exactly `partSize`, however small: the cut
- * another uploader used (HeadObject `partNumber=1` tells it) or the one a plan recorded.
- */
-export function fixedPartPolicy(partSize: number): MultipartPolicy {
-  return { threshold: 0, partSize, minPartSize: 1 }
-}
-
 export function isMultipart(size: number, policy: MultipartPolicy = DEFAULT_MULTIPART_POLICY): boolean {
   return size > policy.threshold
 }
@@ -61,9 +53,4 @@ export function partSizeFor(size: number, policy: MultipartPolicy = DEFAULT_MULT
   while (Math.ceil(size / partSize) > maxParts) partSize *= 2
   // Doubling can overshoot the maximum where the maximum itself still fits.
   return Math.min(partSize, maxPartSize)
-}
-
-/** Number of parts of `partSize` bytes; an empty upload still has one (empty) part. */
-export function partCountFor(size: number, partSize: number): number {
-  return Math.max(1, Math.ceil(size / partSize))
 }

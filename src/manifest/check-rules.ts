@@ -3,20 +3,21 @@ import type { Diagnostic } from '../errors/index.js'
 import type { RawEntry, RawManifest } from './manifest.js'
 import { keyNodeAt, nodeAt, nodeRange, type JsonPath, type YamlSource } from './yaml-source.js'
 import fg from 'fast-glob'
+import { SECRET_OPTIONS } from '../plan/option-table.js'
 import { sseCustomerKeyBytes } from '../plan/sse-customer-key.js'
 
 const WHOLE_VARIABLE = /^(["']?)\$\{[A-Za-z_][A-Za-z0-9_]*\}\1$/
 
 /** Rules that need more than one field, or the manifest's text, to judge. */
-export function checkRules(source: YamlSource, manifest: RawManifest, interpolated: ReadonlySet<Scalar>): Diagnostic[] {
-  const diagnostics: Diagnostic[] = []
-  const secretPaths: JsonPath[] = [['defaults', 'sseCustomerKey']]
-  manifest.uploads.forEach((entry, index) => {
-    secretPaths.push(['uploads', index, 'sseCustomerKey'])
-    diagnostics.push(...checkEntry(source, entry, index))
-  })
-  for (const path of secretPaths) diagnostics.push(...checkSecret(source, path, interpolated))
+export function checkRules(source: YamlSource, manifest: RawManifest, interpolated: ReadonlyMap<Scalar, unknown>): Diagnostic[] {
+  const diagnostics = manifest.uploads.flatMap((entry, index) => checkEntry(source, entry, index))
+  for (const path of secretPaths(manifest)) diagnostics.push(...checkSecret(source, path, interpolated))
   return diagnostics
+}
+
+/** Where a secret option (the option table marks them) may be declared: in `defaults` and in each entry. */
+export function secretPaths(manifest: RawManifest): JsonPath[] {
+  return SECRET_OPTIONS.flatMap((name): JsonPath[] => [['defaults', name], ...manifest.uploads.map((_, index): JsonPath => ['uploads', index, name])])
 }
 
 function checkEntry(source: YamlSource, entry: RawEntry, index: number): Diagnostic[] {
@@ -41,7 +42,7 @@ function checkEntry(source: YamlSource, entry: RawEntry, index: number): Diagnos
 }
 
 /** A secret written in the manifest would live in git: only `${VARIABLE}` is accepted. */
-function checkSecret(source: YamlSource, path: JsonPath, interpolated: ReadonlySet<Scalar>): Diagnostic[] {
+function checkSecret(source: YamlSource, path: JsonPath, interpolated: ReadonlyMap<Scalar, unknown>): Diagnostic[] {
   const node = nodeAt(source, path)
   if (node === nodeAt(source, path.slice(0, -1))) return [] // not declared here
   const [start, end] = node.range ?? [0, 0]

@@ -1,6 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv'
 import type { Diagnostic, DiagnosticCode } from '../errors/index.js'
-import { describeExpected, describeValue } from './describe.js'
+import { describeExpected, describeNeed, describeValue } from './describe.js'
 import { didYouMean } from './did-you-mean.js'
 import { manifestSchema } from './schema-file.js'
 import compiledValidator from './generated/uploads-validator.js'
@@ -85,6 +85,18 @@ function toDiagnostic(source: YamlSource, data: unknown, error: ErrorObject): Di
         summary: `missing required field "${name}"${where(path)}`,
         detail: describeExpected([...path, name], undefined) ?? `add "${name}"`,
         range: nodeRange(source, nodeAt(source, path)),
+      }
+    }
+    case 'dependentRequired': {
+      // One field needs another (prune needs state): point at the one written.
+      const name = String(error.params['property'])
+      const missing = String(error.params['missingProperty'])
+      return {
+        ...base,
+        code: 'required',
+        summary: `"${name}" needs "${missing}"${path.length === 0 ? '' : where(path)}`,
+        detail: describeNeed(name, missing),
+        range: nodeRange(source, keyNodeAt(source, [...path, name])),
       }
     }
     default: {

@@ -46,3 +46,13 @@ export function describeExpected(path: JsonPath, format: string | undefined): st
   }
   return last ? EXPECTED[last] : undefined
 }
+
+/** Why one field needs another, and how to add it; keyed by `field>needed`. */
+const NEEDS: Record<string, string> = {
+  'prune>state':
+    'prune deletes only the objects the state record says putplan wrote, so it needs one: add state: { key: .putplan/state.json } (or state: { bucket: ..., key: ... })',
+}
+
+export function describeNeed(field: string, needed: string): string {
+  return NEEDS[`${field}>${needed}`] ?? `add "${needed}"`
+}

@@ -1,5 +1,5 @@
 export { loadManifest, type LoadOptions } from './load-manifest.js'
-export type { Manifest, BucketSettings, StateLocation } from './manifest.js'
+export type { Manifest, ManifestVariable, BucketSettings, StateLocation, PruneSettings } from './manifest.js'
 export type { DesiredObject, EntryRef } from './desired-object.js'
 export { manifestSchemaText } from './schema-file.js'
 export { MAX_KEY_BYTES } from './object-key.js'

@@ -11,21 +11,22 @@ const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 /**
  * Replaces `${NAME}` in every string value of the document, in place, from `vars`
  * (`--var` first, then the environment: the caller merges them). Returns the scalars
- * that contained a variable, so secret fields can insist on one, and a diagnostic for
- * every undefined or malformed reference at its own line and column.
+ * that contained a variable, with the names each refers to (so secret fields can insist
+ * on one, and a saved plan can record the values used), and a diagnostic for every
+ * undefined or malformed reference at its own line and column.
  */
 export function interpolate(
   source: YamlSource,
   vars: Variables,
-): { interpolated: Set<Scalar>; unresolved: Set<Scalar>; diagnostics: Diagnostic[] } {
-  const interpolated = new Set<Scalar>()
+): { interpolated: Map<Scalar, string[]>; unresolved: Set<Scalar>; diagnostics: Diagnostic[] } {
+  const interpolated = new Map<Scalar, string[]>()
   const unresolved = new Set<Scalar>()
   const diagnostics: Diagnostic[] = []
   visit(source.doc, {
     Scalar(role, scalar) {
       if (role === 'key' || typeof scalar.value !== 'string' || !scalar.value.includes('$')) return
       const result = substitute(scalar.value, vars)
-      if (result.references > 0) interpolated.add(scalar)
+      if (result.references > 0) interpolated.set(scalar, result.names)
       if (result.problems.length > 0) unresolved.add(scalar)
       scalar.value = result.text
       for (const problem of result.problems) diagnostics.push(locate(source, scalar, problem))
@@ -42,8 +43,10 @@ interface Problem {
   ordinal: number
 }
 
-export function substitute(text: string, vars: Variables): { text: string; references: number; problems: Problem[] } {
+/** `names`: the well-formed variable names referred to, defined or not, each once, in order. */
+export function substitute(text: string, vars: Variables): { text: string; references: number; names: string[]; problems: Problem[] } {
   const problems: Problem[] = []
+  const names = new Set<string>()
   let references = 0
   const out = text.replace(REFERENCE, (reference, name: string | undefined) => {
     if (name === undefined) return '${'
@@ -52,11 +55,12 @@ export function substitute(text: string, vars: Variables): { text: string; refer
       problems.push({ reference, name, kind: 'malformed', ordinal })
       return reference
     }
+    names.add(name)
     const value = vars[name]
     if (value === undefined) problems.push({ reference, name, kind: 'undefined', ordinal })
     return value ?? reference
   })
-  return { text: out, references, problems }
+  return { text: out, references, names: [...names], problems }
 }
 
 /**

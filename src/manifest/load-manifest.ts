@@ -3,15 +3,14 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { ManifestInvalidError, type Diagnostic, type SourceRange } from '../errors/index.js'
 import { checkContentEncoding } from './check-content-encoding.js'
-import { checkRules } from './check-rules.js'
+import { checkRules, secretPaths } from './check-rules.js'
 import { checkSchema } from './check-schema.js'
 import { expandEntries } from './expand-entries.js'
 import { interpolate, type Variables } from './interpolate.js'
 import type { DesiredObject } from './desired-object.js'
-import type { Manifest, RawManifest } from './manifest.js'
-import { sseCustomerKeyMD5 } from '../plan/sse-customer-key.js'
+import { DEFAULT_MAX_DELETES, type Manifest, type ManifestVariable, type PruneSettings, type RawManifest, type RawPrune } from './manifest.js'
 import { withoutSecrets } from '../plan/put-options.js'
-import { nodeRange, parseYaml } from './yaml-source.js'
+import { nodeAt, nodeRange, parseYaml, type YamlSource } from './yaml-source.js'
 
 export interface LoadOptions {
   /** Path of the manifest, as the user gave it (shown in messages). */
@@ -19,6 +18,8 @@ export interface LoadOptions {
   /** `--var` values, which win over the environment. */
   vars?: Variables
   env?: Variables
+  /** The manifest's text, when the caller has read it already (to check it before loading). */
+  text?: string
 }
 
 /**
@@ -27,10 +28,11 @@ export interface LoadOptions {
  * @throws ManifestInvalidError with all diagnostics
  */
 export async function loadManifest(options: LoadOptions): Promise<Manifest> {
-  const text = await readManifestText(options.file)
+  const text = options.text ?? (await readManifestText(options.file))
   const { source, diagnostics: syntax } = parseYaml(options.file, text)
   failIf(syntax)
-  const { interpolated, unresolved, diagnostics: variables } = interpolate(source, { ...options.env, ...options.vars })
+  const values = { ...options.env, ...options.vars }
+  const { interpolated, unresolved, diagnostics: variables } = interpolate(source, values)
   const data = source.doc.toJS({ maxAliasCount: 100 }) as unknown
   // A value still holding an unresolved `${...}` fails its schema rule only because of it.
   const unresolvedAt = new Set([...unresolved].map((scalar) => positionKey(nodeRange(source, scalar))))
@@ -44,30 +46,42 @@ export async function loadManifest(options: LoadOptions): Promise<Manifest> {
   return {
     file: path.resolve(options.file),
     digest: manifestDigest(text, objects),
+    textDigest: createHash('sha256').update(text).digest('hex'),
+    variables: variablesUsed(source, raw, interpolated, values),
     bucket: raw.bucket,
     region: raw.region,
     endpoint: raw.endpoint,
     profile: raw.profile,
     objects,
     ...(raw.state === undefined ? {} : { state: raw.state }),
+    ...pruneSettings(raw.prune),
     ...(warnings.length === 0 ? {} : { warnings }),
   }
 }
 
 /**
  * Covers the text and what it resolved to (variables, globs, sizes), so a saved plan is
- * stale when either changed. The digest is written to plan files, so an SSE-C key enters
- * it only as its MD5, which S3 itself sends and returns in the clear: a key rotated since
- * the plan makes the plan stale instead of writing some objects under another key.
+ * stale when either changed. The digest is written to plan files, so no secret enters it,
+ * not even as the SSE-C key's MD5 (one fast hash, which would let whoever reads the plan
+ * test guesses of a weak key): a saved plan checks its secrets by a slow digest of each.
  */
 function manifestDigest(text: string, objects: readonly DesiredObject[]): string {
   const hash = createHash('sha256').update(text)
-  for (const object of objects) {
-    const { sseCustomerKey } = object.options
-    const keyMd5 = sseCustomerKey === undefined ? null : sseCustomerKeyMD5(sseCustomerKey)
-    hash.update(JSON.stringify([object.key, object.source, object.size, withoutSecrets(object.options), keyMd5]))
-  }
+  for (const object of objects) hash.update(JSON.stringify([object.key, object.source, object.size, withoutSecrets(object.options)]))
   return hash.digest('hex')
+}
+
+function pruneSettings(prune: RawPrune | undefined): { prune?: PruneSettings } {
+  if (prune === undefined || prune === false) return {}
+  const written = prune === true ? {} : prune
+  return { prune: { maxDeletes: written.maxDeletes ?? DEFAULT_MAX_DELETES, protect: written.protect ?? [] } }
+}
+
+/** Every variable the manifest refers to, sorted by name; secret when a secret option refers to it. */
+function variablesUsed(source: YamlSource, raw: RawManifest, interpolated: ReadonlyMap<unknown, readonly string[]>, values: Variables): ManifestVariable[] {
+  const secret = new Set(secretPaths(raw).flatMap((at) => interpolated.get(nodeAt(source, at)) ?? []))
+  const names = new Set([...interpolated.values()].flat())
+  return [...names].sort().map((name) => ({ name, value: values[name]!, secret: secret.has(name) }))
 }
 
 async function readManifestText(file: string): Promise<string> {

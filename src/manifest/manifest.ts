@@ -16,11 +16,24 @@ export interface Manifest extends BucketSettings {
   file: string
   /** SHA-256 (hex) of the manifest's text and resolved objects: a saved plan is stale when it differs. */
   digest: string
+  /** SHA-256 (hex) of the manifest's text alone, so that a saved plan can say the text is what changed. */
+  textDigest: string
+  /** The variables the manifest refers to, with the values it was read with. */
+  variables: ManifestVariable[]
   objects: DesiredObject[]
   /** Where putplan's record of what it wrote lives, if the manifest keeps one. */
   state?: StateLocation
+  /** Present when the manifest asks to delete what it no longer declares (and then `state` is too). */
+  prune?: PruneSettings
   /** Problems that do not make the manifest invalid (severity warning), for the command to show. */
   warnings?: readonly Diagnostic[]
+}
+
+export interface ManifestVariable {
+  name: string
+  value: string
+  /** Referred to by a secret option (`sseCustomerKey`): never printed or saved. */
+  secret: boolean
 }
 
 export interface StateLocation {
@@ -28,6 +41,19 @@ export interface StateLocation {
   /** Defaults to the manifest's bucket. */
   bucket?: string
 }
+
+/** `prune`, with its defaults filled in. */
+export interface PruneSettings {
+  maxDeletes: number
+  /** Globs on keys that are never deleted. */
+  protect: string[]
+}
+
+/** A safety net, not a quota: a site rarely drops a thousand pages in one change by intent. */
+export const DEFAULT_MAX_DELETES = 1000
+
+/** `prune` as written: `true`, or its settings. */
+export type RawPrune = boolean | { maxDeletes?: number; protect?: string[] }
 
 /** An entry of `uploads` as the schema admits it. */
 export interface RawEntry extends PutOptions {
@@ -45,6 +71,7 @@ export interface RawManifest extends BucketSettings {
   expectedBucketOwner?: string
   requestPayer?: string
   state?: StateLocation
+  prune?: RawPrune
   defaults?: PutOptions
   uploads: RawEntry[]
 }

@@ -16,6 +16,11 @@ bucket: ${bucket}
 # state: { key: .putplan/state.json }
 # state: { bucket: my-state-bucket, key: my-site/state.json }
 
+# Delete objects this manifest no longer declares, but only those putplan wrote (needs
+# state); objects other tools wrote are listed in the plan as unowned, never deleted.
+# prune: true
+# prune: { maxDeletes: 100, protect: ["downloads/**"] }
+
 # PutObject options for every object (names as in \`aws s3api put-object\`, in camelCase).
 defaults:
   serverSideEncryption: AES256

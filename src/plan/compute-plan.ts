@@ -3,6 +3,7 @@ import type { DesiredObject } from './desired-object.js'
 import { compareKeys } from './key-order.js'
 import { optionDrift } from './option-drift.js'
 import type { LocalDigest } from './local-digest.js'
+import { planDeletes, type PruneFacts } from './plan-deletes.js'
 import { summarise, type Plan, type PlanItem, type RepairItem } from './plan.js'
 import { chooseRepair } from './repair-choice.js'
 import { CHECKSUM_PIN_FIELDS, type ChecksumPinField, type PutOptions } from './put-options.js'
@@ -21,12 +22,19 @@ export interface PlanInput {
   bucket: string
   manifestDigest: string
   objects: readonly ObjectFacts[]
+  /** With the manifest's `prune`: what the bucket and the state record say of the keys it no longer declares. */
+  prune?: PruneFacts
 }
 
 /** The diff: pure, so it is tested without a network, a file or a clock. */
 export function computePlan(input: PlanInput): Plan {
-  const items = input.objects.map(planItem).sort((a, b) => compareKeys(a.key, b.key))
-  return { bucket: input.bucket, manifestDigest: input.manifestDigest, summary: summarise(items), items }
+  const items: PlanItem[] = input.objects.map(planItem)
+  const pruned = input.prune && planDeletes(input.prune, new Set(input.objects.map((o) => o.desired.key)))
+  if (pruned) items.push(...pruned.items)
+  items.sort((a, b) => compareKeys(a.key, b.key))
+  const plan: Plan = { bucket: input.bucket, manifestDigest: input.manifestDigest, summary: summarise(items), items }
+  if (pruned) plan.prune = pruned.report
+  return plan
 }
 
 export function planItem({ desired, local, remote }: ObjectFacts): PlanItem {

@@ -1,4 +1,6 @@
-import { CHECKSUM_ALGORITHMS, type LocalDigest } from './local-digest.js'
+import type { ChecksumAlgorithm, LocalDigest } from './local-digest.js'
+import { cutOf, remoteCut, remotePartCount, sameCut } from './part-cut.js'
+import { readRemoteChecksums, type RemoteChecksum } from './remote-checksum.js'
 import type { RemoteObject } from './remote-object.js'
 
 /**
@@ -12,106 +14,126 @@ export type ContentVerdict =
 
 /**
  * Judges content identity by the strongest evidence the two sides share (DESIGN: content
- * identity): a full-object checksum of the same algorithm; else an ETag that is an MD5
- * (single part, neither SSE-KMS nor SSE-C); else a multipart ETag or composite checksum
- * recomputed with the uploader's part size. It never guesses "same".
+ * identity): a full-object checksum of the same algorithm; else a composite checksum or a
+ * multipart ETag recomputed with the uploader's cut into parts; else an ETag that is an
+ * MD5 (single part, neither SSE-KMS nor SSE-C). It never guesses "same", and never calls
+ * bytes different on a value that depends on a cut it only assumed.
  */
 export function compareContent(local: LocalDigest, remote: RemoteObject): ContentVerdict {
   if (local.size !== remote.size) return { same: false, evidence: 'size', ours: local.size, theirs: remote.size }
-  return byFullChecksum(local, remote) ?? byComposite(local, remote) ?? byEtag(local, remote)
+  // Two empty byte strings are equal, however the object was uploaded or encrypted.
+  if (local.size === 0) return { same: true, evidence: 'size (both empty)' }
+  const { checksums, malformed } = readRemoteChecksums(remote)
+  const notes: string[] = []
+  return byFullChecksum(local, checksums) ?? byComposite(local, remote, checksums, notes) ?? byEtag(local, remote, [...notes, ...malformed])
 }
 
 /**
- * A multipart object's checksum is full-object only when the store says so: some stores
- * (moto's HeadObject among them) report a composite one with neither its type nor its
- * `-N` suffix. Then a match is still proof of the bytes, but a mismatch is no evidence.
+ * What of a file the comparison with `remote` can use, and nothing more: an MD5 or a
+ * multipart ETag is the slowest digest of a large file, and a plan that compares by a
+ * full-object checksum computes neither. `parts.cut` is the object's cut as far as the
+ * bucket told it (absent: unknown, the caller may try its own).
  */
-/** The MD5s beyond the checksums that judging a file against `remote` may need. */
-export interface Md5sNeeded {
-  /** The whole-file MD5, which only a single-part ETag can be compared with. */
-  wholeMd5: boolean
-  /** The multipart ETag, which only a multipart ETag can be compared with. */
-  multipartEtag: boolean
+export interface EvidenceNeeded {
+  /** The whole-file MD5, against a single-part ETag that is one. */
+  md5: boolean
+  /** Full-object checksums (and those that may be: of unknown type). */
+  checksums: ChecksumAlgorithm[]
+  /** Digests of the parts: the multipart ETag and composite checksums. */
+  parts?: { cut?: readonly number[]; etag: boolean; composite: ChecksumAlgorithm[] }
 }
 
-/**
- * Which MD5s `compareContent` could use against `remote`, given local checksums of every
- * algorithm the remote reports: none when there is no remote object or a full-object
- * checksum decides first. The plan asks for no more, because an MD5 is the slowest digest
- * of a large file and a file uploaded in parts needs none for its own upload.
- */
-export function md5sNeeded(remote: RemoteObject | undefined): Md5sNeeded {
-  if (remote === undefined || fullChecksumDecides(remote)) return { wholeMd5: false, multipartEtag: false }
-  return { wholeMd5: /^[0-9a-f]{32}$/.test(remote.etag), multipartEtag: /-\d+$/.test(remote.etag) }
+export function evidenceNeeded(remote: RemoteObject | undefined): EvidenceNeeded {
+  if (remote === undefined || remote.size === 0) return { md5: false, checksums: [] }
+  const { checksums } = readRemoteChecksums(remote)
+  const full = checksums.filter((c) => c.kind !== 'composite').map((c) => c.algorithm)
+  // A full-object checksum decides whatever the bytes.
+  if (checksums.some((c) => c.kind === 'full')) return { md5: false, checksums: full }
+  const plainEtag = encryption(remote) === undefined
+  const md5 = plainEtag && /^[0-9a-f]{32}$/.test(remote.etag)
+  const etag = plainEtag && /^[0-9a-f]{32}-\d+$/.test(remote.etag)
+  const composite = checksums.filter((c) => c.kind !== 'full').map((c) => c.algorithm)
+  if (remotePartCount(remote) === undefined || (!etag && composite.length === 0)) return { md5, checksums: full }
+  const cut = remoteCut(remote)
+  return { md5, checksums: full, parts: { ...(cut && { cut: cut.sizes }), etag, composite } }
 }
 
-/** Whether `byFullChecksum` always gives a verdict, whatever the local bytes. */
-function fullChecksumDecides(remote: RemoteObject): boolean {
-  if (remote.checksumType === 'COMPOSITE') return false
-  // A mismatch of a checksum of unknown type is no evidence (see byFullChecksum).
-  if (remote.checksumType === undefined && /-\d+$/.test(remote.etag)) return false
-  return Object.values(remote.checksums).some((value) => value !== undefined && !isComposite(value))
-}
-
-function byFullChecksum(local: LocalDigest, remote: RemoteObject): ContentVerdict | undefined {
-  if (remote.checksumType === 'COMPOSITE') return undefined
-  const typeUnknown = remote.checksumType === undefined && /-\d+$/.test(remote.etag)
-  for (const algorithm of CHECKSUM_ALGORITHMS) {
-    const theirs = remote.checksums[algorithm]
+function byFullChecksum(local: LocalDigest, checksums: readonly RemoteChecksum[]): ContentVerdict | undefined {
+  for (const { algorithm, kind, value } of checksums) {
     const ours = local.checksums[algorithm]
-    if (theirs === undefined || ours === undefined || isComposite(theirs)) continue
-    if (typeUnknown && ours !== theirs) continue
-    return verdict(`checksum ${algorithm}`, ours, theirs)
+    if (ours === undefined || kind === 'composite') continue
+    // A checksum of unknown type may be composite: only a match is evidence.
+    if (kind === 'unknown' && ours !== value) continue
+    return verdict(`checksum ${algorithm}`, ours, value)
   }
   return undefined
 }
 
-function byComposite(local: LocalDigest, remote: RemoteObject): ContentVerdict | undefined {
+function byComposite(local: LocalDigest, remote: RemoteObject, checksums: readonly RemoteChecksum[], notes: string[]): ContentVerdict | undefined {
   const ours = local.multipart
-  if (!ours) return undefined
-  for (const algorithm of CHECKSUM_ALGORITHMS) {
-    const theirs = remote.checksums[algorithm]
-    const composite = ours.compositeChecksums[algorithm]
-    if (theirs === undefined || composite === undefined || !isComposite(theirs)) continue
-    const parts = partsMatch(ours.partSize, ours.partCount, remote)
-    // Under an unknown part size only a match proves anything: a mismatch may be the cut.
-    if (parts === 'yes' || (parts === 'maybe' && composite === theirs)) return verdict(`composite checksum ${algorithm}`, composite, theirs)
+  const parts = partsMatch(local, remote)
+  for (const { algorithm, kind, value, parts: count } of checksums) {
+    if (kind === 'full') continue
+    const composite = ours?.compositeChecksums[algorithm]
+    const [oursValue, oursCount] = composite?.split('-') ?? []
+    const theirs = remote.checksums[algorithm]!
+    const sameCount = count === undefined || String(count) === oursCount
+    const evidence = `composite checksum ${algorithm}`
+    if (composite !== undefined && sameCount && oursValue === value) return { same: true, evidence }
+    // Under an assumed cut, or a checksum that may be full-object, only a match proves anything.
+    if (composite !== undefined && sameCount && parts === 'yes' && kind === 'composite') return { same: false, evidence, ours: composite, theirs }
+    if (kind === 'composite') notes.push(`its ${algorithm} checksum is composite, over ${count ?? 'several'} parts ${cutNote(parts)}`)
   }
   return undefined
 }
 
-function byEtag(local: LocalDigest, remote: RemoteObject): ContentVerdict {
-  const { serverSideEncryption, sseCustomerAlgorithm } = remote.headers
-  if (sseCustomerAlgorithm !== undefined) return { same: undefined, why: 'the object is SSE-C encrypted and has no checksum to compare' }
-  if (serverSideEncryption?.startsWith('aws:kms')) return { same: undefined, why: 'the object is SSE-KMS encrypted and has no checksum to compare' }
+function byEtag(local: LocalDigest, remote: RemoteObject, notes: readonly string[]): ContentVerdict {
+  const encrypted = encryption(remote)
+  if (encrypted !== undefined) {
+    return undecided([notes.length === 0 ? `the object is ${encrypted} encrypted and has no checksum to compare` : `the object is ${encrypted} encrypted, so its ETag is no digest of the bytes`, ...notes])
+  }
   const multipartEtag = /^[0-9a-f]{32}-(\d+)$/.exec(remote.etag)
   if (!multipartEtag) {
     if (/^[0-9a-f]{32}$/.test(remote.etag) && local.md5 !== undefined) return verdict('ETag (MD5)', local.md5, remote.etag)
-    return { same: undefined, why: `the ETag ${JSON.stringify(remote.etag)} is not an MD5 and the object has no checksum to compare` }
+    return undecided([`the ETag ${JSON.stringify(remote.etag)} is not an MD5 and the object has no checksum to compare`, ...notes])
   }
   const ours = local.multipart
-  const parts = ours ? partsMatch(ours.partSize, ours.partCount, remote) : 'no'
+  const parts = partsMatch(local, remote)
   if (!ours?.etag || parts === 'no' || (parts === 'maybe' && ours.etag !== remote.etag)) {
-    return { same: undefined, why: `the object was uploaded in ${multipartEtag[1]} parts of a size putplan could not learn` }
+    return undecided([`the object was uploaded in ${multipartEtag[1]} parts ${cutNote(parts)}`, ...notes])
   }
   return verdict('multipart ETag', ours.etag, remote.etag)
 }
 
 /**
- * Whether the object was cut into the parts the local digest assumes: `yes` with the same
- * count and part size (HeadObject partNumber=1 tells it), `no` when either differs, `maybe`
- * when the bucket did not tell the part size: then equal digests still prove the bytes,
- * but different ones may only mean a different cut.
+ * Whether the file was hashed in the parts the object was cut into: `yes` when the
+ * object's cut is known and is the file's; `no` when the count or a known size differs;
+ * `maybe` when the object's cut is assumed or unknown. Then equal digests still prove the
+ * bytes, but different ones may only mean a different cut.
  */
-function partsMatch(partSize: number, partCount: number, remote: RemoteObject): 'yes' | 'no' | 'maybe' {
-  const theirs = remote.partCount ?? Number(/-(\d+)$/.exec(remote.etag)?.[1] ?? partCount)
-  if (theirs !== partCount) return 'no'
-  if (partCount === 1 || remote.firstPartSize === partSize) return 'yes'
-  return remote.firstPartSize === undefined ? 'maybe' : 'no'
+function partsMatch(local: LocalDigest, remote: RemoteObject): 'yes' | 'no' | 'maybe' {
+  const count = remotePartCount(remote)
+  if (local.multipart === undefined || count === undefined) return 'no'
+  const ours = cutOf(local.multipart, local.size)
+  if (ours.length !== count) return 'no'
+  const theirs = remoteCut(remote)
+  if (theirs === undefined) return remote.firstPartSize !== undefined && remote.firstPartSize !== ours[0] ? 'no' : 'maybe'
+  if (!sameCut(theirs.sizes, ours)) return 'no'
+  return theirs.exact ? 'yes' : 'maybe'
 }
 
-function isComposite(checksum: string): boolean {
-  return /-\d+$/.test(checksum)
+function cutNote(parts: 'yes' | 'no' | 'maybe'): string {
+  return parts === 'maybe' ? 'whose sizes putplan could not learn' : 'of sizes the file was not hashed in'
+}
+
+function encryption(remote: RemoteObject): 'SSE-C' | 'SSE-KMS' | undefined {
+  if (remote.headers.sseCustomerAlgorithm !== undefined) return 'SSE-C'
+  if (remote.headers.serverSideEncryption?.startsWith('aws:kms')) return 'SSE-KMS'
+  return undefined
+}
+
+function undecided(reasons: readonly string[]): ContentVerdict {
+  return { same: undefined, why: reasons.join('; ') }
 }
 
 function verdict(evidence: string, ours: string, theirs: string): ContentVerdict {

@@ -8,6 +8,11 @@ export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number]
 /** What putplan sends when the manifest declares no `checksumAlgorithm`: S3's own default. */
 export const DEFAULT_CHECKSUM_ALGORITHM: ChecksumAlgorithm = 'CRC64NVME'
 
+/** S3 cannot combine SHA digests of parts into a whole-object value: an upload in parts with one is COMPOSITE. */
+export function isCompositeAlgorithm(algorithm: ChecksumAlgorithm): algorithm is 'SHA1' | 'SHA256' {
+  return algorithm === 'SHA1' || algorithm === 'SHA256'
+}
+
 export interface LocalDigest {
   size: number
   /**
@@ -29,13 +34,23 @@ export interface LocalDigest {
 }
 
 export interface MultipartDigest {
+  /** Size of part 1; of every part but the last, unless `partSizes` says otherwise. */
   partSize: number
   partCount: number
+  /**
+   * Every part's size, in order, when they are not all `partSize` but a shorter last one:
+   * another uploader's cut, learnt from the bucket.
+   */
+  partSizes?: number[]
   /**
    * `"<hex md5 of the part md5s>-<partCount>"`, without quotes. Present only when the bucket
    * holds a multipart copy without a full-object checksum: nothing else needs it.
    */
   etag?: string
-  /** Composite checksums (`<base64>-<partCount>`), for SHA1/SHA256 which S3 cannot combine. */
+  /**
+   * Composite checksums (`<base64>-<partCount>`: the checksum of the parts' checksums): what
+   * S3 keeps for an upload in parts with SHA1 or SHA256 (it cannot combine them), and for
+   * CRC32 or CRC32C when the uploader asked for COMPOSITE (the AWS CLI's and boto3's default).
+   */
   compositeChecksums: Partial<Record<ChecksumAlgorithm, string>>
 }

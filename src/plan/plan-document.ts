@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto'
 import type { LocalDigest } from './local-digest.js'
 import type { RepairOperation } from './option-table.js'
-import { summarise, type Plan, type PlanAction, type PlanItem, type PlanSummary } from './plan.js'
+import { summarise, type PlanAction, type PlanItem, type PlanSummary, type PruneReport } from './plan.js'
+import type { ManifestOrigin, PlanWithOrigin } from './plan-origin.js'
 import { withoutSecrets, type PutOptions } from './put-options.js'
 import type { Reason } from './reason.js'
 
-/** 2: reasons are data, and the actions repair, delete and undecided exist. */
-export const PLAN_FORMAT_VERSION = 2
+/**
+ * 3: the plan stands alone (its id, and the manifest's path, text digest and variables);
+ * 2: reasons are data, and the actions repair, delete and undecided exist.
+ */
+export const PLAN_FORMAT_VERSION = 3
 
 /**
  * The plan as JSON: what `plan --format json` prints, what `--out` saves and what `show`
@@ -16,12 +20,16 @@ export interface PlanDocument {
   formatVersion: typeof PLAN_FORMAT_VERSION
   /** The manifest format version the plan was made from. */
   version: 1
+  planId: string
   bucket: string
+  manifest: ManifestOrigin
   manifestDigest: string
   /** See `planDocumentDigest`: a reader refuses a document whose content no longer matches it. */
   planDigest: string
   summary: PlanSummary
   actions: PlanDocumentAction[]
+  /** With the manifest's `prune`: its cap, and the objects it leaves alone (unowned, protected). */
+  prune?: PruneReport
 }
 
 export interface PlanDocumentAction {
@@ -38,9 +46,9 @@ export interface PlanDocumentAction {
   options?: PutOptions
 }
 
-export function toPlanDocument(plan: Plan): PlanDocument {
-  const { formatVersion, version, bucket, manifestDigest, ...rest } = documentBody(plan)
-  return { formatVersion, version, bucket, manifestDigest, planDigest: planDocumentDigest({ formatVersion, version, bucket, manifestDigest, ...rest }), ...rest }
+export function toPlanDocument(plan: PlanWithOrigin): PlanDocument {
+  const { summary, actions, ...head } = documentBody(plan)
+  return { ...head, planDigest: planDocumentDigest({ ...head, summary, actions }), summary, actions }
 }
 
 /**
@@ -65,14 +73,17 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value)
 }
 
-function documentBody(plan: Plan): Omit<PlanDocument, 'planDigest'> {
+function documentBody(plan: PlanWithOrigin): Omit<PlanDocument, 'planDigest'> {
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     version: 1,
+    planId: plan.origin.planId,
     bucket: plan.bucket,
+    manifest: plan.origin.manifest,
     manifestDigest: plan.manifestDigest,
     summary: plan.summary,
     actions: plan.items.map(documentAction),
+    ...(plan.prune ? { prune: plan.prune } : {}),
   }
 }
 
@@ -89,7 +100,7 @@ function documentAction(item: PlanItem): PlanDocumentAction {
 }
 
 /** Back to a plan value; the document must already be schema-valid (which guarantees the fields each action needs). Secrets stay redacted. */
-export function fromPlanDocument(document: PlanDocument): Plan {
+export function fromPlanDocument(document: PlanDocument): PlanWithOrigin {
   const items = document.actions.map((action): PlanItem => {
     const { key, reasons, size } = action
     if (action.action === 'delete') return { action: 'delete', key, reasons, size, remoteEtag: action.remoteEtag! }
@@ -105,5 +116,6 @@ export function fromPlanDocument(document: PlanDocument): Plan {
         return { action: action.action, remoteEtag: action.remoteEtag!, ...base }
     }
   })
-  return { bucket: document.bucket, manifestDigest: document.manifestDigest, summary: summarise(items), items }
+  const origin = { planId: document.planId, manifest: document.manifest }
+  return { bucket: document.bucket, manifestDigest: document.manifestDigest, summary: summarise(items), items, origin, ...(document.prune ? { prune: document.prune } : {}) }
 }

@@ -1,4 +1,5 @@
 import type { LocalDigest } from './local-digest.js'
+import type { PlanOrigin } from './plan-origin.js'
 import type { RepairOperation } from './option-table.js'
 import type { PutOptions } from './put-options.js'
 import type { Reason } from './reason.js'
@@ -83,6 +84,29 @@ export interface Plan {
   summary: PlanSummary
   /** Sorted by key. */
   items: PlanItem[]
+  /** With `prune`: its cap, and what it leaves alone (its deletes are items). */
+  prune?: PruneReport
+  /** Where the manifest is and what it was read with; set by `plan`, for a saved plan to stand alone. */
+  origin?: PlanOrigin
+}
+
+/** How many keys, and the first of them in key order. */
+export interface KeySample {
+  count: number
+  keys: string[]
+}
+
+/** What prune leaves alone, shown beside its deletes so that a reviewer sees strays. */
+export interface PruneReport {
+  maxDeletes: number
+  /** Keys putplan wrote and the manifest no longer declares, kept by a `protect` glob. */
+  protected: KeySample
+  /**
+   * Objects putplan does not own, never deleted: those in the manifest's folders that it did
+   * not write (or that another client rewrote since), and recorded keys rewritten since.
+   * `complete` is false when the listing stopped early, the count then being a floor.
+   */
+  unowned: KeySample & { folders: string[]; complete: boolean }
 }
 
 export function summarise(items: readonly PlanItem[]): PlanSummary {

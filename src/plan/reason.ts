@@ -26,6 +26,8 @@ export type Reason =
   | { code: 'needs-upload'; option: PutOptionName; why: string }
   /** A create-only object holds the file's bytes, but its options need an upload, which create-only forbids. */
   | { code: 'create-only-drift'; option: 'ifNoneMatch' }
+  /** putplan wrote the object and the manifest no longer declares its key (prune). */
+  | { code: 'not-declared'; option: 'object' }
 
 export type ReasonCode = Reason['code']
 
@@ -50,6 +52,8 @@ export function describeReason(reason: Reason): string {
       return `${reason.option} cannot be repaired in place: ${reason.why}`
     case 'create-only-drift':
       return 'create-only object already exists with the same content, but only an upload could fix its options'
+    case 'not-declared':
+      return 'no longer in the manifest (putplan wrote it)'
   }
 }
 

@@ -19,6 +19,11 @@ export interface RemoteObject {
   partCount?: number
   /** Size of part 1, from HeadObject with `partNumber=1`, when it was asked for. */
   firstPartSize?: number
+  /**
+   * Every part's size, in order, when known exactly: learnt with HeadObject `partNumber=N`,
+   * or the cut putplan uploaded with. Part 1 alone only suggests a cut of equal parts.
+   */
+  partSizes?: number[]
   headers: RemoteHeaderOptions
   /** Only fetched when the manifest declares tagging. */
   tagging?: Record<string, string>

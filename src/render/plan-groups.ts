@@ -1,4 +1,4 @@
-import { OPTIONS, REDACTED, type FilePlanItem, type Plan, type PlanAction, type PlanItem } from '../plan/index.js'
+import { folderOf, OPTIONS, REDACTED, type FilePlanItem, type Plan, type PlanAction, type PlanItem } from '../plan/index.js'
 import { usedActions } from './plan-summary.js'
 
 /** A folder holding this many objects of one action is drawn as one row: a plan of 10,000 changes stays readable. */
@@ -50,11 +50,6 @@ function foldFolders(items: readonly PlanItem[]): PlanRow[] {
     }
   }
   return rows
-}
-
-/** The key up to its last `/`, inclusive; `''` at the top. */
-function folderOf(key: string): string {
-  return key.slice(0, key.lastIndexOf('/') + 1)
 }
 
 function sizeOf(items: readonly PlanItem[]): number {

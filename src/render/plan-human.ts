@@ -3,6 +3,7 @@ import type { Colors } from './colors.js'
 import { formatSize } from './format-size.js'
 import { actionGroups, storedOptions, type PlanRow } from './plan-groups.js'
 import { isNoOp, NO_CHANGES, planSentence, printable, shownReasons, SYMBOLS } from './plan-summary.js'
+import { pruneLinesHuman } from './prune-notes.js'
 
 export interface PlanHumanOptions {
   /** Colours come in from the caller, so NO_COLOR and pipes are decided in one place. */
@@ -26,7 +27,8 @@ const LEGEND: Record<PlanAction, string> = {
  * by its symbol, meaning, count and bytes; one line per object (symbol, key, size, source
  * file) with its reasons indented below, or, for a new object, the options it will be
  * stored with; a folder with many objects of one action folded into one line (all listed
- * with `verbose`); then the summary line. Within a group, keys keep the plan's order.
+ * with `verbose`); then what prune leaves alone, and the summary line. Within a group,
+ * keys keep the plan's order.
  */
 export function renderPlanHuman(plan: Plan, options: PlanHumanOptions): string {
   const c = options.colors
@@ -42,6 +44,7 @@ export function renderPlanHuman(plan: Plan, options: PlanHumanOptions): string {
     for (const row of group.rows) lines.push(...(row.kind === 'object' ? itemLines(row.item, c) : folderLines(group.action, row, c)))
     lines.push('')
   }
+  lines.push(...pruneLinesHuman(plan.prune, c))
   lines.push(c.bold(planSentence(plan.summary)))
   return `${lines.join('\n')}\n`
 }

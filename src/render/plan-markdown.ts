@@ -3,6 +3,7 @@ import { actionGroups, storedOptions, type PlanRow } from './plan-groups.js'
 import { formatSize } from './format-size.js'
 import { codeCell, truncate } from './plan-markdown-escape.js'
 import { isNoOp, NO_CHANGES, planSentence, shownReasons, SYMBOLS, usedActions } from './plan-summary.js'
+import { pruneLinesMarkdown } from './prune-notes.js'
 
 /**
  * GitHub refuses comments over 65,536 characters. The listed rows share this budget; the
@@ -41,6 +42,7 @@ export function renderPlanMarkdown(plan: Plan): string {
     out.push(`<details><summary>${SYMBOLS[group.action]} ${HEADINGS[group.action]}: ${count}, ${formatSize(group.size)}</summary>`, '')
     out.push(...rowTable(group.rows, budget), '', '</details>', '')
   }
+  out.push(...pruneLinesMarkdown(plan.prune))
   out.push(`**${planSentence(plan.summary)}**`)
   return `${out.join('\n')}\n`
 }

@@ -11,10 +11,14 @@ export function renderReportHuman(report: ApplyReport, c: Colors = NO_COLORS): s
   const problems = report.items.filter((item) => item.outcome === 'failed' || item.outcome === 'conflict')
   for (const item of problems) lines.push(problemLine(item, c))
   if (report.interrupted) lines.push(c.yellow('Interrupted: objects not started were skipped; started multipart uploads were aborted.'))
+  const heldBack = report.items.filter((item) => item.action === 'delete' && item.outcome === 'skipped')
+  if (heldBack.length > 0 && !report.interrupted) {
+    lines.push(c.yellow(`Deletes held back: ${heldBack.length} ${heldBack.length === 1 ? 'object was' : 'objects were'} not deleted, because not every upload succeeded; apply again once it does.`))
+  }
   for (const upload of report.orphanedUploads) {
     lines.push(c.red(`  multipart upload ${upload.uploadId} of ${upload.key} could not be aborted: remove it (aws s3api abort-multipart-upload)`))
   }
-  if (problems.length > 0 || report.interrupted) lines.push('')
+  if (problems.length > 0 || report.interrupted || heldBack.length > 0) lines.push('')
   lines.push(summaryLine(report, c))
   return `${lines.join('\n')}\n`
 }
@@ -26,7 +30,10 @@ function problemLine(item: ObjectOutcome, c: Colors): string {
 
 export function summaryLine(report: ApplyReport, c: Colors = NO_COLORS): string {
   const s = report.summary
-  const text = `${s.created} created, ${s.updated} updated, ${s.repaired} repaired, ${s.unchanged} unchanged, ${s.conflict} conflicts, ${s.failed} failed; ${formatSize(report.bytesUploaded)} uploaded.`
+  // Deletes and repairs are counted only where the plan had some: the line keeps its shape without them.
+  const repaired = report.items.some((item) => item.action === 'repair') ? `${s.repaired} repaired, ` : ''
+  const deleted = report.items.some((item) => item.action === 'delete') ? `${s.deleted} deleted, ` : ''
+  const text = `${s.created} created, ${s.updated} updated, ${repaired}${deleted}${s.unchanged} unchanged, ${s.conflict} conflicts, ${s.failed} failed; ${formatSize(report.bytesUploaded)} uploaded.`
   const ok = s.conflict === 0 && s.failed === 0 && !report.interrupted
   return ok ? `${c.green('Apply complete:')} ${text}` : `${c.red('Apply incomplete:')} ${text}`
 }
@@ -35,5 +42,6 @@ export function summaryLine(report: ApplyReport, c: Colors = NO_COLORS): string 
 export function renderOutcomeLine(item: ObjectOutcome): string {
   const size = item.bytes > 0 ? ` ${formatSize(item.bytes)}` : ''
   const repairs = item.repairs ? ` by ${item.repairs.join(', ')}` : ''
-  return `${item.outcome} ${item.key}${size}${repairs}${item.reason ? ` (${item.reason})` : ''}`
+  const marker = item.deleteMarker && item.versionId !== undefined ? ` (delete marker ${item.versionId})` : ''
+  return `${item.outcome} ${item.key}${size}${repairs}${marker}${item.reason ? ` (${item.reason})` : ''}`
 }

@@ -9,6 +9,7 @@ import type {
   ChecksumValue,
   CompleteMultipartInput,
   CopyObjectInput,
+  DeleteObjectInput,
   ObjectRequestOptions,
   PutObjectInput,
   RequestOptions,
@@ -98,6 +99,11 @@ export function putObjectAclHeaders(options: PutOptions): Record<string, string>
     if (spec.readBack === 'acl' && value !== undefined) writeHeader(headers, spec, value)
   }
   return headers
+}
+
+/** The headers of a DeleteObject: its condition (always `If-Match`) and the request options. */
+export function deleteObjectHeaders(input: DeleteObjectInput): Record<string, string> {
+  return { ...requestOptionHeaders(input.options ?? {}), ...conditionHeaders(input.condition) }
 }
 
 /** The SSE-C key and the request parameters, which every request about an object repeats (reads included). */

@@ -12,6 +12,8 @@ import type { RequestBody } from './http-transport.js'
 export interface ObjectStore {
   /** HeadObject with checksum mode on; `undefined` when the object does not exist. */
   headObject(key: string, options?: HeadObjectOptions): Promise<RemoteObject | undefined>
+  /** HeadObject `partNumber=N`: the size of one part of a multipart object; `undefined` when the object does not exist. */
+  headPart(key: string, partNumber: number, options?: HeadObjectOptions): Promise<ObjectPart | undefined>
   /** A small document (the state record), whole; `undefined` when it does not exist. */
   getObject(key: string, options?: RequestOptions): Promise<StoredDocument | undefined>
   getObjectTagging(key: string, options?: RequestOptions): Promise<Record<string, string>>
@@ -33,6 +35,11 @@ export interface ObjectStore {
   putObjectAcl(key: string, options: PutOptions): Promise<void>
   putObjectRetention(key: string, retention: ObjectRetention, options?: RequestOptions): Promise<void>
   putObjectLegalHold(key: string, status: string, options?: RequestOptions): Promise<void>
+  /**
+   * DeleteObject, only while the object still has the planned ETag (412 otherwise; 404 when
+   * it is gone). On a versioned bucket it adds a delete marker, whose version id it returns.
+   */
+  deleteObject(key: string, input: DeleteObjectInput): Promise<DeleteObjectResult>
   /** Pages of objects, in S3's order (UTF-8 bytes of the key). */
   listObjectsV2(where?: ListWhere, options?: RequestOptions): AsyncIterable<ListedObject[]>
   /** Resolves when the bucket exists and is reachable with these credentials. */
@@ -53,10 +60,16 @@ export interface RequestOptions {
 export interface HeadObjectOptions extends RequestOptions {
   /** Needed to read an SSE-C object's headers. */
   sseCustomer?: Pick<PutOptions, 'sseCustomerAlgorithm' | 'sseCustomerKey'>
-  /** `1` reveals the uploader's part size (Content-Length of part 1) and the part count. */
-  partNumber?: number
   /** Default true: ask for `x-amz-checksum-*`. */
   checksumMode?: boolean
+}
+
+/** One part of a multipart object, as HeadObject `partNumber=N` reports it. */
+export interface ObjectPart {
+  /** The part's size in bytes. */
+  size: number
+  /** The object's number of parts (`x-amz-mp-parts-count`); absent for an object uploaded in one piece. */
+  partCount?: number
 }
 
 /** What a write requires of the object in the bucket, so that nothing changed since the plan is overwritten. */
@@ -159,6 +172,18 @@ export interface UploadPartCopyInput {
 
 /** Object Lock retention, as PutObjectRetention sets it. */
 export type ObjectRetention = Pick<PutOptions, 'objectLockMode' | 'objectLockRetainUntilDate'>
+
+export interface DeleteObjectInput {
+  /** Required: putplan never deletes an object it has not seen as planned. */
+  condition: Required<Pick<WriteCondition, 'ifMatch'>>
+  options?: RequestOptions
+}
+
+/** DeleteObject's answer: on a versioned bucket, the delete marker it made. */
+export interface DeleteObjectResult {
+  versionId?: string
+  deleteMarker?: boolean
+}
 
 export interface ListedObject {
   key: string

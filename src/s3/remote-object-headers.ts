@@ -16,19 +16,16 @@ export const CHECKSUM_HEADERS: Record<ChecksumAlgorithm, string> = {
 /**
  * Normalises a HeadObject answer into what the diff compares: quotes off the ETag, S3's
  * defaults explicit (`STANDARD`), dates as ISO 8601, metadata keys lower-cased and
- * values decoded, the KMS context decoded. With `partNumber`, Content-Length is the
- * part's size and the object's comes from Content-Range.
+ * values decoded, the KMS context decoded.
  */
-export function remoteObjectFromHeaders(h: Record<string, string>, partNumber?: number): RemoteObject {
+export function remoteObjectFromHeaders(h: Record<string, string>): RemoteObject {
   const etag = unquote(h.etag ?? '')
-  const length = toInt(h['content-length']) ?? 0
-  const total = partNumber === undefined ? undefined : toInt(/\/(\d+)\s*$/.exec(h['content-range'] ?? '')?.[1])
   const partCount = toInt(h['x-amz-mp-parts-count']) ?? toInt(/-(\d+)$/.exec(etag)?.[1])
   const checksums = checksumsFromHeaders(h)
   const checksumType = h['x-amz-checksum-type']
   const remote: RemoteObject = {
     etag,
-    size: total ?? length,
+    size: toInt(h['content-length']) ?? 0,
     checksums,
     headers: headerOptions(h),
   }
@@ -37,7 +34,6 @@ export function remoteObjectFromHeaders(h: Record<string, string>, partNumber?: 
   if (h['x-amz-version-id'] !== undefined && h['x-amz-version-id'] !== 'null') remote.versionId = h['x-amz-version-id']
   if (checksumType === 'FULL_OBJECT' || checksumType === 'COMPOSITE') remote.checksumType = checksumType
   if (partCount !== undefined) remote.partCount = partCount
-  if (partNumber !== undefined && partCount !== undefined) remote.firstPartSize = length
   return remote
 }
 

@@ -2,8 +2,9 @@ import type { PutOptions } from '../plan/put-options.js'
 import type { RemoteAcl, RemoteObject } from '../plan/remote-object.js'
 import { standardCredentials } from './credentials.js'
 import type { S3DebugListener } from './debug-log.js'
+import { deleteObject } from './delete-object.js'
 import { getObject } from './get-object.js'
-import { headBucket, headObject } from './head-object.js'
+import { headBucket, headObject, headPart } from './head-object.js'
 import { createTransport, type HttpTransport } from './http-transport.js'
 import { listObjectsV2 } from './list-objects.js'
 import * as multipart from './multipart-upload.js'
@@ -15,9 +16,12 @@ import type {
   CopyObjectResult,
   ObjectRetention,
   UploadPartCopyInput,
+  DeleteObjectInput,
+  DeleteObjectResult,
   HeadObjectOptions,
   ListedObject,
   ListWhere,
+  ObjectPart,
   ObjectStore,
   PutObjectInput,
   PutObjectResult,
@@ -85,6 +89,10 @@ export class S3Client implements ObjectStore {
     return headObject(this.executor, key, options)
   }
 
+  headPart(key: string, partNumber: number, options?: HeadObjectOptions): Promise<ObjectPart | undefined> {
+    return headPart(this.executor, key, partNumber, options)
+  }
+
   getObject(key: string, options?: RequestOptions): Promise<StoredDocument | undefined> {
     return getObject(this.executor, key, options)
   }
@@ -139,6 +147,10 @@ export class S3Client implements ObjectStore {
 
   putObjectLegalHold(key: string, status: string, options?: RequestOptions): Promise<void> {
     return putObjectLegalHold(this.executor, key, status, options)
+  }
+
+  deleteObject(key: string, input: DeleteObjectInput): Promise<DeleteObjectResult> {
+    return deleteObject(this.executor, key, input)
   }
 
   listObjectsV2(where?: ListWhere, options?: RequestOptions): AsyncIterable<ListedObject[]> {

@@ -114,7 +114,12 @@ export async function knownObjects(
 const PAGES_PER_THOUSAND_KEYS = 2
 const SLACK_PAGES = 2
 
-async function listWithin(store: ObjectStore, keys: readonly string[], request: RequestOptions): Promise<Map<string, ListedObject> | undefined> {
+/**
+ * LIST of the keys, within a budget of pages that the number of keys warrants: every listed
+ * object among them, by key; undefined when the listing would cost more, or the store
+ * refuses it (then HeadObject answers instead).
+ */
+export async function listWithin(store: ObjectStore, keys: readonly string[], request: RequestOptions = {}): Promise<Map<string, ListedObject> | undefined> {
   const pageBudget = Math.ceil(keys.length / 1000) * PAGES_PER_THOUSAND_KEYS + SLACK_PAGES
   try {
     return await listWanted(store, keys, request, { pageBudget })

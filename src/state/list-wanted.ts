@@ -1,4 +1,4 @@
-import { compareKeys } from '../plan/index.js'
+import { commonPrefix, compareKeys } from '../plan/index.js'
 import type { ListedObject, ObjectStore, RequestOptions } from '../s3/index.js'
 import { mapBounded } from '../util/map-bounded.js'
 
@@ -88,17 +88,4 @@ export async function listWanted(
   }
   await mapBounded(keyRanges(sorted, options.perRange), options.rangesAtOnce ?? RANGES_AT_ONCE, listRange)
   return stop ? undefined : listed
-}
-
-export function commonPrefix(keys: readonly string[]): string {
-  let prefix = keys[0] ?? ''
-  for (const key of keys) {
-    let i = 0
-    while (i < prefix.length && i < key.length && prefix.charCodeAt(i) === key.charCodeAt(i)) i++
-    prefix = prefix.slice(0, i)
-    if (prefix === '') break
-  }
-  // Never cut a UTF-16 surrogate pair in half: the prefix is sent as UTF-8.
-  const last = prefix.charCodeAt(prefix.length - 1)
-  return last >= 0xd800 && last <= 0xdbff ? prefix.slice(0, -1) : prefix
 }

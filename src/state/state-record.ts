@@ -1,4 +1,4 @@
-import { uploadChecksumAlgorithm, type ChecksumAlgorithm, type LocalDigest, type PutOptions, type RemoteHeaderOptions, type RemoteObject } from '../plan/index.js'
+import { cutOf, isCompositeAlgorithm, uploadChecksumAlgorithm, type ChecksumAlgorithm, type LocalDigest, type PutOptions, type RemoteHeaderOptions, type RemoteObject } from '../plan/index.js'
 
 export const STATE_FORMAT_VERSION = 1
 
@@ -13,13 +13,29 @@ export interface StateDocument {
   bucket: string
   /** By object key. */
   objects: Record<string, StateRecord>
+  /**
+   * The `planDigest` of the saved plans applied to the bucket, oldest first, the last
+   * `APPLIED_PLANS_KEPT`: applying one again is refused. Absent until one is applied.
+   */
+  appliedPlans?: string[]
+}
+
+/** Saved plans remembered: an older one applied again is still refused, by its objects (see `workflow/check-unapplied.ts`). */
+export const APPLIED_PLANS_KEPT = 100
+
+/** The list of applied plans with `planDigest` added last. */
+export function rememberApplied(applied: readonly string[] | undefined, planDigest: string): string[] {
+  return [...(applied ?? []).filter((digest) => digest !== planDigest), planDigest].slice(-APPLIED_PLANS_KEPT)
 }
 
 /**
  * The object as HeadObject would report it, at the write it describes; for a multipart
- * object also the size of part 1, so that a plan need not ask HeadObject `partNumber=1`.
+ * object also what is known of its cut (part 1, or every part's size), so that a plan
+ * need not ask HeadObject `partNumber=N` again.
+ * `written`: putplan made this write itself (absent: it only verified an object another
+ * client wrote). Prune deletes only written objects.
  */
-export type StateRecord = Omit<RemoteObject, 'tagging' | 'acl' | 'versionId' | 'lastModified'> & { lastModified: string }
+export type StateRecord = Omit<RemoteObject, 'tagging' | 'acl' | 'versionId' | 'lastModified'> & { lastModified: string; written?: true }
 
 /** What LIST says of a key. */
 export interface ListedFacts {
@@ -37,9 +53,13 @@ export function trustRecord(record: StateRecord | undefined, listed: ListedFacts
   return { ...record, headers: { ...record.headers, storageClass: listed.storageClass } }
 }
 
-/** Whether `record` already describes the write `remote` shows (as a plan that trusted it saw it). */
+/**
+ * Whether `record` already describes the write `remote` shows (as a plan that trusted it
+ * saw it), and knows all the plan learnt of it: part sizes learnt once need no HeadObject again.
+ */
 export function recordStands(record: StateRecord | undefined, remote: RemoteObject): boolean {
-  return record !== undefined && sameWrite(record, remote) && record.headers.storageClass === remote.headers.storageClass
+  if (record === undefined || !sameWrite(record, remote) || record.headers.storageClass !== remote.headers.storageClass) return false
+  return remote.partSizes === undefined || record.partSizes !== undefined
 }
 
 /** Whether what LIST or HeadObject shows is the write `record` describes: S3 cannot change an object without a new ETag or LastModified. */
@@ -48,8 +68,12 @@ function sameWrite(record: StateRecord, seen: { etag: string; size: number; last
   return record.etag === seen.etag && record.size === seen.size && sameSecond(record.lastModified, seen.lastModified)
 }
 
-/** A record of what HeadObject reported (an object verified unchanged). */
-export function recordOfRemote(remote: RemoteObject, lastModified: string): StateRecord {
+/**
+ * A record of what HeadObject reported (an object verified unchanged), or of a record that
+ * stood for the object with a new storage class (a lifecycle transition, which keeps its
+ * `written` mark: the write is still putplan's).
+ */
+export function recordOfRemote(remote: RemoteObject & Pick<StateRecord, 'written'>, lastModified: string): StateRecord {
   const { tagging: _t, acl: _a, versionId: _v, lastModified: _l, ...rest } = remote
   return { lastModified: secondOf(lastModified), ...rest }
 }
@@ -68,16 +92,18 @@ export interface WriteResult {
 export function recordOfWrite(options: PutOptions, local: LocalDigest, result: WriteResult, headers: RemoteHeaderOptions, lastModified: string): StateRecord {
   const algorithm = uploadChecksumAlgorithm(options)
   const parts = /-(\d+)$/.exec(result.etag)?.[1]
-  const composite = local.multipart !== undefined && (algorithm === 'SHA1' || algorithm === 'SHA256')
+  const composite = local.multipart !== undefined && isCompositeAlgorithm(algorithm)
+  // Apply cuts the file as the plan's digest was: a plan that trusts the record knows every part's size.
+  const cut = parts !== undefined && local.multipart !== undefined ? cutOf(local.multipart, local.size) : undefined
   return {
     etag: result.etag,
     size: local.size,
     lastModified: secondOf(lastModified),
+    written: true,
     checksums: { ...sentChecksum(algorithm, local, composite), ...result.checksums },
     checksumType: composite ? 'COMPOSITE' : 'FULL_OBJECT',
     ...(parts === undefined ? {} : { partCount: Number(parts) }),
-    // The part size apply cut the file with (part 1 is the whole file when there is one part).
-    ...(local.multipart === undefined ? {} : { firstPartSize: Math.min(local.multipart.partSize, local.size) }),
+    ...(cut?.length === Number(parts) ? { firstPartSize: cut[0]!, partSizes: [...cut] } : {}),
     headers,
   }
 }

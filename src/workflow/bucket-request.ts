@@ -4,6 +4,8 @@ import type { ConnectionOptions } from './open-store.js'
 /** What every command that reads the bucket is given: the manifest and how to reach it. */
 export interface BucketRequest {
   file: string
+  /** The directory the command runs in: a saved plan names its manifest relative to it, or to its git work tree. */
+  cwd: string
   vars: Record<string, string>
   env: Readonly<Record<string, string | undefined>>
   connection: ConnectionOptions

@@ -1,22 +1,22 @@
 import { hashFile } from '../local/index.js'
 import { PutplanError } from '../errors/index.js'
 import type { Manifest } from '../manifest/index.js'
-import { canonicalJson, isUpload, withoutSecrets, type Plan, type UploadItem } from '../plan/index.js'
+import { canonicalJson, isUpload, withoutSecrets, type FilePlanItem, type Plan, type UploadItem } from '../plan/index.js'
 import { mapBounded } from '../util/map-bounded.js'
 import { digestsAgree, rehashOptions } from './hash-options.js'
+import { count, shown, stale } from './stale-plan.js'
 
 /**
- * A saved plan is applied only while it is still true: same manifest (text, variables and
- * the files it resolved to) and, for every object it would write, the same bytes.
- * Otherwise apply refuses, naming what changed, before any request is sent.
+ * A saved plan is applied only while it is still true of the files: the manifest (loaded
+ * again as it was, see `loadSavedPlan`) resolves to the same files of the same sizes, and
+ * every file it would write has the same bytes. Otherwise apply refuses, naming what
+ * changed, before any request is sent.
  */
 export async function checkFresh(plan: Plan, manifest: Manifest, concurrency: number): Promise<void> {
   if (plan.bucket !== manifest.bucket) {
     throw stale(`the plan is for bucket "${plan.bucket}" but the manifest now names "${manifest.bucket}"`)
   }
-  if (plan.manifestDigest !== manifest.digest) {
-    throw stale('the manifest, its variables or the set of files it names changed since the plan')
-  }
+  if (plan.manifestDigest !== manifest.digest) throw stale(filesChanged(plan, manifest))
   const writes = plan.items.filter(isUpload)
   // The manifest is as it was, so a write it does not ask for (another key, file or option) was put in the plan by hand.
   const desired = new Map(manifest.objects.map((o) => [o.key, o]))
@@ -25,20 +25,40 @@ export async function checkFresh(plan: Plan, manifest: Manifest, concurrency: nu
     return wanted === undefined || wanted.source !== item.source || canonicalJson(withoutSecrets(wanted.options)) !== canonicalJson(withoutSecrets(item.options))
   })
   if (foreign.length > 0) {
-    const keys = foreign.slice(0, 10).map((item) => `"${item.key}"`).join(', ')
     throw new PutplanError(
       'plan-file-invalid',
-      `the saved plan writes what the manifest does not ask for (edited by hand?): ${keys}${foreign.length > 10 ? ', ...' : ''}. Nothing was written; make a new plan with putplan plan --out`,
+      `the saved plan writes what the manifest does not ask for (edited by hand?): ${shown(foreign.map((item) => `"${item.key}"`))}. Nothing was written; make a new plan with putplan plan --out`,
     )
   }
   const paths = new Map(manifest.objects.map((o) => [o.key, o.sourcePath]))
   const changed = (await mapBounded(writes, concurrency, async (item) => ((await sameBytes(paths.get(item.key), item)) ? undefined : item.source))).filter(
     (source): source is string => source !== undefined,
   )
-  if (changed.length > 0) {
-    const shown = changed.slice(0, 10).join(', ')
-    throw stale(`${changed.length} planned ${changed.length === 1 ? 'file' : 'files'} changed since the plan: ${shown}${changed.length > 10 ? ', ...' : ''}`)
-  }
+  if (changed.length > 0) throw stale(`${count(changed.length, 'planned file')} changed since the plan: ${shown(changed)}`)
+}
+
+/**
+ * Why the manifest, read from the same text with the same variables, resolves to other
+ * objects: files its globs match now and did not, planned files gone, planned files of
+ * another size. (The digest covers options too, which the same text and variables fix.)
+ */
+function filesChanged(plan: Plan, manifest: Manifest): string {
+  const planned = new Map(plan.items.filter((item): item is FilePlanItem => item.action !== 'delete').map((item) => [item.key, item]))
+  const now = new Set(manifest.objects.map((o) => o.key))
+  const added = manifest.objects.filter((o) => !planned.has(o.key)).map((o) => o.source)
+  const gone = [...planned.values()].filter((item) => !now.has(item.key)).map((item) => item.source)
+  const resized = manifest.objects
+    .filter((o) => {
+      const item = planned.get(o.key)
+      return item !== undefined && (item.size !== o.size || item.source !== o.source)
+    })
+    .map((o) => o.source)
+  const causes = [
+    ...(added.length > 0 ? [`${count(added.length, 'file')} the plan does not name ${added.length === 1 ? 'is' : 'are'} now in the manifest: ${shown(added)}`] : []),
+    ...(gone.length > 0 ? [`${count(gone.length, 'planned file')} ${gone.length === 1 ? 'is' : 'are'} gone: ${shown(gone)}`] : []),
+    ...(resized.length > 0 ? [`${count(resized.length, 'planned file')} changed since the plan: ${shown(resized)}`] : []),
+  ]
+  return causes.length > 0 ? causes.join('; ') : 'the manifest resolves to other objects or options than when the plan was made'
 }
 
 async function sameBytes(sourcePath: string | undefined, item: UploadItem): Promise<boolean> {
@@ -49,8 +69,4 @@ async function sameBytes(sourcePath: string | undefined, item: UploadItem): Prom
   } catch {
     return false
   }
-}
-
-function stale(why: string): PutplanError {
-  return new PutplanError('plan-stale', `the saved plan is stale: ${why}. Nothing was written; run putplan plan again.`)
 }

@@ -1,11 +1,11 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import { hashFile, isMultipart, type HashFileOptions, type MultipartPolicy } from '../local/index.js'
+import { coversRequest, hashFile, isMultipart, type DigestRequest, type MultipartPolicy } from '../local/index.js'
 import { optionsFix, type DesiredObject, type LocalDigest, type PutOptions } from '../plan/index.js'
 import type { StateRecord } from '../state/index.js'
-import { coversHashing, hashOptions } from './hash-options.js'
+import { hashOptions } from './hash-options.js'
 
 interface EarlyDigest {
-  options: HashFileOptions
+  request: DigestRequest
   digest: Promise<LocalDigest | undefined>
 }
 
@@ -30,14 +30,14 @@ export class EarlyHashes {
   }
 
   /**
-   * The early digest of `desired` if it was computed with all `options` asks for (still in
+   * The early digest of `desired` if it was computed with all `request` asks for (still in
    * progress, maybe), else undefined. Either way the file is no longer hashed early.
    */
-  take(desired: DesiredObject, options: HashFileOptions): Promise<LocalDigest | undefined> | undefined {
+  take(desired: DesiredObject, request: DigestRequest): Promise<LocalDigest | undefined> | undefined {
     this.taken.add(desired.key)
     const early = this.digests.get(desired.key)
     this.digests.delete(desired.key)
-    return early !== undefined && coversHashing(early.options, options, desired.size) ? early.digest : undefined
+    return early !== undefined && coversRequest(early.request, request, desired.size) ? early.digest : undefined
   }
 
   /** Stops after the file in progress; resolves when nothing is being read any more. */
@@ -48,14 +48,14 @@ export class EarlyHashes {
 
   private async run(objects: readonly DesiredObject[], policy: MultipartPolicy, recorded?: Promise<Record<string, StateRecord> | undefined>): Promise<void> {
     const records = await recorded?.catch(() => undefined)
-    const optionsFor = new HashOptionsMemo(policy)
+    const requestFor = new HashOptionsMemo(policy)
     for (const desired of objects) {
       if (this.stopped) return
       if (this.taken.has(desired.key) || isMultipart(desired.size, policy)) continue
-      const options = optionsFor.get(desired.options, records?.[desired.key])
+      const request = requestFor.get(desired.options, records?.[desired.key])
       // A file that cannot be read fails again, with its error reported, when hashed for real.
-      const digest = hashFile(desired.sourcePath, options).catch(() => undefined)
-      this.digests.set(desired.key, { options, digest })
+      const digest = hashFile(desired.sourcePath, request).catch(() => undefined)
+      this.digests.set(desired.key, { request, digest })
       await digest
       await nextTurn()
     }
@@ -70,11 +70,11 @@ export class EarlyHashes {
  * and hash the file again: the memo can cost a read, never a wrong digest.
  */
 class HashOptionsMemo {
-  private readonly memo = new Map<PutOptions, Map<string, HashFileOptions>>()
+  private readonly memo = new Map<PutOptions, Map<string, DigestRequest>>()
 
   constructor(private readonly policy: MultipartPolicy) {}
 
-  get(options: PutOptions, record: StateRecord | undefined): HashFileOptions {
+  get(options: PutOptions, record: StateRecord | undefined): DigestRequest {
     let byRecord = this.memo.get(options)
     if (byRecord === undefined) this.memo.set(options, (byRecord = new Map()))
     const kind = record === undefined ? '' : `${recordKind(record)}|${optionsFix(options, record)}`
@@ -84,9 +84,14 @@ class HashOptionsMemo {
   }
 }
 
-/** What of a record `hashOptions` reads: its checksums' algorithms (composite or not) and type, part size and ETag form. */
+/**
+ * What of a record `hashOptions` reads: its checksums' algorithms (composite or not) and
+ * type, its ETag form, whether it is empty, and for an object in parts its cut (which, as
+ * sizes, depends on the object's size too).
+ */
 function recordKind(record: StateRecord): string {
   const etagForm = /^[0-9a-f]{32}$/.test(record.etag) ? 'md5' : /-\d+$/.test(record.etag) ? 'parts' : 'other'
   const checksums = Object.entries(record.checksums).map(([algorithm, value]) => `${algorithm}${/-\d+$/.test(value ?? '') ? '*' : ''}`)
-  return `${checksums.join(',')}|${record.checksumType ?? ''}|${record.firstPartSize ?? ''}|${etagForm}`
+  const cut = etagForm === 'parts' ? `${record.size}:${record.firstPartSize ?? ''}:${record.partSizes?.join(',') ?? ''}` : ''
+  return `${checksums.join(',')}|${record.checksumType ?? ''}|${etagForm}|${record.size === 0}|${cut}`
 }

@@ -1,7 +1,7 @@
 import { FileChangedError, hashFile, type MultipartPolicy } from '../local/index.js'
 import { PutplanError } from '../errors/index.js'
-import { ACL_OPTIONS, optionsWhere, type DesiredObject, type ObjectFacts, type RemoteObject } from '../plan/index.js'
-import { S3ServiceError, type ObjectStore, type RequestOptions } from '../s3/index.js'
+import { ACL_OPTIONS, compareContent, cutOf, evidenceNeeded, optionsWhere, remoteCut, remotePartCount, sameCut, type DesiredObject, type ObjectFacts, type RemoteObject } from '../plan/index.js'
+import { S3ServiceError, type HeadObjectOptions, type ObjectStore } from '../s3/index.js'
 import type { EarlyHashes } from './early-hashes.js'
 import { hashOptions } from './hash-options.js'
 import { mapBounded } from '../util/map-bounded.js'
@@ -23,13 +23,21 @@ export interface GatherOptions {
 /**
  * For each desired object: what the bucket holds (HeadObject, and tagging/ACL only where
  * the manifest declares them), then the file's digests, computed in one read with exactly
- * the algorithms and part size the bucket's evidence calls for.
+ * the algorithms and cut into parts the bucket's evidence calls for.
  */
 export async function gatherFacts(objects: readonly DesiredObject[], options: GatherOptions): Promise<ObjectFacts[]> {
   let done = 0
   return mapBounded(objects, options.concurrency, async (desired) => {
     const remote = await readRemote(options.store, desired, options.known?.get(desired.key))
-    const local = await hashLocal(desired, remote, options.multipart, options.early)
+    let local = await hashLocal(desired, remote, options.multipart, options.early)
+    // Digests under a cut assumed from part 1 prove a match, never a difference: learn every
+    // part's size, and hash again when the cut was another.
+    if (remote !== undefined && remoteCut(remote)?.exact === false && compareContent(local, remote).same === undefined) {
+      await learnCut(options.store, desired, remote, 'exact')
+      if (remote.partSizes !== undefined && !(local.multipart && sameCut(remote.partSizes, cutOf(local.multipart, local.size)))) {
+        local = await hashLocal(desired, remote, options.multipart, undefined)
+      }
+    }
     options.onObject?.(++done, objects.length)
     return { desired, local, remote }
   })
@@ -37,38 +45,67 @@ export async function gatherFacts(objects: readonly DesiredObject[], options: Ga
 
 async function readRemote(store: ObjectStore, desired: DesiredObject, known: RemoteObject | null | undefined): Promise<RemoteObject | undefined> {
   const { options, key } = desired
-  const request: RequestOptions = { expectedBucketOwner: options.expectedBucketOwner, requestPayer: options.requestPayer }
-  const sseCustomer = options.sseCustomerKey === undefined ? undefined : { sseCustomerAlgorithm: options.sseCustomerAlgorithm ?? 'AES256', sseCustomerKey: options.sseCustomerKey }
+  const request = requestOptions(desired)
   if (known === null) return undefined
   // Retention and legal hold change without a rewrite: a record cannot vouch for them.
   const trusted = known !== undefined && !declaresObjectLock(desired)
-  const remote = trusted ? { ...known } : await remoteCall(key, 's3:GetObject', () => store.headObject(key, { sseCustomer, ...request }))
+  const remote = trusted ? { ...known } : await remoteCall(key, 's3:GetObject', () => store.headObject(key, request))
   if (remote === undefined) return undefined
   if (options.tagging !== undefined) remote.tagging = await remoteCall(key, 's3:GetObjectTagging', () => store.getObjectTagging(key, request))
   if (declaresAcl(desired)) remote.acl = await remoteCall(key, 's3:GetObjectAcl', () => store.getObjectAcl(key, request))
-  // A record of the write may already tell the part size.
-  if (remote.firstPartSize === undefined && needsPartSize(remote)) {
-    const part = await remoteCall(key, 's3:GetObject', () => store.headObject(key, { partNumber: 1, sseCustomer, ...request }))
-    if (part?.firstPartSize !== undefined) remote.firstPartSize = part.firstPartSize
-  }
+  // A multipart object without a full-object checksum is judged by digests of its parts.
+  if (remotePartCount(remote) !== undefined && evidenceNeeded(remote).parts !== undefined) await learnCut(store, desired, remote, 'assumed')
   return remote
 }
 
+/** The request options every HeadObject of the desired object repeats (the SSE-C key, the bucket owner, the payer). */
+function requestOptions({ options }: DesiredObject): HeadObjectOptions {
+  const request: HeadObjectOptions = { expectedBucketOwner: options.expectedBucketOwner, requestPayer: options.requestPayer }
+  if (options.sseCustomerKey !== undefined) request.sseCustomer = { sseCustomerAlgorithm: options.sseCustomerAlgorithm ?? 'AES256', sseCustomerKey: options.sseCustomerKey }
+  return request
+}
+
+/** HeadObject `partNumber=N` requests in flight for one object. */
+const PART_HEADS_AT_ONCE = 4
+
 /**
- * A multipart object without a full-object checksum can only be judged with its part size.
- * A checksum whose type the store does not report may be composite (see content identity).
+ * Learns `remote`'s cut into parts, in place, until it is known as `enough` asks: part 1
+ * (HeadObject `partNumber=1`) suggests a uniform cut, which is `assumed` enough to try; the
+ * size of every part but the last (which is the rest) makes it `exact`. A record of a
+ * write may already tell either, and then nothing is asked.
  */
-function needsPartSize(remote: RemoteObject): boolean {
-  const multipart = /-\d+$/.test(remote.etag)
-  const fullChecksum = remote.checksumType === 'FULL_OBJECT' && Object.keys(remote.checksums).length > 0
-  return multipart && !fullChecksum
+async function learnCut(store: ObjectStore, desired: DesiredObject, remote: RemoteObject, enough: 'assumed' | 'exact'): Promise<void> {
+  const known = () => {
+    const cut = remoteCut(remote)
+    return cut !== undefined && (cut.exact || enough === 'assumed')
+  }
+  if (known()) return
+  const { key } = desired
+  const request = requestOptions(desired)
+  const headPart = (partNumber: number) => remoteCall(key, 's3:GetObject', () => store.headPart(key, partNumber, request))
+  if (remote.firstPartSize === undefined) {
+    const first = await headPart(1)
+    // A store that ignores partNumber answers with the whole object and no part count: it tells no cut.
+    if (first?.partCount === undefined) return
+    remote.firstPartSize = first.size
+    remote.partCount ??= first.partCount
+    if (known()) return
+  }
+  const count = remotePartCount(remote)
+  if (count === undefined || count < 3) return
+  const middle = Array.from({ length: count - 2 }, (_, i) => i + 2)
+  const sizes = await mapBounded(middle, PART_HEADS_AT_ONCE, async (partNumber) => (await headPart(partNumber))?.size)
+  if (sizes.some((size) => size === undefined)) return
+  const told = [remote.firstPartSize, ...(sizes as number[])]
+  const last = remote.size - told.reduce((sum, size) => sum + size, 0)
+  if (last >= 0) remote.partSizes = [...told, last]
 }
 
 async function hashLocal(desired: DesiredObject, remote: RemoteObject | undefined, policy: MultipartPolicy, early: EarlyHashes | undefined) {
-  const options = hashOptions(desired.options, remote, policy)
-  const ready = early?.take(desired, options)
+  const request = hashOptions(desired.options, remote, policy)
+  const ready = early?.take(desired, request)
   try {
-    return (ready && (await ready)) || (await hashFile(desired.sourcePath, options))
+    return (ready && (await ready)) || (await hashFile(desired.sourcePath, request))
   } catch (error) {
     throw fileError(desired, error)
   }

@@ -1,14 +1,14 @@
-import { fixedPartPolicy, isMultipart, type HashFileOptions, type MultipartPolicy } from '../local/index.js'
+import type { DigestRequest, MultipartPolicy } from '../local/index.js'
 import type { ChecksumAlgorithm, LocalDigest, PutOptions, RemoteObject } from '../plan/index.js'
-import { CHECKSUM_PIN_FIELDS, md5sNeeded, optionsFix, uploadChecksumAlgorithm } from '../plan/index.js'
+import { CHECKSUM_PIN_FIELDS, cutOf, evidenceNeeded, isCompositeAlgorithm, optionsFix, uploadChecksumAlgorithm } from '../plan/index.js'
 
 /**
  * What to compute from the bytes of a file uploaded with `options`, given what the bucket
- * holds (`undefined`: nothing under its key): the pinned checksums, those the bucket's copy
- * carries, the MD5s the comparison can use and, for a file the plan certainly uploads,
- * what the upload sends.
+ * holds (`undefined`: nothing under its key): the pinned checksums, the digests the
+ * comparison with the bucket's copy can use (`evidenceNeeded`) and, for a file the plan
+ * certainly uploads, what the upload sends.
  */
-export function hashOptions(options: PutOptions, remote: RemoteObject | undefined, policy: MultipartPolicy): HashFileOptions {
+export function hashOptions(options: PutOptions, remote: RemoteObject | undefined, policy: MultipartPolicy): DigestRequest {
   // A create, or an object whose options only an upload fixes whatever its bytes, is
   // uploaded: its one read computes the checksum apply sends and, for a file uploaded whole,
   // its MD5 (Content-MD5). An object whose options a repair fixes in place needs the
@@ -19,41 +19,33 @@ export function hashOptions(options: PutOptions, remote: RemoteObject | undefine
   // gigabyte twice the CPU of the MD5 alone).
   const fix = remote === undefined ? 'upload' : optionsFix(options, remote)
   const uploaded = fix === 'upload'
-  const algorithms = new Set<ChecksumAlgorithm>(fix === 'none' ? [] : [uploadChecksumAlgorithm(options)])
+  const upload = uploadChecksumAlgorithm(options)
+  const evidence = evidenceNeeded(remote)
+  const checksums = new Set<ChecksumAlgorithm>([...(fix === 'none' ? [] : [upload]), ...evidence.checksums])
   for (const [field, algorithm] of Object.entries(CHECKSUM_PIN_FIELDS)) {
-    if (options[field as keyof typeof CHECKSUM_PIN_FIELDS] !== undefined) algorithms.add(algorithm)
+    if (options[field as keyof typeof CHECKSUM_PIN_FIELDS] !== undefined) checksums.add(algorithm)
   }
-  for (const algorithm of Object.keys(remote?.checksums ?? {}) as ChecksumAlgorithm[]) algorithms.add(algorithm)
-  // Another uploader's part size, when the bucket revealed it, predicts its multipart ETag.
-  const multipart = remote?.firstPartSize !== undefined ? fixedPartPolicy(remote.firstPartSize) : policy
-  // A file uploaded in parts needs MD5s only as evidence against what the bucket holds.
-  const needed = md5sNeeded(remote)
-  const md5 = (size: number) => needed.wholeMd5 || (uploaded && !isMultipart(size, policy))
-  return { algorithms: [...algorithms], multipart, md5, multipartEtag: needed.multipartEtag }
-}
-
-/**
- * Whether hashing a file of `size` bytes with `done` computed everything `wanted` asks for,
- * with the same parts: a digest with more in it (an MD5 the comparison does not need) is
- * still exact, and cheaper than reading the file again.
- */
-export function coversHashing(done: HashFileOptions, wanted: HashFileOptions, size: number): boolean {
-  const algorithms = new Set(done.algorithms ?? [])
-  return (
-    (wanted.algorithms ?? []).every((a) => algorithms.has(a)) &&
-    done.multipart === wanted.multipart &&
-    ((done.md5?.(size) ?? true) || !(wanted.md5?.(size) ?? true)) &&
-    ((done.multipartEtag ?? true) || !(wanted.multipartEtag ?? true))
-  )
+  // S3 keeps a SHA checksum of an upload in parts as a composite, which apply checks its parts against.
+  const composite = new Set<ChecksumAlgorithm>(evidence.parts?.composite ?? [])
+  if (uploaded && isCompositeAlgorithm(upload)) composite.add(upload)
+  // The bucket's cut, when it told it, predicts its multipart ETag and composites; else the cut apply uploads with.
+  const cut = evidence.parts?.cut
+  return {
+    md5: evidence.md5 || (uploaded && { unlessMultipartUnder: policy }),
+    checksums: [...checksums],
+    parts: { cut: cut ? { sizes: cut } : { policy }, etag: evidence.parts?.etag ?? false, composite: [...composite] },
+  }
 }
 
 /** What recomputes exactly the digests `local` holds, from the same cut into parts. */
-export function rehashOptions(local: LocalDigest): HashFileOptions & { algorithms: ChecksumAlgorithm[] } {
+export function rehashOptions(local: LocalDigest): DigestRequest {
+  const { multipart } = local
   return {
-    algorithms: Object.keys(local.checksums) as ChecksumAlgorithm[],
-    multipart: local.multipart ? fixedPartPolicy(local.multipart.partSize) : false,
-    md5: () => local.md5 !== undefined,
-    multipartEtag: local.multipart?.etag !== undefined,
+    md5: local.md5 !== undefined,
+    checksums: Object.keys(local.checksums) as ChecksumAlgorithm[],
+    ...(multipart && {
+      parts: { cut: { sizes: cutOf(multipart, local.size) }, etag: multipart.etag !== undefined, composite: Object.keys(multipart.compositeChecksums) as ChecksumAlgorithm[] },
+    }),
   }
 }
 

@@ -1,12 +1,13 @@
 import { DEFAULT_MULTIPART_POLICY, type MultipartPolicy } from '../local/index.js'
 import { PutplanError } from '../errors/index.js'
 import type { Manifest } from '../manifest/index.js'
-import { computePlan, type ObjectFacts, type Plan } from '../plan/index.js'
+import { computePlan, pruneRefusal, type ObjectFacts, type Plan } from '../plan/index.js'
 import { S3ServiceError, type ObjectStore, type RequestOptions } from '../s3/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
 import { knownObjects, readState, type LoadedState, type StateAccess } from '../state/index.js'
 import { EarlyHashes } from './early-hashes.js'
 import { gatherFacts } from './gather-facts.js'
+import { gatherPruneFacts } from './prune-facts.js'
 import { withUploadDigests } from './upload-digests.js'
 
 export interface PlanOptions {
@@ -32,19 +33,20 @@ export async function makePlan(manifest: Manifest, store: ObjectStore, options: 
   const request = bucketRequestOptions(manifest)
   await checkBucket(store, manifest, request)
   const multipart = options.multipart ?? DEFAULT_MULTIPART_POLICY
-  const reading = options.state && !options.refresh ? readState(options.state) : undefined
-  const early = new EarlyHashes(manifest.objects, multipart, reading?.then((loaded) => loaded.document.objects))
-  let facts: ObjectFacts[]
-  let state: LoadedState | undefined
-  try {
+  // Prune reads the record even with --refresh: it alone says what putplan wrote.
+  const reading = options.state && (!options.refresh || manifest.prune) ? readState(options.state) : undefined
+  const early = new EarlyHashes(manifest.objects, multipart, options.refresh ? undefined : reading?.then((loaded) => loaded.document.objects))
+  const gathering = async (): Promise<ObjectFacts[]> => {
     const keys = manifest.objects.map((o) => o.key)
     const listing = options.refresh ? undefined : await knownObjects(store, reading, keys, request)
-    state = listing?.state
-    facts = await gatherFacts(manifest.objects, { store, concurrency: options.concurrency, multipart, known: listing?.known, early, onObject: options.onObject })
-  } finally {
-    await early.stop()
+    return gatherFacts(manifest.objects, { store, concurrency: options.concurrency, multipart, known: listing?.known, early, onObject: options.onObject })
   }
-  const plan = computePlan({ bucket: manifest.bucket, manifestDigest: manifest.digest, objects: facts })
+  const pruning = manifest.prune ? gatherPruneFacts(store, manifest, manifest.prune, reading, request, options.concurrency) : undefined
+  const [facts, prune] = await Promise.all([gathering(), pruning]).finally(() => early.stop())
+  const state: LoadedState | undefined = await reading
+  const plan = computePlan({ bucket: manifest.bucket, manifestDigest: manifest.digest, objects: facts, ...(prune ? { prune } : {}) })
+  const refusal = pruneRefusal(plan)
+  if (refusal !== undefined) throw new PutplanError('prune-refused', refusal)
   return { plan: await withUploadDigests(plan, manifest.objects, multipart, options.concurrency), facts, ...(state ? { state } : {}) }
 }
 

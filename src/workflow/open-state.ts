@@ -9,7 +9,7 @@ import type { BucketRequest } from './bucket-request.js'
 export async function openState(
   manifest: Manifest,
   store: S3Client,
-  request: BucketRequest,
+  request: Pick<BucketRequest, 'connection' | 'env' | 'client'>,
   conditionalWrites: boolean,
 ): Promise<{ access?: StateAccess; close(): Promise<void> }> {
   const location = manifest.state

@@ -1,18 +1,26 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import type { ValidateFunction } from 'ajv'
 import { PutplanError } from '../errors/index.js'
-import { fromPlanDocument, PLAN_FORMAT_VERSION, planDocumentDigest, toPlanDocument, type Plan, type PlanDocument } from '../plan/index.js'
+import { fromPlanDocument, PLAN_FORMAT_VERSION, planDocumentDigest, toPlanDocument, type PlanDocument, type PlanWithOrigin } from '../plan/index.js'
 
 const PLAN_SCHEMA_URL = new URL('../../schema/plan.schema.json', import.meta.url)
 
-/** Saves the plan document (no secrets: `toPlanDocument` leaves them out). */
-export async function writePlanFile(file: string, plan: Plan): Promise<void> {
+/** Saves the plan document (no secrets: `toPlanDocument` leaves them out), making its folder if need be (`--out plans/plan.json`). */
+export async function writePlanFile(file: string, plan: PlanWithOrigin): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true })
   await writeFile(file, `${JSON.stringify(toPlanDocument(plan), null, 2)}\n`, { mode: 0o644 })
 }
 
+/** A plan read back from its file, with the digest that names it (the state record remembers applied plans by it). */
+export interface SavedPlan {
+  plan: PlanWithOrigin
+  planDigest: string
+}
+
 /** Reads a saved plan, refusing one that is not valid JSON, not a plan document, or edited since it was written. */
-export async function readPlanFile(file: string): Promise<Plan> {
+export async function readPlanFile(file: string): Promise<SavedPlan> {
   let text: string
   try {
     text = await readFile(file, 'utf8')
@@ -35,7 +43,7 @@ export async function readPlanFile(file: string): Promise<Plan> {
   if (planDocumentDigest(plan) !== plan.planDigest) {
     throw new PutplanError('plan-file-invalid', `${file} was changed after putplan wrote it: its content does not match its planDigest. Nothing was written; make a new plan with putplan plan --out`)
   }
-  return fromPlanDocument(plan)
+  return { plan: fromPlanDocument(plan), planDigest: plan.planDigest }
 }
 
 /** A plan of another format version is refused by name, before the schema (which knows only this one) lists its differences. */

@@ -2,7 +2,7 @@ import type { ApplyReport, ObjectOutcome } from '../apply/index.js'
 import type { Manifest } from '../manifest/index.js'
 import type { Plan } from '../plan/index.js'
 import { storedHeaderOptions, type ObjectStore } from '../s3/index.js'
-import { listKeys, recordOfCopy, recordOfRemote, recordOfWrite, recordStands, updateState, type StateAccess, type StateDocument, type StateRecord } from '../state/index.js'
+import { listKeys, recordOfCopy, recordOfRemote, recordOfWrite, recordStands, rememberApplied, updateState, type StateAccess, type StateDocument, type StateRecord } from '../state/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
 import type { PlanResult } from './make-plan.js'
 import { optionsWithSecrets } from './options-with-secrets.js'
@@ -12,8 +12,11 @@ import { optionsWithSecrets } from './options-with-secrets.js'
  * back with one LIST), repaired by a copy (ETag and LastModified from the copy's answer),
  * or verified unchanged with HeadObject. Records of other keys are kept: a record is only
  * ever trusted while LIST shows its exact write, so an old one is harmless. Objects that
- * failed or conflicted lose theirs. `fresh` is what the plan read (undefined for a saved
- * plan): the facts it was computed from and the record itself.
+ * failed or conflicted lose theirs, and so do deleted ones, in the same write; a delete
+ * that failed or was held back keeps its record, to be deleted by a later apply. `fresh` is
+ * what the plan read: the facts it was computed from and the record itself (for a saved
+ * plan, the record as apply read it, and no facts). `appliedPlan`: the digest of a saved
+ * plan this apply completed, which the record remembers so that it is not applied twice.
  */
 export async function recordApply(
   store: ObjectStore,
@@ -22,6 +25,7 @@ export async function recordApply(
   plan: Plan,
   fresh: Pick<PlanResult, 'facts' | 'state'> | undefined,
   report: ApplyReport,
+  appliedPlan?: string,
 ): Promise<void> {
   // A copy in parts answers without LastModified: LIST tells it, as for an upload.
   const written = report.items.filter((o) => o.outcome === 'created' || o.outcome === 'updated' || (copied(o) && o.lastModified === undefined))
@@ -56,18 +60,19 @@ export async function recordApply(
       if (remote?.lastModified === undefined || outcome.repairs?.some((op) => op === 'retention' || op === 'legal-hold')) continue
       // Most unchanged objects were judged by their record, which needs no rewrite.
       if (!recordStands(recorded[key], remote)) learnt.set(key, recordOfRemote(remote, remote.lastModified))
-    } else if (outcome.outcome === 'conflict' || outcome.outcome === 'failed') {
+    } else if (outcome.outcome === 'deleted' || outcome.outcome === 'conflict' || (outcome.outcome === 'failed' && outcome.action !== 'delete')) {
+      // A delete in conflict met another client's write: the object is theirs now.
       learnt.set(key, undefined)
     }
   }
-  if (learnt.size === 0) return
+  if (learnt.size === 0 && appliedPlan === undefined) return
   const change = (document: StateDocument): StateDocument => {
     const objects = { ...document.objects }
     for (const [key, record] of learnt) {
       if (record) objects[key] = record
       else delete objects[key]
     }
-    return { ...document, objects }
+    return { ...document, objects, ...(appliedPlan === undefined ? {} : { appliedPlans: rememberApplied(document.appliedPlans, appliedPlan) }) }
   }
   await updateState(access, change, { current: fresh?.state })
 }

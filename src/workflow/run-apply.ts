@@ -3,18 +3,19 @@ import { executePlan, type ApplyEvent, type ApplyReport } from '../apply/index.j
 import { PutplanError } from '../errors/index.js'
 import { loadManifest, type Manifest } from '../manifest/index.js'
 import { hasChanges, type Plan } from '../plan/index.js'
+import type { ObjectStore } from '../s3/index.js'
+import { readState, type StateAccess } from '../state/index.js'
+import { bucketRequestOptions } from './bucket-request-options.js'
 import type { BucketRequest } from './bucket-request.js'
-import { checkFresh } from './check-fresh.js'
-import { makePlan } from './make-plan.js'
+import { checkUnapplied } from './check-unapplied.js'
+import { loadSavedPlan, type LoadedPlan } from './load-saved-plan.js'
+import { makePlan, type PlanResult } from './make-plan.js'
 import { openState } from './open-state.js'
 import { optionsWithSecrets } from './options-with-secrets.js'
 import { openStore } from './open-store.js'
 import { recordApply } from './record-apply.js'
-import { readPlanFile } from './plan-file.js'
 
-export interface ApplyRequest extends BucketRequest {
-  /** Apply exactly this saved plan instead of planning afresh. */
-  planFile?: string
+interface ApplyOptions extends Omit<BucketRequest, 'file'> {
   conditionalWrites: boolean
   signal: AbortSignal
   /** Asked once a fresh plan with changes is known; false cancels with nothing written. */
@@ -24,6 +25,12 @@ export interface ApplyRequest extends BucketRequest {
   onEvent?: (event: ApplyEvent) => void
 }
 
+/**
+ * A fresh plan of the manifest `file`; or exactly the saved plan `planFile`, with the
+ * manifest it records (`file`, when given, must name that one).
+ */
+export type ApplyRequest = ApplyOptions & ({ planFile?: undefined; file: string } | { planFile: string; file?: string })
+
 export interface ApplyResult {
   plan: Plan
   report: ApplyReport
@@ -31,21 +38,13 @@ export interface ApplyResult {
   stateError?: string
 }
 
-/** `putplan apply`: a fresh or saved plan, approved, then executed; never a stale one. */
+/** `putplan apply`: a fresh or saved plan, approved, then executed; never a stale one, and a saved one once. */
 export async function runApply(request: ApplyRequest): Promise<ApplyResult> {
-  const manifest = await loadManifest({ file: request.file, vars: request.vars, env: request.env })
-  const saved = request.planFile === undefined ? undefined : await readPlanFile(request.planFile)
-  if (saved) await checkFresh(saved, manifest, request.concurrency)
+  const { manifest, saved } = await openManifest(request)
   const store = await openStore(manifest, request.connection, request.env, request.client)
   const state = await openState(manifest, store, request, request.conditionalWrites)
   try {
-    const fresh = saved
-      ? undefined
-      : await makePlan(manifest, store, { concurrency: request.concurrency, state: state.access, refresh: request.refresh, onObject: request.onObject })
-    const plan = saved ?? fresh!.plan
-    if (!saved && hasChanges(plan) && !(await request.approve(plan))) {
-      throw new PutplanError('not-approved', 'apply cancelled; nothing was written')
-    }
+    const { plan, read } = saved ? await checkSaved(saved, store, state.access, request.concurrency) : await planFresh(manifest, store, state.access, request)
     request.onExecute?.(plan)
     const report = await executePlan(plan, {
       store,
@@ -55,10 +54,11 @@ export async function runApply(request: ApplyRequest): Promise<ApplyResult> {
       signal: request.signal,
       onEvent: request.onEvent,
       secrets: secretsOf(manifest),
+      deleteOptions: bucketRequestOptions(manifest),
     })
     if (!state.access) return { plan, report }
     try {
-      await recordApply(store, state.access, manifest, plan, fresh, report)
+      await recordApply(store, state.access, manifest, plan, read, report, saved && completed(plan, report) ? saved.planDigest : undefined)
       return { plan, report }
     } catch (error) {
       return { plan, report, stateError: (error as Error).message }
@@ -67,6 +67,35 @@ export async function runApply(request: ApplyRequest): Promise<ApplyResult> {
     await state.close()
     await store.close()
   }
+}
+
+async function openManifest(request: ApplyRequest): Promise<{ manifest: Manifest; saved?: LoadedPlan }> {
+  if (request.planFile === undefined) return { manifest: await loadManifest({ file: request.file, vars: request.vars, env: request.env }) }
+  const saved = await loadSavedPlan({ ...request, planFile: request.planFile })
+  return { manifest: saved.manifest, saved }
+}
+
+/** The plan to execute, and what was read to make or check it (for the state record). */
+type Opened = { plan: Plan; read?: Pick<PlanResult, 'facts' | 'state'> }
+
+async function planFresh(manifest: Manifest, store: ObjectStore, access: StateAccess | undefined, request: ApplyRequest): Promise<Opened> {
+  const fresh = await makePlan(manifest, store, { concurrency: request.concurrency, state: access, refresh: request.refresh, onObject: request.onObject })
+  if (hasChanges(fresh.plan) && !(await request.approve(fresh.plan))) {
+    throw new PutplanError('not-approved', 'apply cancelled; nothing was written')
+  }
+  return { plan: fresh.plan, read: fresh }
+}
+
+/** A saved plan, before its first write: not applied already, its objects as planned. The record read for that is the one apply updates. */
+async function checkSaved(saved: LoadedPlan, store: ObjectStore, access: StateAccess | undefined, concurrency: number): Promise<Opened> {
+  const state = access ? await readState(access) : undefined
+  await checkUnapplied(saved, { store, state, request: bucketRequestOptions(saved.manifest), concurrency, secrets: secretsOf(saved.manifest) })
+  return { plan: saved.plan, read: state && { facts: [], state } }
+}
+
+/** Every write of the plan landed: the plan is used up. A plan that writes nothing is never used up. */
+function completed(plan: Plan, report: ApplyReport): boolean {
+  return hasChanges(plan) && report.summary.failed === 0 && report.summary.conflict === 0 && report.summary.skipped === 0 && !report.interrupted
 }
 
 /** A saved plan holds no secret: they come again from the manifest and its variables. */

@@ -1,9 +1,10 @@
 import { loadManifest, type Manifest } from '../manifest/index.js'
-import type { Plan } from '../plan/index.js'
+import type { PlanWithOrigin } from '../plan/index.js'
 import type { BucketRequest } from './bucket-request.js'
 import { makePlan } from './make-plan.js'
 import { openState } from './open-state.js'
 import { openStore } from './open-store.js'
+import { planOrigin } from './plan-origin.js'
 import { writePlanFile } from './plan-file.js'
 
 export interface PlanRequest extends BucketRequest {
@@ -11,18 +12,26 @@ export interface PlanRequest extends BucketRequest {
   out?: string
 }
 
-/** `putplan plan`: manifest -> bucket state and file digests -> plan (-> saved plan). */
-export async function runPlan(request: PlanRequest): Promise<{ manifest: Manifest; plan: Plan }> {
+/**
+ * `putplan plan`: manifest -> bucket state and file digests -> plan (-> saved plan). The
+ * plan carries its origin (the manifest's place and variables) whether saved or printed
+ * as JSON, so either document can be applied alone.
+ */
+export async function runPlan(request: PlanRequest): Promise<{ manifest: Manifest; plan: PlanWithOrigin }> {
   const manifest = await loadManifest({ file: request.file, vars: request.vars, env: request.env })
+  // Its secret digests are slow on purpose: computed while the bucket is read.
+  const origin = planOrigin(manifest, request.cwd)
+  origin.catch(() => {}) // awaited below; a plan that fails first must not leave it unhandled
   const store = await openStore(manifest, request.connection, request.env, request.client)
   const state = await openState(manifest, store, request, true)
   try {
-    const { plan } = await makePlan(manifest, store, {
+    const made = await makePlan(manifest, store, {
       concurrency: request.concurrency,
       state: state.access,
       refresh: request.refresh,
       onObject: request.onObject,
     })
+    const plan = { ...made.plan, origin: await origin }
     if (request.out !== undefined) await writePlanFile(request.out, plan)
     return { manifest, plan }
   } finally {

@@ -1,5 +1,5 @@
 import { FileChangedError, hashFile, isMultipart, type MultipartPolicy } from '../local/index.js'
-import { uploadChecksumAlgorithm, type DesiredObject, type LocalDigest, type Plan, type PlanItem, type UploadItem, isUpload } from '../plan/index.js'
+import { isCompositeAlgorithm, uploadChecksumAlgorithm, type DesiredObject, type LocalDigest, type Plan, type PlanItem, type UploadItem, isUpload } from '../plan/index.js'
 import { mapBounded } from '../util/map-bounded.js'
 import { fileError } from './gather-facts.js'
 import { digestsAgree, rehashOptions } from './hash-options.js'
@@ -37,11 +37,14 @@ async function uploadDigests(desired: DesiredObject, item: UploadItem, policy: M
   const algorithm = uploadChecksumAlgorithm(item.options)
   try {
     const second = await hashFile(desired.sourcePath, {
-      ...recompute,
-      algorithms: [...recompute.algorithms, algorithm],
+      checksums: [...recompute.checksums, algorithm],
       // A file uploaded in parts sends an MD5 per part, computed as each part is sent.
-      md5: (size) => !isMultipart(size, policy),
-      multipartEtag: false,
+      md5: { unlessMultipartUnder: policy },
+      parts: {
+        cut: recompute.parts?.cut ?? { policy },
+        etag: false,
+        composite: [...(recompute.parts?.composite ?? []), ...(isCompositeAlgorithm(algorithm) ? [algorithm] : [])],
+      },
     })
     if (!digestsAgree(first, second)) throw new FileChangedError(desired.sourcePath, first.size, second.size, 'its digests differ from the first read')
     return second

@@ -104,18 +104,29 @@ describe('keys that need encoding, an empty file, SSE-C', () => {
     expect(replanned.code).toBe(0)
   })
 
-  it('apply plan.json without the SSE-C key, or with another one, is refused before anything is written', async () => {
+  it('apply plan.json without the SSE-C key, or with another one, is refused before anything is written; the plan holds no form of the key', async () => {
     await ws.manifest(manifest('three'))
     const planned = await runPutplan(['plan', '--out', 'plan.json'], { cwd: ws.dir, env })
     expect(planned.code, planned.stderr).toBe(0)
+    const planText = await readFile(ws.path('plan.json'), 'utf8')
+    for (const form of [sseKey.toString('base64'), sseKey.toString('hex'), createHash('md5').update(sseKey).digest('base64'), createHash('md5').update(sseKey).digest('hex')]) {
+      expect(planText).not.toContain(form)
+    }
+    // Only a salted, slow digest of it, under the variable's name; no variable holds its value.
+    const origin = (JSON.parse(planText) as { manifest: { variables: Record<string, string>; secrets: Record<string, string> } }).manifest
+    expect(origin.variables).toEqual({})
+    expect(Object.keys(origin.secrets)).toEqual(['SSE_KEY'])
+    expect(origin.secrets.SSE_KEY).toMatch(/^[0-9a-f]{64}$/)
     const result = await runPutplan(['apply', 'plan.json'], { cwd: ws.dir, env: { ...env, SSE_KEY: undefined } })
     expect(result.code).toBe(1)
     expect(result.stderr).toMatch(/uploads\.yaml:\d+:\d+.*SSE_KEY/)
     expect(result.stderr).not.toContain('internal error')
-    // Another key than the one planned with: the variables changed, so the plan is stale.
-    const rotated = await runPutplan(['apply', 'plan.json'], { cwd: ws.dir, env: { ...env, SSE_KEY: randomBytes(32).toString('base64') } })
+    // Another key than the one planned with: the plan is stale, naming the variable, never its value.
+    const otherKey = randomBytes(32).toString('base64')
+    const rotated = await runPutplan(['apply', 'plan.json'], { cwd: ws.dir, env: { ...env, SSE_KEY: otherKey } })
     expect(rotated.code).toBe(1)
-    expect(rotated.stderr).toMatch(/^Error: the saved plan is stale: the manifest, its variables/m)
+    expect(rotated.stderr).toBe("Error: the saved plan is stale: 1 variable differs from the plan's: SSE_KEY (secret: its value is not shown). Nothing was written; run putplan plan again.\n")
+    expect(rotated.stderr).not.toContain(otherKey)
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'with space.txt' }))
     expect(head.Metadata).toEqual({ tag: 'two' })
   })

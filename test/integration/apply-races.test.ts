@@ -1,6 +1,9 @@
 /**
- * Race safety of `putplan apply plan.json`, through the built CLI: between the plan and
- * the apply another client (the AWS CLI) writes or deletes objects. Apply sends
+ * Race safety of `putplan apply plan.json`, through the built CLI: after apply checked that
+ * the saved plan is still true of the bucket (a change before that refuses the whole plan,
+ * see apply-saved-plan-alone.test.ts) and before its writes land, another client (the AWS
+ * CLI) writes or deletes objects: the proxy holds putplan's first conditional write until
+ * the other client is done. Apply sends
  * `If-Match: <planned ETag>` on updates and `If-None-Match: *` on creates, so each of
  * those objects is reported as a conflict (exit 1) and the bucket keeps the other
  * client's bytes, while the objects nobody touched are written as planned. Runs through
@@ -68,7 +71,7 @@ let plannedEtags: Record<string, string | undefined>
 
 beforeAll(async () => {
   server = await startMoto()
-  proxy = await startS3Proxy(server.endpoint, { credentials: server.credentials })
+  proxy = await startS3Proxy(server.endpoint, { credentials: server.credentials, beforeConditionalWrite: () => otherClient() })
   target = { ...server, endpoint: proxy.endpoint }
   s3 = s3Client(target)
   env = awsEnv(target)
@@ -110,7 +113,11 @@ beforeAll(async () => {
   const expected = Object.fromEntries([...UPDATES.map((k) => [k, 'update']), ...CREATES.map((k) => [k, 'create'])])
   expect(Object.fromEntries(Object.entries(plan).map(([k, v]) => [k, v.action])), planned.stderr).toEqual(expected)
 
-  // The other client (the AWS CLI), between plan and apply.
+  applied = await applyJson(ws, env, ['plan.json', '--debug'])
+}, 180_000)
+
+/** The other client (the AWS CLI), after apply's checks and before its writes. */
+async function otherClient(): Promise<void> {
   await Promise.all([
     putTheirs('updated-by-them', ['--content-type', 'text/plain']),
     putTheirs('kms-updated-by-them', ['--server-side-encryption', 'aws:kms', '--ssekms-key-id', kmsArn, '--content-type', 'text/plain']),
@@ -121,9 +128,7 @@ beforeAll(async () => {
     putTheirs('create-only-by-them'),
     putTheirs('multipart-created-by-them'),
   ])
-
-  applied = await applyJson(ws, env, ['plan.json', '--debug'])
-}, 180_000)
+}
 
 afterAll(async () => {
   s3?.destroy()
@@ -132,7 +137,7 @@ afterAll(async () => {
   await server?.stop()
 })
 
-describe('apply plan.json after another client changed the bucket', () => {
+describe('apply plan.json while another client changes the bucket', () => {
   it('exits 1 and reports each object the other client touched as a conflict, the rest as written', () => {
     const { result, report } = applied
     expect(result.code, result.stderr).toBe(1)
@@ -150,7 +155,7 @@ describe('apply plan.json after another client changed the bucket', () => {
       'update-ok': { outcome: 'updated', reason: undefined },
       'updated-by-them': { outcome: 'conflict', reason: 'changed in the bucket since the plan' },
     })
-    expect(report.summary).toEqual({ created: 1, updated: 3, repaired: 0, unchanged: 0, conflict: 7, failed: 0, skipped: 0 })
+    expect(report.summary).toEqual({ created: 1, updated: 3, repaired: 0, deleted: 0, unchanged: 0, conflict: 7, failed: 0, skipped: 0 })
     expect(report.orphanedUploads).toEqual([])
   })
 

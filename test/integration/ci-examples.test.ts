@@ -4,16 +4,20 @@
  * built CLI), they have the shape the README promises, and the GitHub example's shell steps,
  * run in order with bash as Actions runs them, do what they say against moto: plan --out,
  * apply plan.json, a drift check without drift, a changed file, a drift check with drift,
- * plan and apply without a reviewed plan.
+ * plan and apply without a reviewed plan. And the reviewed plan, made in the pull request's
+ * checkout with GITHUB_SHA at its head, applied in the main job's own checkout (another
+ * path) with GITHUB_SHA at the merge commit: the reviewed commit is what lands, and a
+ * re-run of the apply job is refused as already applied.
  */
 import { readFileSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile as readText, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readFile as readText, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { HeadObjectCommand } from '@aws-sdk/client-s3'
 import { parseDocument } from 'yaml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { awsEnv, createBucket, startMoto, type MotoServer } from '../support/moto.js'
-import { runProcess, type RunResult } from '../support/process.js'
+import { awsEnv, createBucket, s3Client, startMoto, type MotoServer } from '../support/moto.js'
+import { cleanEnv, runProcess, type RunResult } from '../support/process.js'
 import { cliEntry, cliEnv, repoRoot } from '../support/run-cli.js'
 
 type Flag = { name: string; char?: string; type: 'boolean' | 'option'; allowNo?: boolean; options?: string[] }
@@ -169,14 +173,18 @@ describe("the GitHub example's putplan steps, in order, against moto", () => {
     return run
   }
 
-  /** One step as Actions runs it (bash -eo pipefail), with the built CLI for `npx putplan`, and what it wrote to GITHUB_OUTPUT. */
-  async function runStep(script: string): Promise<RunResult & { outputs: Record<string, string> }> {
-    const outputFile = join(dir, 'github-output')
+  /**
+   * One step as Actions runs it (bash -eo pipefail), with the built CLI for `npx putplan`,
+   * in the checkout `cwd` with the job's environment `env`, and what it wrote to GITHUB_OUTPUT.
+   */
+  async function runStep(script: string, job: { cwd?: string; env?: Record<string, string> } = {}): Promise<RunResult & { outputs: Record<string, string> }> {
+    const cwd = job.cwd ?? dir
+    const outputFile = join(cwd, 'github-output')
     await writeFile(outputFile, '')
     const shell = script.replaceAll('npx putplan', `node ${JSON.stringify(cliEntry)}`)
     const result = await runProcess('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', shell], {
-      cwd: dir,
-      env: cliEnv({ ...awsEnv(server), GITHUB_OUTPUT: outputFile }),
+      cwd,
+      env: cliEnv({ ...awsEnv(server), ...job.env, GITHUB_OUTPUT: outputFile }),
     })
     const outputs = Object.fromEntries((await readText(outputFile, 'utf8')).split('\n').filter(Boolean).map((line) => line.split('=', 2) as [string, string]))
     return { ...result, outputs }
@@ -209,6 +217,39 @@ describe("the GitHub example's putplan steps, in order, against moto", () => {
     expect(fresh.stderr).toMatch(/^Apply complete: 0 created, 1 updated/m)
     const after = await runStep(step('drift', 'drift'))
     expect(after.outputs).toEqual({ exitcode: '0' })
+  })
+
+  it('the reviewed plan, applied in the main job\'s own checkout where GITHUB_SHA moved on: the reviewed commit lands, once', async () => {
+    const bucket = 'putplan-ci-reviewed'
+    await createBucket(server, bucket)
+    // The pull request's checkout: a git work tree with the manifest at its root.
+    const pr = join(dir, 'pull-request')
+    await mkdir(join(pr, 'public'), { recursive: true })
+    await writeFile(join(pr, 'public', 'index.html'), '<h1>reviewed</h1>\n')
+    await writeFile(join(pr, 'uploads.yaml'), `version: 1\nbucket: ${bucket}\nuploads:\n  - source: "public/**"\n    root: public\n    metadata: { commit: "\${GITHUB_SHA}" }\n`)
+    expect((await runProcess('git', ['init', '-q'], { cwd: pr, env: cleanEnv() })).code).toBe(0)
+
+    const plan = await runStep(step('plan', 'plan'), { cwd: pr, env: { GITHUB_SHA: 'c0ffee1' } })
+    expect(plan.code, plan.stderr).toBe(0)
+    expect(plan.outputs).toEqual({ exitcode: '2' })
+
+    // The push to main: another checkout, at another path, with the plan artifact (plan.json) downloaded to its root.
+    const main = join(dir, 'main')
+    await cp(pr, main, { recursive: true })
+    const apply = await runStep(step('apply', 'apply-reviewed'), { cwd: main, env: { GITHUB_SHA: 'beef002' } })
+    expect(apply.code, apply.stderr).toBe(0)
+    expect(apply.stderr).toMatch(/^Apply complete: 1 created/m)
+    const s3 = s3Client(server)
+    try {
+      const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'index.html' }))
+      expect(head.Metadata).toEqual({ commit: 'c0ffee1' })
+    } finally {
+      s3.destroy()
+    }
+
+    const rerun = await runStep(step('apply', 'apply-reviewed'), { cwd: main, env: { GITHUB_SHA: 'beef002' } })
+    expect(rerun.code).toBe(1)
+    expect(rerun.stderr).toContain('Error: this plan was already applied')
   })
 
   it('the drift check fails its job on an error (exit 1), not only on drift', async () => {

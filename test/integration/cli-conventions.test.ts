@@ -57,6 +57,13 @@ describe('init', () => {
     const validate = await runPutplan(['validate', '--format', 'json'], { cwd: work })
     expect(validate.code, validate.stderr).toBe(0)
     expect(JSON.parse(validate.stdout)).toMatchObject({ valid: true })
+
+    // Deleting is offered too, and is valid once the state record it needs is uncommented.
+    expect(manifest).toMatch(/^# prune: true$/m)
+    expect(manifest).not.toMatch(/^prune:/m)
+    await writeFile(join(work, 'uploads.yaml'), manifest.replace('# state: { key:', 'state: { key:').replace('# prune: true', 'prune: true'))
+    const pruning = await runPutplan(['validate'], { cwd: work })
+    expect(pruning.code, pruning.stderr).toBe(0)
   })
 
   it('never overwrites a file: exit 1, the reason, the file as it was', async () => {

@@ -159,7 +159,7 @@ describe('a bucket in another region (a proxy answering as S3 does for a request
     expect(Object.keys((await snapshot(server))[BUCKET]!.objects)).toContain('region/a.txt')
   })
 
-  it('apply plan.json, whose first request is a PUT, follows 400 AuthorizationHeaderMalformed the same way', async () => {
+  it('apply plan.json, whose first request is the LIST of its checks (a GET), follows 400 AuthorizationHeaderMalformed the same way', async () => {
     const proxy = await startHostileProxy(server.endpoint, { answer: wrongRegion(false) })
     proxies.push(proxy)
     await ws.manifest({ version: 1, bucket: BUCKET, region: 'us-east-1', uploads: [{ source: 'a.txt', key: 'region/saved.txt' }] }, 'region-saved.yaml')
@@ -168,8 +168,11 @@ describe('a bucket in another region (a proxy answering as S3 does for a request
     const before = proxy.requests.length
     const apply = await runPutplan(['apply', '-f', 'region-saved.yaml', 'region-plan.json', '--debug'], { cwd: ws.dir, env: target })
     expect(apply.code, apply.stderr).toBe(0)
-    expect(apply.stderr).toContain(`region redirect for PutObject: us-east-1 -> ${BUCKET_REGION}`)
-    expect(proxy.requests.slice(before).map((r) => `${r.method} ${signedRegion(r.headers)}`)).toEqual(['PUT us-east-1', `PUT ${BUCKET_REGION}`])
+    expect(apply.stderr).toContain(`region redirect for ListObjectsV2: us-east-1 -> ${BUCKET_REGION}`)
+    const regions = proxy.requests.slice(before).map((r) => `${r.method} ${signedRegion(r.headers)}`)
+    expect(regions[0]).toBe('GET us-east-1')
+    expect(regions.slice(1).every((r) => r.endsWith(BUCKET_REGION)), regions.join(', ')).toBe(true)
+    expect(regions).toContain(`PUT ${BUCKET_REGION}`)
     expect(Object.keys((await snapshot(server))[BUCKET]!.objects)).toContain('region/saved.txt')
   })
 

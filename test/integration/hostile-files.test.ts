@@ -188,7 +188,7 @@ describe('files deleted or changed between plan --out and apply plan.json', () =
     await rm(ws.path('site/b.txt'))
     const before = await snapshot(server)
     const [human, json] = await Promise.all([run(ws, ['apply', 'plan.json']), run(ws, ['apply', 'plan.json', '--format', 'json'])])
-    const stale = 'the saved plan is stale: the manifest, its variables or the set of files it names changed since the plan. Nothing was written; run putplan plan again.'
+    const stale = 'the saved plan is stale: 1 planned file is gone: site/b.txt. Nothing was written; run putplan plan again.'
     expect(human.code).toBe(1)
     expect(human.stderr).toBe(`Error: ${stale}\n`)
     expect(errorOf(json)).toMatchObject({ code: 'plan-stale', message: stale })

@@ -30,6 +30,9 @@ beforeAll(async () => {
   await cp(repoRoot, sources, { recursive: true, filter: (path) => !NOT_COPIED.has(relative(repoRoot, path)) })
   // The build's tools, without a second install.
   await symlink(join(repoRoot, 'node_modules'), join(sources, 'node_modules'), 'dir')
+  // What an earlier build left: a module whose source has since been removed.
+  await mkdir(join(sources, 'dist', 'commands'), { recursive: true })
+  await writeFile(join(sources, 'dist', 'commands', 'removed-since.js'), 'export default class Removed {}\n')
   const packed = await npm(['pack', '--json', '--pack-destination', work], sources)
   expect(packed.code, packed.stderr).toBe(0)
   const [{ filename }] = JSON.parse(packed.stdout) as [{ filename: string }]
@@ -71,6 +74,7 @@ describe('the packed and installed CLI', () => {
     const files = listed.stdout.split('\n').filter(Boolean)
     expect(files).toEqual(expect.arrayContaining(['package/bin/run.js', 'package/dist/commands/plan.js', 'package/oclif.manifest.json', 'package/schema/uploads.schema.json']))
     expect(files.filter((f) => f.startsWith('package/src/') || f.startsWith('package/test/'))).toEqual([])
+    expect(files).not.toContain('package/dist/commands/removed-since.js')
   })
 
   it('npx putplan --version', async () => {

@@ -18,19 +18,20 @@ import type { Workspace } from './plan-workspace.js'
 export interface ReportJson {
   formatVersion: number
   bucket: string
-  summary: { created: number; updated: number; repaired: number; unchanged: number; conflict: number; failed: number; skipped: number }
+  summary: { created: number; updated: number; repaired: number; deleted: number; unchanged: number; conflict: number; failed: number; skipped: number }
   bytesUploaded: number
   interrupted: boolean
   orphanedUploads: { key: string; uploadId: string }[]
   items: {
     key: string
-    action: 'create' | 'update' | 'undecided' | 'repair' | 'unchanged' | 'conflict'
-    outcome: 'created' | 'updated' | 'repaired' | 'unchanged' | 'conflict' | 'failed' | 'skipped'
+    action: 'create' | 'update' | 'undecided' | 'repair' | 'delete' | 'unchanged' | 'conflict'
+    outcome: 'created' | 'updated' | 'repaired' | 'deleted' | 'unchanged' | 'conflict' | 'failed' | 'skipped'
     reason?: string
     repairs?: string[]
     etag?: string
     lastModified?: string
     versionId?: string
+    deleteMarker?: boolean
     checksums?: Record<string, string>
     serverSideEncryption?: string
     ssekmsKeyId?: string

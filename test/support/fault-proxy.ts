@@ -56,6 +56,7 @@ export type S3Operation =
   | 'CreateMultipartUpload'
   | 'CompleteMultipartUpload'
   | 'AbortMultipartUpload'
+  | 'DeleteObject'
   | 'HeadObject'
   | 'GetObject'
   | 'ObjectSubresource'
@@ -321,7 +322,7 @@ export function classify(method: string, url: string, headers: IncomingMessage['
       if (query.has('uploads')) return 'CreateMultipartUpload'
       return query.has('uploadId') ? 'CompleteMultipartUpload' : 'Other'
     case 'DELETE':
-      return query.has('uploadId') ? 'AbortMultipartUpload' : 'Other'
+      return query.has('uploadId') ? 'AbortMultipartUpload' : 'DeleteObject'
     case 'HEAD':
       return 'HeadObject'
     case 'GET':

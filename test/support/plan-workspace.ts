@@ -5,7 +5,7 @@
  * Manifests are written as JSON (which is YAML), so keys with any character
  * need no YAML quoting in the tests.
  */
-import { describeReason, type PlanAction, type PlanSummary, type Reason } from '../../src/plan/index.js'
+import { describeReason, type PlanAction, type PlanSummary, type PruneReport, type Reason } from '../../src/plan/index.js'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -60,6 +60,8 @@ export interface PlanJson {
     local: Record<string, unknown>
     options: Record<string, unknown>
   }[]
+  /** With the manifest's `prune`. */
+  prune?: PruneReport
 }
 
 // ajv-formats is CommonJS; under NodeNext its default export sits on `.default`.

@@ -16,6 +16,11 @@
  *   is accepted silently (S3: 400 BadDigest, InvalidDigest or InvalidRequest).
  *   The proxy buffers PutObject/UploadPart bodies that declare a digest
  *   (decoding aws-chunked bodies and their trailers) and answers S3's error.
+ * - The checksum of a multipart object: HeadObject reports a COMPOSITE one
+ *   without S3's `-N` suffix and neither type, and moto computes CRC32 where
+ *   it stores a CRC32C or CRC64NVME (unless Python's crc32c and awscrt are
+ *   installed). The proxy keeps the parts' checksums of uploads that name an
+ *   algorithm and answers HEAD/GET as S3 does (see checksum-registry.ts).
  * - HeadObject/GetObject on an SSE-C object succeed without the key or with a
  *   wrong one (S3: 400 / 403), and moto does not echo the
  *   x-amz-server-side-encryption-customer-* headers that S3 returns. The proxy
@@ -42,8 +47,9 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import type { Credentials } from './moto.js'
+import { ChecksumRegistry, type StoredChecksum } from './checksum-registry.js'
 import { CopySources, copySourceOf } from './s3-copy-source.js'
-import { checkDigests, errorXml, hasDigests, header, type S3ErrorReply } from './s3-digests.js'
+import { checkDigests, decodeAwsChunked, errorXml, hasDigests, header, isAwsChunked, type S3ErrorReply } from './s3-digests.js'
 import { resignRequest } from './sigv4-resign.js'
 import { keyMd5, reportedSse, requestedSse, SseRegistry, type Sse } from './sse-registry.js'
 
@@ -56,6 +62,14 @@ export interface S3Proxy {
 export interface S3ProxyOptions {
   /** The server's credentials, needed to re-sign requests whose If-Match the proxy rewrites. */
   credentials?: Credentials
+  /**
+   * Called once, when the first write carrying If-Match or If-None-Match arrives (a
+   * PutObject, or a CompleteMultipartUpload); every such write waits until it resolves.
+   * Lets a test act after a client's checks and before its conditional writes land.
+   */
+  beforeConditionalWrite?: () => Promise<void>
+  /** Told of every request as it arrives (method and path with query), for tests that count them. */
+  onRequest?: (method: string, url: string) => void
 }
 
 type Operation =
@@ -85,6 +99,7 @@ export async function startS3Proxy(upstreamEndpoint: string, opts: S3ProxyOption
   const agent = new http.Agent({ keepAlive: true })
   const registry = new SseRegistry()
   const copies = new CopySources(upstreamEndpoint, opts.credentials)
+  const checksums = new ChecksumRegistry()
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (res.headersSent) res.destroy(error as Error)
@@ -92,11 +107,19 @@ export async function startS3Proxy(upstreamEndpoint: string, opts: S3ProxyOption
     })
   })
 
+  let conditionalWrites: Promise<void> | undefined
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET'
+    opts.onRequest?.(method, req.url ?? '/')
     const target = parseTarget(req.url ?? '/')
     const op = classify(method, target, req.headers)
     const { bucket = '', key = '' } = target
+
+    const conditional = header(req.headers, 'if-match') !== undefined || header(req.headers, 'if-none-match') !== undefined
+    if (opts.beforeConditionalWrite && conditional && (op === 'put-object' || op === 'complete-upload')) {
+      await (conditionalWrites ??= opts.beforeConditionalWrite())
+    }
 
     if (op === 'read-object') {
       const refusal = refuseSsecRead(registry.get(bucket, key), req.headers)
@@ -135,6 +158,8 @@ export async function startS3Proxy(upstreamEndpoint: string, opts: S3ProxyOption
       const problem = await checkDigests(req.headers, body)
       if (problem) return reply(res, method, problem)
     }
+    // The parts a Complete names make the object's composite checksum.
+    if (op === 'complete-upload') body = await readAll(req)
 
     const upstreamRes = await forward(req, rawHeaders, body)
     const status = upstreamRes.statusCode ?? 502
@@ -164,26 +189,42 @@ export async function startS3Proxy(upstreamEndpoint: string, opts: S3ProxyOption
       case 'copy-object':
         resultSse = requestedSse(req.headers) ?? reportedSse(upstreamRes.headers)
         if (ok) registry.set(bucket, key, resultSse)
+        if (ok) checksums.forget(bucket, key)
+        break
+      case 'upload-part':
+        if (ok && body !== undefined) {
+          const payload = isAwsChunked(req.headers) ? decodeAwsChunked(body).body : body
+          await checksums.recordPart(target.query.get('uploadId') ?? '', Number(target.query.get('partNumber')), payload)
+        }
         break
       case 'create-upload':
         resultSse = requestedSse(req.headers) ?? reportedSse(upstreamRes.headers)
         if (resBody !== undefined) {
           const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(resBody)?.[1]
           if (uploadId) registry.setUpload(decodeXml(uploadId), resultSse)
-          if (uploadId) copies.uploadStarted(decodeXml(uploadId), header(req.headers, 'x-amz-checksum-algorithm'))
+          if (uploadId) {
+            copies.uploadStarted(decodeXml(uploadId), header(req.headers, 'x-amz-checksum-algorithm'))
+            checksums.startUpload(decodeXml(uploadId), req.headers)
+          }
         }
         resultSse = undefined // the upload's answer carries no object ETag
         break
       case 'complete-upload':
         resultSse = registry.takeUpload(target.query.get('uploadId') ?? '') ?? reportedSse(upstreamRes.headers)
-        if (resBody !== undefined && !resBody.includes('<Error>')) registry.set(bucket, key, resultSse)
+        if (resBody !== undefined && !resBody.includes('<Error>')) {
+          registry.set(bucket, key, resultSse)
+          const partNumbers = [...(body ?? Buffer.alloc(0)).toString('utf8').matchAll(/<PartNumber>\s*(\d+)\s*<\/PartNumber>/g)].map((m) => Number(m[1]))
+          await checksums.complete(target.query.get('uploadId') ?? '', bucket, key, partNumbers, req.headers)
+        }
         break
       case 'read-object':
         resultSse = reportedSse(upstreamRes.headers) ?? registry.get(bucket, key)
         if (ok && resultSse?.type === 'kms') registry.set(bucket, key, resultSse)
+        if (ok) restoreChecksum(resHeaders, checksums.get(bucket, key), req.headers, target)
         break
       case 'delete-object':
         if (ok) registry.set(bucket, key, undefined)
+        if (ok) checksums.forget(bucket, key)
         break
       default:
         break
@@ -292,6 +333,17 @@ function classify(method: string, target: Target, headers: IncomingMessage['head
     default:
       return 'other'
   }
+}
+
+/**
+ * S3's checksum of a whole multipart object on HEAD and GET with checksum mode on (not for
+ * a part or a range, which moto answers without one too).
+ */
+function restoreChecksum(resHeaders: string[], stored: StoredChecksum | undefined, reqHeaders: IncomingMessage['headers'], target: Target): void {
+  if (stored === undefined || target.query.has('partNumber') || header(reqHeaders, 'range') !== undefined) return
+  if (header(reqHeaders, 'x-amz-checksum-mode')?.toUpperCase() !== 'ENABLED') return
+  if (stored.value !== undefined) setHeader(resHeaders, `x-amz-checksum-${stored.name}`, stored.value)
+  setHeader(resHeaders, 'x-amz-checksum-type', stored.type)
 }
 
 /** S3 refuses to read an SSE-C object without its key (400) or with another key (403). */

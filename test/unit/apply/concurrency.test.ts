@@ -36,6 +36,6 @@ describe('concurrency and order', () => {
     const d = await files.item('d.txt', { action: 'conflict', data: 'd' })
     const report = await executePlan(planOf([c, a, b, d]), { store, baseDir: files.dir(), concurrency: 2, multipart: SMALL_PARTS })
     expect(report.items.map((i) => i.key)).toEqual(['a.txt', 'b.txt', 'c.bin', 'd.txt'])
-    expect(report.summary).toEqual({ created: 2, updated: 0, repaired: 0, unchanged: 1, conflict: 1, failed: 0, skipped: 0 })
+    expect(report.summary).toEqual({ created: 2, updated: 0, repaired: 0, deleted: 0, unchanged: 1, conflict: 1, failed: 0, skipped: 0 })
   })
 })

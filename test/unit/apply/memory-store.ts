@@ -2,11 +2,16 @@ import { createHash } from 'node:crypto'
 import type { Readable } from 'node:stream'
 import { createChecksumHasher } from '../../../src/local/hasher.js'
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../../../src/plan/local-digest.js'
+import { compareKeys } from '../../../src/plan/key-order.js'
 import type { RemoteAcl, RemoteObject } from '../../../src/plan/remote-object.js'
 import type {
   CompleteMultipartInput,
+  DeleteObjectInput,
+  DeleteObjectResult,
   HeadObjectOptions,
+  ObjectPart,
   ListedObject,
+  ListWhere,
   ObjectStore,
   PutObjectInput,
   PutObjectResult,
@@ -24,6 +29,7 @@ import type { PutOptions } from '../../../src/plan/put-options.js'
 import {
   completeMultipartHeaders,
   copyObjectHeaders,
+  deleteObjectHeaders,
   createMultipartHeaders,
   putObjectAclHeaders,
   putObjectHeaders,
@@ -36,6 +42,7 @@ import { NetworkError, S3ServiceError } from '../../../src/s3/s3-errors.js'
 
 export type Operation =
   | 'headObject'
+  | 'headPart'
   | 'putObject'
   | 'createMultipartUpload'
   | 'uploadPart'
@@ -48,6 +55,7 @@ export type Operation =
   | 'putObjectAcl'
   | 'putObjectRetention'
   | 'putObjectLegalHold'
+  | 'deleteObject'
 
 export interface Call {
   op: Operation
@@ -68,6 +76,8 @@ export interface StoredObject {
   checksums: Partial<Record<ChecksumAlgorithm, string>>
   checksumType?: 'FULL_OBJECT' | 'COMPOSITE'
   partCount?: number
+  /** Every part's size, for an object completed from parts. */
+  partSizes?: number[]
   versionId: string
   tags: Record<string, string>
   /** What the subresource calls set: the ACL headers, the retention, the legal hold. */
@@ -108,6 +118,8 @@ export class MemoryStore implements ObjectStore {
   readonly calls: Call[] = []
   readonly faults: Fault[] = []
   maxAttempts = 3
+  /** Deletes leave a delete marker and answer its version id. */
+  versioned = false
   /** Milliseconds each body-carrying request takes, to make concurrency visible. */
   latencyMs = 0
   inFlight = 0
@@ -141,6 +153,19 @@ export class MemoryStore implements ObjectStore {
       if (!object) return undefined
       void options
       return remoteOf(object)
+    })
+  }
+
+  /** Content-Length of part `partNumber`; an object put in one piece is its own part 1. */
+  async headPart(key: string, partNumber: number, options: HeadObjectOptions = {}): Promise<ObjectPart | undefined> {
+    return this.withRetries({ op: 'headPart', key, headers: {}, partNumber }, undefined, async () => {
+      void options
+      const object = this.objects.get(key)
+      if (!object) return undefined
+      const sizes = object.partSizes ?? [object.bytes.length]
+      const size = sizes[partNumber - 1]
+      if (size === undefined) throw s3Error(416, 'InvalidPartNumber', 'HeadObject', key)
+      return object.partSizes ? { size, partCount: sizes.length } : { size }
     })
   }
 
@@ -210,6 +235,7 @@ export class MemoryStore implements ObjectStore {
         checksums: { [algorithm]: checksum },
         checksumType: composite ? 'COMPOSITE' : 'FULL_OBJECT',
         partCount: md5s.length,
+        partSizes: chunks.map((c) => c.length),
         versionId: `v${this.nextId++}`,
         tags: tagsOf(upload.headers),
       }
@@ -271,8 +297,23 @@ export class MemoryStore implements ObjectStore {
     await this.subresource('putObjectLegalHold', key, {}, (object) => (object.legalHold = status))
   }
 
-  async *listObjectsV2(): AsyncIterable<ListedObject[]> {
-    yield [...this.objects].map(([key, o]) => ({ key, etag: o.etag, size: o.bytes.length, storageClass: 'STANDARD' }))
+  /** As S3 answers a conditional delete: 412 on another ETag, 404 when the key is gone; `versioned` adds a delete marker. */
+  async deleteObject(key: string, input: DeleteObjectInput): Promise<DeleteObjectResult> {
+    const headers = deleteObjectHeaders(input)
+    return this.withRetries({ op: 'deleteObject', key, headers }, undefined, async () => {
+      this.checkConditions(key, headers, 'DeleteObject')
+      this.objects.delete(key)
+      return this.versioned ? { versionId: `v${this.nextId++}`, deleteMarker: true } : {}
+    })
+  }
+
+  /** One page, in S3's order (a listing in another order would hide keys from a LIST that stops at the last one it wants). */
+  async *listObjectsV2(where: ListWhere = {}): AsyncIterable<ListedObject[]> {
+    const keys = [...this.objects.keys()].filter((key) => key.startsWith(where.prefix ?? '') && (where.startAfter === undefined || compareKeys(key, where.startAfter) > 0))
+    yield keys.sort(compareKeys).map((key) => {
+      const o = this.objects.get(key)!
+      return { key, etag: o.etag, size: o.bytes.length, storageClass: 'STANDARD' }
+    })
   }
 
   async getObject(key: string): Promise<StoredDocument | undefined> {

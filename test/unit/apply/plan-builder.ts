@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach } from 'vitest'
 import { hashFile } from '../../../src/local/hash-file.js'
+import { isCompositeAlgorithm } from '../../../src/plan/local-digest.js'
 import type { MultipartPolicy } from '../../../src/local/part-size.js'
 import { summarise, type FilePlanItem, type Plan, type PlanItem } from '../../../src/plan/plan.js'
 import type { Reason } from '../../../src/plan/reason.js'
@@ -38,7 +39,7 @@ export function useManifestDir(): { dir: () => string; item: (name: string, spec
       writeFileSync(path, spec.data)
       const options = spec.options ?? {}
       const algorithms = [...new Set([options.checksumAlgorithm ?? 'CRC64NVME', 'CRC64NVME' as const])]
-      const local = await hashFile(path, { algorithms, multipart: policy })
+      const local = await hashFile(path, { md5: true, checksums: algorithms, parts: { cut: { policy }, etag: true, composite: algorithms.filter(isCompositeAlgorithm) } })
       const base = { key: spec.key ?? name, source: name, size: local.size, reasons: spec.reasons ?? [], local, options }
       switch (spec.action) {
         case 'create':

@@ -29,7 +29,7 @@ describe('single PutObject', () => {
     expect(put?.headers['if-match']).toBeUndefined()
     expect(store.objects.get('a.txt')?.bytes.toString()).toBe('hello')
     expect(report.items).toEqual([expect.objectContaining({ key: 'a.txt', action: 'create', outcome: 'created', etag: md5Hex(Buffer.from('hello')), bytes: 5, attempts: 1 })])
-    expect(report.summary).toEqual({ created: 1, updated: 0, repaired: 0, unchanged: 0, conflict: 0, failed: 0, skipped: 0 })
+    expect(report.summary).toEqual({ created: 1, updated: 0, repaired: 0, deleted: 0, unchanged: 0, conflict: 0, failed: 0, skipped: 0 })
     expect(report.bytesUploaded).toBe(5)
   })
 
@@ -58,16 +58,6 @@ describe('single PutObject', () => {
     expect(headers['b.txt']?.['if-match']).toBeUndefined()
     expect(headers['c.txt']?.['if-none-match']).toBe('*')
     expect(headers['d.txt']?.['if-none-match']).toBeUndefined()
-  })
-
-  it('refuses a plan holding deletes, which this version cannot apply, before any request', async () => {
-    const store = new MemoryStore()
-    const created = await files.item('new.txt', { action: 'create', data: 'n' })
-    const kept = await files.item('kept.txt', { action: 'unchanged', data: 'k', remoteEtag: 'e' })
-    const repair = { ...kept, key: 'fix.txt', action: 'repair' as const, remoteEtag: 'e', repairs: ['copy' as const] }
-    const drop = { key: 'gone.txt', action: 'delete' as const, reasons: [], size: 1, remoteEtag: 'g' }
-    await expect(run(planOf([created, repair, drop]), store)).rejects.toThrow('this version of putplan cannot apply delete actions (delete "gone.txt"); nothing was written')
-    expect(store.calls).toEqual([])
   })
 
   it('sends nothing for unchanged and conflict items', async () => {

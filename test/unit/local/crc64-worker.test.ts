@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { Crc64Worker } from '../../../src/local/crc64-worker.js'
 import { createChecksumHasher } from '../../../src/local/hasher.js'
-import { hashFile } from '../../../src/local/index.js'
+import { hashFile, type DigestRequest } from '../../../src/local/index.js'
 import { SYNC_READ_LIMIT } from '../../../src/local/read-once.js'
 import { patternBytes, useTempDir } from './temp-dir.js'
 
@@ -83,9 +83,9 @@ describe('hashFile with CRC64NVME on a worker thread', () => {
   it.each([SYNC_READ_LIMIT + 1, CHUNK - 1, 2 * CHUNK, 2 * CHUNK + 1, 5 * CHUNK - 7])('gives the same digests as the main thread for %i bytes', async (size) => {
     const data = patternBytes(size, size)
     const path = tmp.write('f.bin', data)
-    const options = { algorithms: ['CRC64NVME', 'SHA256'] as const, chunkSize: CHUNK, multipart: { threshold: 0, partSize: 100_000, minPartSize: 1 } }
-    const onWorker = await hashFile(path, { ...options, workerThreshold: 0 })
-    const onMain = await hashFile(path, { ...options, workerThreshold: Infinity })
+    const request: DigestRequest = { md5: true, checksums: ['CRC64NVME', 'SHA256'], parts: { cut: { policy: { threshold: 0, partSize: 100_000, minPartSize: 1 } }, etag: true, composite: ['SHA256'] } }
+    const onWorker = await hashFile(path, request, { chunkSize: CHUNK, workerThreshold: 0 })
+    const onMain = await hashFile(path, request, { chunkSize: CHUNK, workerThreshold: Infinity })
     expect(onWorker).toEqual(onMain)
     expect(onWorker.checksums.CRC64NVME).toBe(crcOnMainThread(data))
   })
@@ -94,8 +94,7 @@ describe('hashFile with CRC64NVME on a worker thread', () => {
     const path = tmp.write('f.bin', patternBytes(1024 * KiB))
     const controller = new AbortController()
     let chunks = 0
-    const hashing = hashFile(path, {
-      algorithms: ['CRC64NVME'],
+    const hashing = hashFile(path, { md5: true, checksums: ['CRC64NVME'] }, {
       chunkSize: CHUNK,
       workerThreshold: 0,
       signal: controller.signal,

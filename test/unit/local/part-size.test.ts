@@ -5,9 +5,9 @@ import {
   S3_MAX_PART_SIZE,
   S3_MIN_PART_SIZE,
   isMultipart,
-  partCountFor,
   partSizeFor,
 } from '../../../src/local/part-size.js'
+import { uniformCut } from '../../../src/plan/part-cut.js'
 
 const MiB = 1024 * 1024
 const GiB = 1024 * MiB
@@ -28,7 +28,7 @@ describe('part-size policy', () => {
     expect(partSizeFor(16 * MiB * S3_MAX_PARTS + 1)).toBe(32 * MiB)
     for (const size of [200 * GiB, 1024 * GiB, 5 * 1024 * GiB, 48 * 1024 * GiB]) {
       const partSize = partSizeFor(size)
-      expect(partCountFor(size, partSize)).toBeLessThanOrEqual(S3_MAX_PARTS)
+      expect(Math.ceil(size / partSize)).toBeLessThanOrEqual(S3_MAX_PARTS)
       expect(partSize).toBeLessThanOrEqual(S3_MAX_PART_SIZE)
     }
     expect(partSizeFor(1024 * GiB)).toBe(128 * MiB)
@@ -47,9 +47,9 @@ describe('part-size policy', () => {
     expect(partSizeFor(100, { threshold: 10, partSize: 10, minPartSize: 1, maxParts: 4 })).toBe(40)
   })
 
-  it('counts an empty upload as one part', () => {
-    expect(partCountFor(0, MiB)).toBe(1)
-    expect(partCountFor(MiB, MiB)).toBe(1)
-    expect(partCountFor(MiB + 1, MiB)).toBe(2)
+  it('cuts an empty upload into one empty part, and the rest of a file into the last', () => {
+    expect(uniformCut(0, MiB)).toEqual([0])
+    expect(uniformCut(MiB, MiB)).toEqual([MiB])
+    expect(uniformCut(MiB + 1, MiB)).toEqual([MiB, 1])
   })
 })

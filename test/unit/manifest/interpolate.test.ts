@@ -10,16 +10,17 @@ describe('substitute', () => {
     expect(substitute('releases/${TAG}/${NAME}.tgz', { TAG: 'v1', NAME: 'app' })).toEqual({
       text: 'releases/v1/app.tgz',
       references: 2,
+      names: ['TAG', 'NAME'],
       problems: [],
     })
   })
 
   it('reads $${ as a literal ${ and does not count it as a reference', () => {
-    expect(substitute('cost: $${PRICE} and ${A}', { A: 'x', PRICE: 'no' })).toEqual({ text: 'cost: ${PRICE} and x', references: 1, problems: [] })
+    expect(substitute('cost: $${PRICE} and ${A}', { A: 'x', PRICE: 'no' })).toEqual({ text: 'cost: ${PRICE} and x', references: 1, names: ['A'], problems: [] })
   })
 
   it('leaves text without references alone, including a lone $', () => {
-    expect(substitute('price: $5 {braces}', {})).toEqual({ text: 'price: $5 {braces}', references: 0, problems: [] })
+    expect(substitute('price: $5 {braces}', {})).toEqual({ text: 'price: $5 {braces}', references: 0, names: [], problems: [] })
   })
 
   it('substitutes an empty value', () => {
@@ -33,6 +34,7 @@ describe('substitute', () => {
   it('reports undefined and malformed references, in order, and keeps them as written', () => {
     const result = substitute('${MISSING}-${1X}-${}-${a-b}', {})
     expect(result.text).toBe('${MISSING}-${1X}-${}-${a-b}')
+    expect(result.names).toEqual(['MISSING'])
     expect(result.problems.map((p) => [p.kind, p.name])).toEqual([
       ['undefined', 'MISSING'],
       ['malformed', '1X'],
@@ -98,11 +100,14 @@ describe('interpolate: positions of undefined variables', () => {
     expect(positions('${NOT_A_REF}: 1\n')).toEqual([])
   })
 
-  it('records which scalars held a reference, and which are unresolved', () => {
-    const { source } = parseYaml('uploads.yaml', 'a: ${A}\nb: ${B}\nc: plain\n')
+  it('records which scalars held a reference, the names each refers to, and which are unresolved', () => {
+    const { source } = parseYaml('uploads.yaml', 'a: ${A}\nb: ${B}-${A}-${B}\nc: plain\n')
     const result = interpolate(source, { A: 'x' })
-    expect([...result.interpolated].map((s) => s.value)).toEqual(['x', '${B}'])
-    expect([...result.unresolved].map((s) => s.value)).toEqual(['${B}'])
+    expect([...result.interpolated].map(([s, names]) => [s.value, names])).toEqual([
+      ['x', ['A']],
+      ['${B}-x-${B}', ['B', 'A']],
+    ])
+    expect([...result.unresolved].map((s) => s.value)).toEqual(['${B}-x-${B}'])
   })
 })
 
@@ -118,6 +123,26 @@ describe('loadManifest: where variables come from', () => {
     const manifest = await loadManifest({ file, vars: { GIT_TAG: 'from-var' }, env: { GIT_TAG: 'from-env', GIT_SHA: 'e' } })
     expect(manifest.objects[0]!.key).toBe('releases/from-var/index.html')
     expect(manifest.objects[0]!.options.metadata?.['commit']).toBe('e')
+  })
+
+  it('lists the variables it used, with their values, sorted by name; unused and escaped ones are not listed', async () => {
+    const manifest = await loadManifest({ file, vars: { GIT_TAG: 'v1', UNUSED: 'u' }, env: { GIT_SHA: 'e', NOT_A_VARIABLE: 'n' } })
+    expect(manifest.variables).toEqual([
+      { name: 'GIT_SHA', value: 'e', secret: false },
+      { name: 'GIT_TAG', value: 'v1', secret: false },
+    ])
+  })
+
+  it('marks a variable secret when a secret option refers to it, even if another field does too', async () => {
+    const key = 'k'.repeat(32)
+    const secret = await loadManifest({ file: join(FIXTURES, 'good', 'sse-customer-key-variable', 'uploads.yaml'), env: { SSE_C_KEY: key } })
+    expect(secret.variables).toEqual([{ name: 'SSE_C_KEY', value: key, secret: true }])
+    const text = 'version: 1\nbucket: example-bucket\ndefaults:\n  sseCustomerAlgorithm: AES256\n  sseCustomerKey: ${K}\nuploads:\n  - source: site/index.html\n    key: "${K}/${TAG}"\n'
+    const both = await loadManifest({ file: join(FIXTURES, 'good', 'sse-customer-key-variable', 'other.yaml'), text, env: { K: key, TAG: 't' } })
+    expect(both.variables).toEqual([
+      { name: 'K', value: key, secret: true },
+      { name: 'TAG', value: 't', secret: false },
+    ])
   })
 
   it('reports every undefined variable, not only the first', async () => {

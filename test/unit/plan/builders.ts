@@ -56,47 +56,56 @@ export function checksumsOf(data: Uint8Array, algorithms: readonly ChecksumAlgor
   return Object.fromEntries(algorithms.map((a) => [a, checksumOf(a, data)]))
 }
 
-export function partsOf(data: Buffer, partSize: number): Buffer[] {
+/** `data` cut into parts of `cut` bytes (the rest last), or at exactly the sizes of `cut`. */
+export function partsOf(data: Buffer, cut: number | readonly number[]): Buffer[] {
   const parts: Buffer[] = []
-  for (let offset = 0; offset < data.length; offset += partSize) parts.push(data.subarray(offset, offset + partSize))
+  if (typeof cut === 'number') {
+    for (let offset = 0; offset < data.length; offset += cut) parts.push(data.subarray(offset, offset + cut))
+  } else {
+    let offset = 0
+    for (const size of cut) parts.push(data.subarray(offset, (offset += size)))
+  }
   return parts.length > 0 ? parts : [Buffer.alloc(0)]
 }
 
-/** `hex(md5(md5(part 1) ... md5(part N)))-N`: the ETag of a multipart upload in parts of `partSize`. */
-export function multipartEtagOf(data: Buffer, partSize: number): string {
-  const parts = partsOf(data, partSize)
+/** `hex(md5(md5(part 1) ... md5(part N)))-N`: the ETag of a multipart upload cut as `cut` says. */
+export function multipartEtagOf(data: Buffer, cut: number | readonly number[]): string {
+  const parts = partsOf(data, cut)
   const md5s = parts.map((p) => createHash('md5').update(p).digest())
   return `${createHash('md5').update(Buffer.concat(md5s)).digest('hex')}-${parts.length}`
 }
 
-/** `base64(sha(sha(part 1) ... sha(part N)))-N`: S3's composite SHA checksum of a multipart upload. */
-export function compositeChecksumOf(algorithm: 'SHA1' | 'SHA256', data: Buffer, partSize: number): string {
-  const hash = algorithm === 'SHA1' ? 'sha1' : 'sha256'
-  const parts = partsOf(data, partSize)
-  const digests = parts.map((p) => createHash(hash).update(p).digest())
-  return `${createHash(hash).update(Buffer.concat(digests)).digest('base64')}-${parts.length}`
+/** `base64(c(c(part 1) ... c(part N)))-N`, of the raw part checksums: S3's COMPOSITE checksum of a multipart upload. */
+export function compositeChecksumOf(algorithm: ChecksumAlgorithm, data: Buffer, cut: number | readonly number[]): string {
+  const parts = partsOf(data, cut)
+  const raw = parts.map((p) => Buffer.from(checksumOf(algorithm, p), 'base64'))
+  return `${checksumOf(algorithm, Buffer.concat(raw))}-${parts.length}`
 }
 
-export function multipartDigestOf(data: Buffer, partSize: number, algorithms: readonly ChecksumAlgorithm[] = CHECKSUM_ALGORITHMS): MultipartDigest {
+/** What `local/` computes for `data` cut into parts of `partSize`, or at `sizes` when given: every composite of `algorithms`. */
+export function multipartDigestOf(data: Buffer, partSize: number, algorithms: readonly ChecksumAlgorithm[] = CHECKSUM_ALGORITHMS, sizes?: readonly number[]): MultipartDigest {
+  const cut = sizes ?? partSize
   const compositeChecksums: MultipartDigest['compositeChecksums'] = {}
-  for (const algorithm of algorithms) {
-    if (algorithm === 'SHA1' || algorithm === 'SHA256') compositeChecksums[algorithm] = compositeChecksumOf(algorithm, data, partSize)
-  }
-  return { partSize, partCount: partsOf(data, partSize).length, etag: multipartEtagOf(data, partSize), compositeChecksums }
+  for (const algorithm of algorithms) compositeChecksums[algorithm] = compositeChecksumOf(algorithm, data, cut)
+  const uniform = sizes === undefined || sizes.every((size, i) => size === partSize || (i === sizes.length - 1 && size <= partSize))
+  return { partSize, partCount: partsOf(data, cut).length, ...(uniform ? {} : { partSizes: [...sizes!] }), etag: multipartEtagOf(data, cut), compositeChecksums }
 }
 
 export interface LocalDigestOptions {
   /** Full-object checksums to compute; all by default. */
   algorithms?: readonly ChecksumAlgorithm[]
-  /** When set, the file is one apply would upload in parts of this size. */
+  /** When set, the file is hashed in parts of this size (as apply would upload it, or as part 1 of the object suggests). */
   partSize?: number
+  /** When set, the file is hashed in parts of exactly these sizes (another uploader's cut). */
+  partSizes?: readonly number[]
 }
 
 /** What `local/hashFile` yields for these bytes. */
 export function localDigestOf(data: Buffer, options: LocalDigestOptions = {}): LocalDigest {
   const algorithms = options.algorithms ?? CHECKSUM_ALGORITHMS
   const digest: LocalDigest = { size: data.length, md5: md5Hex(data), checksums: checksumsOf(data, algorithms) }
-  if (options.partSize !== undefined) digest.multipart = multipartDigestOf(data, options.partSize, algorithms)
+  const partSize = options.partSize ?? options.partSizes?.[0]
+  if (partSize !== undefined) digest.multipart = multipartDigestOf(data, partSize, algorithms, options.partSizes)
   return digest
 }
 
@@ -150,7 +159,7 @@ export function uploadedObject(data: Buffer, options: PutOptions = {}, upload: U
   const partCount = multipart ? partsOf(data, upload.partSize!).length : undefined
   const plainEtag = multipart ? multipartEtagOf(data, upload.partSize!) : md5Hex(data)
   const etag = encrypted ? (multipart ? `${opaqueEtag()}-${partCount}` : opaqueEtag()) : plainEtag
-  const checksum = composite ? compositeChecksumOf(algorithm as 'SHA1' | 'SHA256', data, upload.partSize!) : checksumOf(algorithm, data)
+  const checksum = composite ? compositeChecksumOf(algorithm, data, upload.partSize!) : checksumOf(algorithm, data)
 
   const headers: RemoteHeaderOptions = {
     metadata: Object.fromEntries(Object.entries(options.metadata ?? {}).map(([k, v]) => [k.toLowerCase(), v])),

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { computePlan, optionsFix, planItem as itemOf, type ObjectFacts } from '../../../src/plan/compute-plan.js'
 import { describeReason } from '../../../src/plan/reason.js'
-import { hasChanges, type FilePlanItem, type PlanItem } from '../../../src/plan/plan.js'
+import { hasChanges, type FilePlanItem, type Plan, type PlanItem } from '../../../src/plan/plan.js'
 import { fromPlanDocument, toPlanDocument } from '../../../src/plan/plan-document.js'
+import type { PlanOrigin, PlanWithOrigin } from '../../../src/plan/plan-origin.js'
 import { CHECKSUM_ALGORITHMS } from '../../../src/plan/local-digest.js'
 import { REDACTED, type PutOptions } from '../../../src/plan/put-options.js'
 import { bytes, checksumOf, factsFor, md5Hex, opaqueEtag, remoteObject, uploadedObject } from './builders.js'
@@ -272,19 +273,22 @@ describe('computePlan right after putplan applied it: zero changes', () => {
 
 describe('plan document', () => {
   const key = Buffer.from(bytes(32, 5)).toString('base64')
-  const p = plan(
+  const origin: PlanOrigin = { planId: 'f'.repeat(32), manifest: { path: 'uploads.yaml', relativeTo: 'directory', textDigest: 'e'.repeat(64), variables: {}, secrets: { KEY: 'd'.repeat(64) } } }
+  const withOrigin = (computed: Plan): PlanWithOrigin => ({ ...computed, origin })
+  const p = withOrigin(plan(
     factsFor(data, { key: 'new', options: html }, undefined),
     factsFor(data, { key: 'changed', options: { ...html, sseCustomerKey: key } }, uploadedObject(other, { ...html, sseCustomerKey: key })),
     factsFor(data, { key: 'same', options: html }, uploadedObject(data, html)),
     factsFor(data, { key: 'taken', options: { ...html, ifNoneMatch: '*' } }, uploadedObject(other, html)),
     factsFor(data, { key: 'pinned', options: { ...html, checksumSHA256: checksumOf('SHA256', other) } }, undefined),
-  )
+  ))
 
-  it('round-trips actions, reasons and remote ETags', () => {
+  it('round-trips actions, reasons, remote ETags and the origin', () => {
     const back = fromPlanDocument(JSON.parse(JSON.stringify(toPlanDocument(p))))
     expect(back.summary).toEqual(p.summary)
     expect(back.bucket).toBe(p.bucket)
     expect(back.manifestDigest).toBe(p.manifestDigest)
+    expect(back.origin).toEqual(origin)
     const shape = (q: typeof p) => q.items.map((i) => ({ key: i.key, action: i.action, reasons: i.reasons, remoteEtag: 'remoteEtag' in i ? i.remoteEtag : undefined, local: 'local' in i ? i.local : undefined }))
     expect(shape(back)).toEqual(shape(p))
     expect(back.items.find((i) => i.key === 'pinned')).not.toHaveProperty('remoteEtag')
@@ -293,7 +297,8 @@ describe('plan document', () => {
 
   it('has the documented shape', () => {
     const doc = toPlanDocument(p)
-    expect(doc).toMatchObject({ formatVersion: 2, version: 1, bucket: 'example-site', summary: { create: 1, update: 1, repair: 0, delete: 0, unchanged: 1, undecided: 0, conflict: 2 } })
+    expect(Object.keys(doc)).toEqual(['formatVersion', 'version', 'planId', 'bucket', 'manifest', 'manifestDigest', 'planDigest', 'summary', 'actions'])
+    expect(doc).toMatchObject({ formatVersion: 3, version: 1, planId: origin.planId, bucket: 'example-site', manifest: origin.manifest, summary: { create: 1, update: 1, repair: 0, delete: 0, unchanged: 1, undecided: 0, conflict: 2 } })
     expect(doc.actions.map((a) => a.key)).toEqual(['changed', 'new', 'pinned', 'same', 'taken'])
     for (const action of doc.actions) expect(Object.keys(action)).toEqual(expect.arrayContaining(['key', 'action', 'reasons', 'source', 'size']))
   })

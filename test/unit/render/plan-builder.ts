@@ -3,7 +3,7 @@
  * the key so snapshots are stable and each object looks like a different file.
  */
 import { createHash } from 'node:crypto'
-import { summarise, type LocalDigest, type Plan, type PlanItem, type PutOptionName, type PutOptions, type Reason, type ReasonValue, type RepairOperation } from '../../../src/plan/index.js'
+import { summarise, type LocalDigest, type PlanItem, type PlanOrigin, type PlanWithOrigin, type PutOptionName, type PutOptions, type Reason, type ReasonValue, type RepairOperation } from '../../../src/plan/index.js'
 
 export const DIGEST = 'a'.repeat(64)
 
@@ -83,14 +83,24 @@ export function conflict(key: string, reasons: Reason[], init: ItemInit = {}): P
   return { ...base(key, init), action: 'conflict', reasons, remoteEtag: etagOf(key) }
 }
 
-/** A plan as `computePlan` makes one: items sorted by key, summary counted. */
-export function planOf(items: PlanItem[], bucket = 'example-site'): Plan {
+export function deleted(key: string, size = 2048): PlanItem {
+  return { key, action: 'delete', reasons: [{ code: 'not-declared', option: 'object' }], size, remoteEtag: etagOf(key) }
+}
+
+/** Where a builder plan says its manifest is: a fixed id and digests, one variable and one secret. */
+export const ORIGIN: PlanOrigin = {
+  planId: '0123456789abcdef0123456789abcdef',
+  manifest: { path: 'site/uploads.yaml', relativeTo: 'repository', textDigest: 'b'.repeat(64), variables: { GIT_SHA: '4f2a9c1' }, secrets: { SSE_KEY: 'c'.repeat(64) } },
+}
+
+/** A plan as `plan` makes one: items sorted by key, summary counted, with its origin. */
+export function planOf(items: PlanItem[], bucket = 'example-site'): PlanWithOrigin {
   const sorted = [...items].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-  return { bucket, manifestDigest: DIGEST, summary: summarise(sorted), items: sorted }
+  return { bucket, manifestDigest: DIGEST, summary: summarise(sorted), items: sorted, origin: ORIGIN }
 }
 
 /** One of everything, including keys that need escaping and a multipart object. */
-export function mixedPlan(): Plan {
+export function mixedPlan(): PlanWithOrigin {
   return planOf([
     create('assets/app.js', { size: 48_213 }),
     create('docs/a b|c `tick` <b>&amp; ünï.txt', { size: 12, source: 'docs/a b|c `tick` <b>&amp; ünï.txt' }),
@@ -103,4 +113,14 @@ export function mixedPlan(): Plan {
     unchanged('robots.txt', { size: 24 }),
     conflict('releases/latest.json', [CREATE_ONLY_DIFFERS], { size: 311, options: { contentType: 'application/json', ifNoneMatch: '*' } }),
   ])
+}
+
+/** A plan with prune: two deletes among other changes, strays it does not own, a protected key. */
+export function prunedPlan(): PlanWithOrigin {
+  const plan = planOf([create('site/new.html', { size: 300 }), unchanged('site/index.html'), deleted('site/old.html', 2048), deleted('site/old/page.html', 900)])
+  const strays = ['site/a-stray.txt', 'site/b<i>|`stray`.txt', ...Array.from({ length: 10 }, (_, i) => `site/upload-${i}.bin`)]
+  return {
+    ...plan,
+    prune: { maxDeletes: 1000, protected: { count: 1, keys: ['site/downloads/v1.zip'] }, unowned: { folders: ['site/'], count: strays.length, keys: strays.slice(0, 10), complete: true } },
+  }
 }

@@ -2,7 +2,7 @@ import { createColors } from 'picocolors'
 import { describe, expect, it } from 'vitest'
 import { NO_COLORS } from '../../../src/render/colors.js'
 import { renderPlanHuman } from '../../../src/render/plan-human.js'
-import { conflict, create, mixedPlan, planOf, repair, unchanged, update, CONTENT_CHANGED, drift, unverified } from './plan-builder.js'
+import { conflict, create, deleted, mixedPlan, planOf, prunedPlan, repair, unchanged, update, CONTENT_CHANGED, drift, unverified } from './plan-builder.js'
 
 const COLORS = createColors(true)
 const lastLine = (text: string) => text.trimEnd().split('\n').at(-1)
@@ -67,6 +67,29 @@ describe('renderPlanHuman', () => {
     expect(text).toContain(COLORS.red('!'))
     expect(text).toContain(COLORS.dim('  = favicon.ico  1.12 KiB  from dist/favicon.ico'))
     expect(lastLine(text.replace(/\x1b\[[0-9;]*m/g, ''))).toBe('Plan: 2 to create, 2 to update, 0 to repair, 0 to delete, 2 unchanged, 0 undecided, 1 in conflict.')
+  })
+
+  it('draws deletes in their own red group with their reason, counts them, and lists what prune leaves alone', async () => {
+    const text = renderPlanHuman(prunedPlan(), { colors: NO_COLORS })
+    await expect(text).toMatchFileSnapshot('__snapshots__/plan-human.prune.txt')
+    expect(text).toContain('- delete (2 objects, 2.88 KiB)\n  - site/old.html  2.00 KiB\n      no longer in the manifest (putplan wrote it)\n')
+    expect(text).toContain('Unowned: 12 objects in site/ that putplan did not write; never deleted\n  site/a-stray.txt\n')
+    expect(text).toContain('  …and 2 more\n')
+    expect(text).toContain('Protected: 1 object no longer in the manifest, kept by prune.protect\n  site/downloads/v1.zip\n')
+    expect(lastLine(text)).toBe('Plan: 1 to create, 0 to update, 0 to repair, 2 to delete, 1 unchanged, 0 undecided, 0 in conflict.')
+    const coloured = renderPlanHuman(prunedPlan(), { colors: COLORS })
+    expect(coloured).toContain(`${COLORS.red('-')} ${COLORS.bold('delete')}`)
+    expect(coloured).toContain(`  ${COLORS.red('-')} site/old.html`)
+  })
+
+  it('says a listing that stopped early counts at least, one that found none says so, and nothing is said of prune without strays', () => {
+    const plan = prunedPlan()
+    const partial = { ...plan, prune: { ...plan.prune!, unowned: { ...plan.prune!.unowned, complete: false } } }
+    expect(renderPlanHuman(partial, { colors: NO_COLORS })).toContain('Unowned: at least 12 objects in site/')
+    const quiet = { ...planOf([deleted('x')]), prune: { maxDeletes: 5, protected: { count: 0, keys: [] }, unowned: { folders: [''], count: 0, keys: [], complete: true } } }
+    expect(renderPlanHuman(quiet, { colors: NO_COLORS })).not.toMatch(/Unowned|Protected/)
+    const unlisted = { ...quiet, prune: { ...quiet.prune, unowned: { ...quiet.prune.unowned, complete: false } } }
+    expect(renderPlanHuman(unlisted, { colors: NO_COLORS })).toContain('Unowned: none found, but the bucket was not listed to its end (too large, or s3:ListBucket refused)\n\n')
   })
 
   it('says there is nothing to do for an empty plan', async () => {

@@ -5,7 +5,7 @@ import addFormatsModule from 'ajv-formats'
 import { describe, expect, it } from 'vitest'
 import { fromPlanDocument, toPlanDocument, type PlanDocument, type FilePlanItem, type PlanItem } from '../../../src/plan/index.js'
 import { renderPlanJson } from '../../../src/render/plan-json.js'
-import { conflict, create, mixedPlan, planOf, unchanged, update, CONTENT_CHANGED, CREATE_ONLY_DIFFERS } from './plan-builder.js'
+import { conflict, create, mixedPlan, planOf, prunedPlan, unchanged, update, CONTENT_CHANGED, CREATE_ONLY_DIFFERS } from './plan-builder.js'
 
 type Schema = { [keyword: string]: unknown }
 const readJson = (relative: string) => JSON.parse(readFileSync(fileURLToPath(new URL(relative, import.meta.url)), 'utf8')) as Schema
@@ -35,9 +35,18 @@ describe('renderPlanJson', () => {
   })
 
   it('is valid against schema/plan.schema.json, for every builder plan', () => {
-    for (const plan of [mixedPlan(), planOf([]), planOf([unchanged('a'), unchanged('b')])]) {
+    for (const plan of [mixedPlan(), planOf([]), planOf([unchanged('a'), unchanged('b')]), prunedPlan()]) {
       expect(errorsOf(documentOf(renderPlanJson(plan)))).toEqual([])
     }
+  })
+
+  it('carries prune\'s report and reads it back; the schema refuses a delete that names a file', () => {
+    const document = documentOf(renderPlanJson(prunedPlan()))
+    expect(document.prune).toEqual(prunedPlan().prune)
+    expect(fromPlanDocument(document)).toEqual(prunedPlan())
+    const withFile = documentOf(renderPlanJson(prunedPlan()))
+    withFile.actions.find((a) => a.action === 'delete')!.source = 'dist/x'
+    expect(validate(withFile)).toBe(false)
   })
 
   it('reads back into the same plan', () => {
@@ -101,6 +110,14 @@ describe('toPlanDocument', () => {
     for (const action of documentOf(text).actions) expect(action.options?.sseCustomerKey).toBe('(secret)')
     expect(errorsOf(documentOf(text))).toEqual([])
     expect((plan.items[0] as FilePlanItem).options.sseCustomerKey).toBe(secret)
+  })
+
+  it('is refused by the schema without its origin, or with a secret variable whose value is not a digest', () => {
+    const { manifest: _manifest, ...withoutOrigin } = documentOf(renderPlanJson(mixedPlan()))
+    expect(errorsOf(withoutOrigin)).toContain(" must have required property 'manifest'")
+    const leaked = documentOf(renderPlanJson(mixedPlan()))
+    leaked.manifest.secrets.SSE_KEY = 'c2VjcmV0LWtleS0zMi1ieXRlcy1sb25nLWZvci1zc2VjIQ=='
+    expect(errorsOf(leaked)).toContain('/manifest/secrets/SSE_KEY must match pattern "^[0-9a-f]{64}$"')
   })
 
   it('is refused by the schema if a key ever slipped through', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { renderPlanMarkdown } from '../../../src/render/plan-markdown.js'
 import { codeCell } from '../../../src/render/plan-markdown-escape.js'
-import { conflict, create, mixedPlan, planOf, repair, unchanged, update, CONTENT_CHANGED, CREATE_ONLY_DIFFERS, drift } from './plan-builder.js'
+import { conflict, create, mixedPlan, planOf, prunedPlan, repair, unchanged, update, CONTENT_CHANGED, CREATE_ONLY_DIFFERS, drift } from './plan-builder.js'
 
 /** The cells of a GitHub table row, split as GFM does: on `|` not preceded by `\`. */
 function cells(row: string): string[] {
@@ -28,6 +28,18 @@ describe('renderPlanMarkdown', () => {
     expect(text).toContain('<details><summary>* to repair in place: 2 objects, 3.00 KiB</summary>')
     expect(text).toContain('| * | `site/a.css` | 1.50 KiB | `cacheControl: "max-age=60" -> "no-cache"`<br>`in place: CopyObject onto itself, tags kept` |')
     expect(text).toContain('| * | `site/b.css` | 1.50 KiB | `tagging: {"team":"ops"} -> {"team":"web"}`<br>`in place: PutObjectTagging` |')
+  })
+
+  it('gives deletes their own section and lists what prune leaves alone, keys as code spans', async () => {
+    const text = renderPlanMarkdown(prunedPlan())
+    await expect(text).toMatchFileSnapshot('__snapshots__/plan-markdown.prune.md')
+    expect(text).toContain('| - delete | 2 | 2.88 KiB |')
+    expect(text).toContain('<details><summary>- to delete: 2 objects, 2.88 KiB</summary>')
+    expect(text).toContain('| - | `site/old.html` | 2.00 KiB | `no longer in the manifest (putplan wrote it)` |')
+    expect(text).toContain('<details><summary>Unowned: 12 objects in site/ that putplan did not write; never deleted</summary>')
+    expect(text).toContain('- ``site/b<i>|`stray`.txt``')
+    expect(text).toContain('- …and 2 more')
+    expect(text.trimEnd().endsWith('**Plan: 1 to create, 0 to update, 0 to repair, 2 to delete, 1 unchanged, 0 undecided, 0 in conflict.**')).toBe(true)
   })
 
   it('does not list unchanged objects', () => {

@@ -250,6 +250,28 @@ describe('operations over HTTP', () => {
     expect(seen[3]?.headers['cache-control']).toBeUndefined()
   })
 
+  it('DeleteObject: always If-Match, the delete marker of a versioned bucket, 412 final, 503 and 409 retried', async () => {
+    handler = (_req, res, _seen, index) => {
+      if (index === 0) return xmlError(res, 503, 'SlowDown')
+      if (index === 1) return xmlError(res, 409, 'ConditionalRequestConflict')
+      res.writeHead(204, { 'x-amz-version-id': 'v-marker', 'x-amz-delete-marker': 'true' }).end()
+    }
+    const { s3, retries } = client()
+    expect(await s3.deleteObject('old/a b.html', { condition: { ifMatch: 'abc' }, options: { expectedBucketOwner: '111122223333' } })).toEqual({ versionId: 'v-marker', deleteMarker: true })
+    expect(seen.map((r) => [r.method, r.url, r.headers['if-match'], r.headers['x-amz-expected-bucket-owner']])).toEqual(
+      Array(3).fill(['DELETE', '/bucket/old/a%20b.html', '"abc"', '111122223333']),
+    )
+    expect(retries.map((r) => r.error instanceof S3ServiceError && r.error.s3Code)).toEqual(['SlowDown', 'ConditionalRequestConflict'])
+
+    seen = []
+    handler = (_req, res) => xmlError(res, 412, 'PreconditionFailed')
+    await expect(s3.deleteObject('k', { condition: { ifMatch: 'abc' } })).rejects.toMatchObject({ status: 412, operation: 'DeleteObject', key: 'k' })
+    expect(seen).toHaveLength(1)
+
+    handler = (_req, res) => res.writeHead(204).end()
+    expect(await s3.deleteObject('k', { condition: { ifMatch: 'abc' } })).toEqual({})
+  })
+
   it('paginates ListObjectsV2', async () => {
     handler = (req, res) => {
       const token = new URL(req.url ?? '', 'http://x').searchParams.get('continuation-token')

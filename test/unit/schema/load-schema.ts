@@ -21,7 +21,7 @@ const Ajv2020 = Ajv2020Module.default
 const addFormats = addFormatsModule.default
 
 export function compileSchema(schema: JsonSchema = readSchema()) {
-  const ajv = new Ajv2020({ strict: true, allErrors: true })
+  const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true })
   addFormats(ajv)
   return ajv.compile(schema)
 }

@@ -3,7 +3,7 @@ import { PutplanError } from '../../../src/errors/index.js'
 import { STATE_FORMAT_VERSION, type StateDocument, type StateRecord } from '../../../src/state/state-record.js'
 import type { ListedObject, ListWhere } from '../../../src/s3/object-store.js'
 import { knownObjects, listKeys, readState, updateState, type StateAccess } from '../../../src/state/bucket-state.js'
-import { commonPrefix } from '../../../src/state/list-wanted.js'
+import { commonPrefix } from '../../../src/plan/index.js'
 import { MemoryStore, s3Error, type Call } from '../apply/memory-store.js'
 
 const BUCKET = 'example-site'

@@ -1,11 +1,23 @@
 import { describe, expect, it } from 'vitest'
 import { planItem } from '../../../src/plan/compute-plan.js'
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../../../src/plan/local-digest.js'
+import { uniformCut } from '../../../src/plan/part-cut.js'
 import type { PutOptions } from '../../../src/plan/put-options.js'
 import type { RemoteObject } from '../../../src/plan/remote-object.js'
 import { storedHeaderOptions } from '../../../src/s3/object-headers.js'
 import type { ReportedEncryption } from '../../../src/s3/remote-object-headers.js'
-import { recordOfCopy, recordOfRemote, recordOfWrite as recordOf, recordStands, trustRecord, type ListedFacts, type StateRecord, type WriteResult } from '../../../src/state/state-record.js'
+import {
+  APPLIED_PLANS_KEPT,
+  recordOfCopy,
+  recordOfRemote,
+  recordOfWrite as recordOf,
+  recordStands,
+  rememberApplied,
+  trustRecord,
+  type ListedFacts,
+  type StateRecord,
+  type WriteResult,
+} from '../../../src/state/state-record.js'
 import { bytes, factsFor, localDigestOf, remoteObject, uploadedObject } from '../plan/builders.js'
 
 const data = bytes(64, 1)
@@ -95,8 +107,10 @@ describe('recordOfWrite then trustRecord: zero changes right after a write', () 
             ...(sent.ssekmsEncryptionContext && { ssekmsEncryptionContext: sent.ssekmsEncryptionContext }),
             ...(sent.bucketKeyEnabled === false && { bucketKeyEnabled: false }),
           }
-          // A multipart record also holds putplan's part size: HeadObject partNumber=1 need not be asked.
-          expect(trusted).toEqual({ ...head, lastModified: recordedAt, ...(partSize && { firstPartSize: partSize }), headers: { ...head.headers, ...told } })
+          // A multipart record also holds putplan's cut: HeadObject partNumber=N need not be asked.
+          // And that putplan wrote it (prune may delete it).
+          const cut = partSize && { firstPartSize: partSize, partSizes: uniformCut(data.length, partSize) }
+          expect(trusted).toEqual({ ...head, lastModified: recordedAt, written: true, ...cut, headers: { ...head.headers, ...told } })
           // The plan workflow hashes the declared algorithm and those the bucket (here: the record) reports.
           const hashed = [...new Set([checksumAlgorithm ?? 'CRC64NVME', ...(Object.keys(trusted.checksums) as ChecksumAlgorithm[])])]
           const item = planItem(factsFor(data, { options: sent }, trusted, { algorithms: hashed, ...(partSize && { partSize }) }))
@@ -123,7 +137,7 @@ describe('recordOfWrite then trustRecord: zero changes right after a write', () 
 
   it('multipart SHA256 is recorded as a composite checksum with its part count', () => {
     const { trusted } = writeAndTrust({ ...html, checksumAlgorithm: 'SHA256' }, 16)
-    expect(trusted).toMatchObject({ checksumType: 'COMPOSITE', partCount: 4, firstPartSize: 16 })
+    expect(trusted).toMatchObject({ checksumType: 'COMPOSITE', partCount: 4, firstPartSize: 16, partSizes: [16, 16, 16, 16] })
     expect(trusted.checksums.SHA256).toMatch(/-4$/)
   })
 
@@ -217,9 +231,18 @@ describe('recordOfCopy then trustRecord: zero changes right after a repair', () 
 })
 
 describe('recordOfRemote', () => {
-  it('keeps the part size HeadObject partNumber=1 revealed: it belongs to the write', () => {
+  it('keeps the part sizes HeadObject partNumber=N revealed: they belong to the write', () => {
     const remote: RemoteObject = { ...remoteObject({ etag: `${'a'.repeat(32)}-3`, size: 40, partCount: 3, firstPartSize: 16 }), lastModified: listedAt }
     expect(recordOfRemote(remote, listedAt)).toMatchObject({ partCount: 3, firstPartSize: 16 })
+    expect(recordOfRemote({ ...remote, partSizes: [16, 14, 10] }, listedAt)).toMatchObject({ partCount: 3, firstPartSize: 16, partSizes: [16, 14, 10] })
+  })
+
+  it('a record that lacks part sizes the plan learnt no longer stands, so that apply keeps them', () => {
+    const remote: RemoteObject = { ...remoteObject({ etag: `${'a'.repeat(32)}-3`, size: 40, partCount: 3, firstPartSize: 16 }), lastModified: listedAt }
+    const record = recordOfRemote(remote, listedAt)
+    expect(recordStands(record, remote)).toBe(true)
+    expect(recordStands(record, { ...remote, partSizes: [16, 14, 10] })).toBe(false)
+    expect(recordStands(recordOfRemote({ ...remote, partSizes: [16, 14, 10] }, listedAt), { ...remote, partSizes: [16, 14, 10] })).toBe(true)
   })
 
   it('keeps what HeadObject said and drops what can change without a rewrite, or belongs to one read', () => {
@@ -234,8 +257,16 @@ describe('recordOfRemote', () => {
     expect(r).not.toHaveProperty('tagging')
     expect(r).not.toHaveProperty('acl')
     expect(r).not.toHaveProperty('versionId')
+    // Not `written`: putplan only verified it, so prune never deletes it.
     expect(r).toEqual({ etag: 'abc', size: 3, lastModified: recordedAt, checksums: { CRC32: 'AAAAAA==' }, checksumType: 'FULL_OBJECT', headers: { metadata: {}, storageClass: 'STANDARD', cacheControl: 'no-cache' } })
     expect(trustRecord(r, { etag: 'abc', size: 3, lastModified: listedAt, storageClass: 'STANDARD' })).toMatchObject({ etag: 'abc', headers: { cacheControl: 'no-cache' } })
+  })
+
+  it('keeps the written mark of a record that stood for the object through a storage class transition', () => {
+    const r = record({ written: true })
+    const moved = trustRecord(r, listed(r, { storageClass: 'GLACIER_IR' }))!
+    expect(recordStands(r, moved)).toBe(false)
+    expect(recordOfRemote({ ...moved, lastModified: listedAt }, listedAt)).toMatchObject({ written: true, headers: { storageClass: 'GLACIER_IR' } })
   })
 })
 
@@ -258,5 +289,19 @@ describe('recordStands', () => {
     expect(recordStands(r, asRemote(r, change(r)))).toBe(false)
     expect(recordStands(undefined, asRemote(r))).toBe(false)
     expect(recordStands(r, asRemote(r, { lastModified: undefined }))).toBe(false)
+  })
+})
+
+describe('rememberApplied', () => {
+  const digest = (n: number) => n.toString(16).padStart(64, '0')
+
+  it('adds the plan last, once, and keeps the most recent', () => {
+    expect(rememberApplied(undefined, digest(1))).toEqual([digest(1)])
+    expect(rememberApplied([digest(1), digest(2)], digest(1))).toEqual([digest(2), digest(1)])
+    const full = Array.from({ length: APPLIED_PLANS_KEPT }, (_, i) => digest(i))
+    const next = rememberApplied(full, digest(APPLIED_PLANS_KEPT))
+    expect(next).toHaveLength(APPLIED_PLANS_KEPT)
+    expect(next[0]).toBe(digest(1))
+    expect(next.at(-1)).toBe(digest(APPLIED_PLANS_KEPT))
   })
 })

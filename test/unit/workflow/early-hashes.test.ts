@@ -13,7 +13,7 @@ import { EarlyHashes } from '../../../src/workflow/early-hashes.js'
 import { gatherFacts } from '../../../src/workflow/gather-facts.js'
 import { hashOptions } from '../../../src/workflow/hash-options.js'
 import { MemoryStore } from '../apply/memory-store.js'
-import { bytes, desiredObject, md5Hex, remoteObject, uploadedObject } from '../plan/builders.js'
+import { bytes, checksumOf, desiredObject, md5Hex, remoteObject, uploadedObject } from '../plan/builders.js'
 
 const policy = { threshold: 16, partSize: 16, minPartSize: 1 }
 const small = bytes(12, 4)
@@ -116,7 +116,7 @@ describe('EarlyHashes', () => {
     const object = desired('small.bin', small.length)
     const early = new EarlyHashes([object], policy)
     await settle()
-    const withSha256 = remoteObject({ etag: md5Hex(small), size: small.length, checksums: { SHA256: 'x' } })
+    const withSha256 = remoteObject({ etag: md5Hex(small), size: small.length, checksums: { SHA256: checksumOf('SHA256', small) } })
     expect(early.take(object, hashOptions(object.options, withSha256, policy))).toBeUndefined()
     await early.stop()
   })

@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { PutplanError, UsageError } from '../errors/index.js'
+import { loadManifest, type Manifest } from '../manifest/index.js'
+import { checkFresh } from './check-fresh.js'
+import { count, stale } from './stale-plan.js'
+import { manifestFileOf, sameFile } from './manifest-location.js'
+import { readPlanFile, type SavedPlan } from './plan-file.js'
+import { secretDigest } from './secret-digest.js'
+
+export interface SavedPlanRequest {
+  planFile: string
+  /** A manifest named on the command line (`-f`): it must be the plan's own. */
+  file?: string
+  cwd: string
+  /** `--var` values: a secret's value, or the plan's own value of another variable. */
+  vars: Readonly<Record<string, string>>
+  env: Readonly<Record<string, string | undefined>>
+  concurrency: number
+}
+
+export interface LoadedPlan extends SavedPlan {
+  /** The manifest as the plan was made from it: its recorded variables, the secrets read again. */
+  manifest: Manifest
+}
+
+/**
+ * A saved plan and its manifest, loaded again as they were when the plan was made: the
+ * manifest from the path the plan records (so no `-f` is needed in another job), with the
+ * values of its variables the plan records, not the environment's (which moves on: another
+ * commit, another tag): exactly what was reviewed. Secrets, which no plan holds, are read
+ * again from --var and the environment and must match the plan's digests. Refused, naming
+ * the cause, when the manifest's text, a variable or a file changed: nothing is written.
+ */
+export async function loadSavedPlan(request: SavedPlanRequest): Promise<LoadedPlan> {
+  const saved = await readPlanFile(request.planFile)
+  const { planId, manifest: origin } = saved.plan.origin
+  const file = manifestFileOf(origin, request.cwd)
+  if (request.file !== undefined && !sameFile(path.resolve(request.cwd, request.file), file)) {
+    throw new UsageError(`${request.planFile} was made from the manifest ${file}, and -f names ${request.file}: a saved plan applies its own manifest (leave out -f)`)
+  }
+  const text = await readText(file, origin.path)
+  if (createHash('sha256').update(text).digest('hex') !== origin.textDigest) throw stale(`the manifest ${origin.path} changed since the plan`)
+
+  const secretNames = Object.keys(origin.secrets)
+  const secrets = Object.fromEntries(secretNames.map((name) => [name, request.vars[name] ?? request.env[name]]))
+  const manifest = await loadManifest({ file, text, vars: { ...secrets, ...origin.variables }, env: {} })
+
+  const digests = await Promise.all(secretNames.map((name) => secretDigest(planId, name, secrets[name]!)))
+  const differ = secretNames.filter((name, i) => digests[i] !== origin.secrets[name]).map((name) => `${name} (secret: its value is not shown)`)
+  for (const [name, value] of Object.entries(request.vars)) {
+    const planned = origin.variables[name]
+    if (planned !== undefined && planned !== value) differ.push(`${name} (--var gives ${JSON.stringify(value)}; the plan was made with ${JSON.stringify(planned)})`)
+  }
+  if (differ.length > 0) throw stale(`${count(differ.length, 'variable')} ${differ.length === 1 ? 'differs' : 'differ'} from the plan's: ${differ.join(', ')}`)
+
+  await checkFresh(saved.plan, manifest, request.concurrency)
+  return { ...saved, manifest }
+}
+
+async function readText(file: string, recorded: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code !== 'ENOENT') throw new PutplanError('manifest-invalid', `the plan's manifest ${file} cannot be read: ${code ?? (error as Error).message}`)
+    throw stale(`its manifest ${recorded} is not at ${file} (run apply in the repository, or the directory, the plan was made in)`)
+  }
+}
