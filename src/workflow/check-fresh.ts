@@ -1,7 +1,7 @@
 import { hashFile } from '../local/index.js'
 import { PutplanError } from '../errors/index.js'
 import type { Manifest } from '../manifest/index.js'
-import { canonicalJson, isUpload, withoutSecrets, type FilePlanItem, type Plan, type UploadItem } from '../plan/index.js'
+import { canonicalJson, isUpload, withoutSecrets, type FilePlanItem, type Plan, type RepairItem, type UploadItem } from '../plan/index.js'
 import { mapBounded } from '../util/map-bounded.js'
 import { digestsAgree, rehashOptions } from './hash-options.js'
 import { count, shown, stale } from './stale-plan.js'
@@ -9,15 +9,16 @@ import { count, shown, stale } from './stale-plan.js'
 /**
  * A saved plan is applied only while it is still true of the files: the manifest (loaded
  * again as it was, see `loadSavedPlan`) resolves to the same files of the same sizes, and
- * every file it would write has the same bytes. Otherwise apply refuses, naming what
- * changed, before any request is sent.
+ * every file it would write (or whose object it repairs in place, which holds only while the
+ * object's bytes are still the file's) has the same bytes. Otherwise apply refuses, naming
+ * what changed, before any request is sent.
  */
 export async function checkFresh(plan: Plan, manifest: Manifest, concurrency: number): Promise<void> {
   if (plan.bucket !== manifest.bucket) {
     throw stale(`the plan is for bucket "${plan.bucket}" but the manifest now names "${manifest.bucket}"`)
   }
   if (plan.manifestDigest !== manifest.digest) throw stale(filesChanged(plan, manifest))
-  const writes = plan.items.filter(isUpload)
+  const writes = plan.items.filter((item): item is UploadItem | RepairItem => isUpload(item) || item.action === 'repair')
   // The manifest is as it was, so a write it does not ask for (another key, file or option) was put in the plan by hand.
   const desired = new Map(manifest.objects.map((o) => [o.key, o]))
   const foreign = writes.filter((item) => {
@@ -61,7 +62,7 @@ function filesChanged(plan: Plan, manifest: Manifest): string {
   return causes.length > 0 ? causes.join('; ') : 'the manifest resolves to other objects or options than when the plan was made'
 }
 
-async function sameBytes(sourcePath: string | undefined, item: UploadItem): Promise<boolean> {
+async function sameBytes(sourcePath: string | undefined, item: UploadItem | RepairItem): Promise<boolean> {
   if (sourcePath === undefined) return false
   try {
     // Exactly the digests the plan recorded, no more.

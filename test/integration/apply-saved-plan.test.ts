@@ -226,3 +226,26 @@ describe('--format json', () => {
     expect(human.stderr).not.toBe('')
   })
 })
+
+describe('apply plan.json whose repair no longer holds', () => {
+  const bucket = 'saved-repair'
+
+  it('a file whose object the plan repairs in place, edited after the plan: exit 1 naming it, nothing written', async () => {
+    const ws = await suite.workspace()
+    await createBucket(suite.server, bucket, { versioning: true })
+    await ws.write('site/c.txt', 'c: ours\n')
+    await ws.manifest({ version: 1, bucket, uploads: [{ source: 'site/*.txt', root: 'site', prefix: 'site/', cacheControl: 'no-cache' }] })
+    // The same bytes with another Cache-Control: a repair, which keeps the object's bytes.
+    await suite.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'site/c.txt', Body: 'c: ours\n', ContentType: 'text/plain; charset=utf-8', CacheControl: 'max-age=1' }))
+    const planned = await runPutplan(['plan', '--format', 'json', '--out', 'plan.json'], { cwd: ws.dir, env: suite.env })
+    expect(verdicts(parsePlanJson(planned))['site/c.txt']?.action).toBe('repair')
+    const before = await versions(bucket)
+
+    // Repairing the headers now would put them on bytes that are no longer the file's.
+    await ws.write('site/c.txt', 'C: OURS\n')
+    const result = await runPutplan(['apply', 'plan.json'], { cwd: ws.dir, env: suite.env })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/^Error: the saved plan is stale: 1 planned file changed since the plan: site\/c\.txt\. Nothing was written/m)
+    expect(await versions(bucket)).toEqual(before)
+  })
+})
