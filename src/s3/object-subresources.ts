@@ -8,14 +8,7 @@ import type { S3ErrorContext } from './s3-errors.js'
 import { child, children, parseXml, text, xmlEscape } from './xml.js'
 
 export async function getObjectTagging(executor: RequestExecutor, key: string, options: RequestOptions = {}): Promise<Record<string, string>> {
-  const response = await executor.send({
-    operation: 'GetObjectTagging',
-    method: 'GET',
-    key,
-    query: { tagging: '' },
-    headers: requestOptionHeaders(options),
-  })
-  return parseTagging(response.body.toString('utf8'), { operation: 'GetObjectTagging', key })
+  return parseTagging(await getSubresource(executor, 'GetObjectTagging', key, 'tagging', options), { operation: 'GetObjectTagging', key })
 }
 
 export function parseTagging(xml: string, context?: S3ErrorContext): Record<string, string> {
@@ -28,14 +21,13 @@ export function parseTagging(xml: string, context?: S3ErrorContext): Record<stri
 }
 
 export async function getObjectAcl(executor: RequestExecutor, key: string, options: RequestOptions = {}): Promise<RemoteAcl> {
-  const response = await executor.send({
-    operation: 'GetObjectAcl',
-    method: 'GET',
-    key,
-    query: { acl: '' },
-    headers: requestOptionHeaders(options),
-  })
-  return parseAcl(response.body.toString('utf8'), { operation: 'GetObjectAcl', key })
+  return parseAcl(await getSubresource(executor, 'GetObjectAcl', key, 'acl', options), { operation: 'GetObjectAcl', key })
+}
+
+/** The XML document of one of the object's subresources (`?tagging`, `?acl`). */
+async function getSubresource(executor: RequestExecutor, operation: string, key: string, subresource: string, options: RequestOptions): Promise<string> {
+  const response = await executor.send({ operation, method: 'GET', key, query: { [subresource]: '' }, headers: requestOptionHeaders(options) })
+  return response.body.toString('utf8')
 }
 
 const PERMISSIONS = new Set<RemoteGrant['permission']>(['FULL_CONTROL', 'READ', 'READ_ACP', 'WRITE', 'WRITE_ACP'])

@@ -103,7 +103,7 @@ describe('access denied by an IAM policy (moto users whose inline policy denies 
     const human = await runPutplan(['apply', '--auto-approve'], { cwd: ws.dir, env: env(denyPut) })
     expect(human.code).toBe(1)
     expect(human.stderr).toMatch(/x a\.txt: failed \(PutObject for "a\.txt" failed: 403 AccessDenied/)
-    expect(human.stderr).toContain('Apply incomplete: 0 created, 0 updated, 0 repaired, 0 unchanged, 0 conflicts, 2 failed')
+    expect(human.stderr).toContain('Apply incomplete: 0 created, 0 updated, 0 unchanged, 0 conflicts, 2 failed')
     const report = JSON.parse(runs.applyJson!.stdout) as { summary: Record<string, number>; items: { key: string; outcome: string; reason: string; attempts: number }[] }
     expect(report.summary).toMatchObject({ created: 0, updated: 0, failed: 2 })
     for (const item of report.items) {

@@ -97,7 +97,7 @@ describe('the packed and installed CLI', () => {
 
     const apply = await putplan(['apply', '--auto-approve'])
     expect(apply.code, apply.stderr).toBe(0)
-    expect(apply.stderr).toMatch(/^Apply complete: 2 created, 0 updated, 0 repaired, 0 unchanged/m)
+    expect(apply.stderr).toMatch(/^Apply complete: 2 created, 0 updated, 0 unchanged/m)
 
     const again = await putplan(['plan', '--detailed-exitcode'])
     expect(again.code, again.stdout).toBe(0)

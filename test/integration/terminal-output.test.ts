@@ -77,7 +77,7 @@ describe('progress', () => {
     const noop = await onTerminal(['apply', '--auto-approve'])
     expect(noop.code, noop.stderr).toBe(0)
     expect(noop.stderr).toContain('\rPlanning: 30/30')
-    expect(screen(noop.stderr).filter((line) => line !== '')).toEqual(['Apply complete: 0 created, 0 updated, 0 repaired, 30 unchanged, 0 conflicts, 0 failed; 0 B uploaded.'])
+    expect(screen(noop.stderr).filter((line) => line !== '')).toEqual(['Apply complete: 0 created, 0 updated, 30 unchanged, 0 conflicts, 0 failed; 0 B uploaded.'])
 
     const plan = await onTerminal(['plan'])
     expect(plan.code, plan.stderr).toBe(0)
@@ -96,7 +96,7 @@ describe('progress', () => {
       expect(result.stderr).not.toContain('Planning')
     }
     expect(plan.stderr).toBe('')
-    expect(apply.stderr).toBe('Apply complete: 0 created, 0 updated, 0 repaired, 30 unchanged, 0 conflicts, 0 failed; 0 B uploaded.\n')
+    expect(apply.stderr).toBe('Apply complete: 0 created, 0 updated, 30 unchanged, 0 conflicts, 0 failed; 0 B uploaded.\n')
   })
 })
 
