@@ -54,6 +54,21 @@ describe('deletes', () => {
     expect(done).toEqual(['new.html', 'old-1.html', 'old-2.html'])
   })
 
+  it('run after repairs too: a repaired object ended as planned', async () => {
+    const store = new MemoryStore()
+    const page = store.putDirect('page.html', 'page')
+    store.putDirect('old.html', 'old')
+    const same = await files.item('page.html', { action: 'unchanged', data: 'page', remoteEtag: page.etag })
+    const retag = { ...same, action: 'repair' as const, repairs: ['tagging' as const], options: { tagging: { team: 'web' } } }
+    const report = await run(pruned([retag, deleteOf(store, 'old.html')]), store)
+
+    expect(store.calls.map((c) => `${c.op} ${c.key}`)).toEqual(['putObjectTagging page.html', 'deleteObject old.html'])
+    expect(outcomes(report)).toEqual([
+      ['old.html', 'delete', 'deleted', undefined],
+      ['page.html', 'repair', 'repaired', undefined],
+    ])
+  })
+
   it('on a versioned bucket, report the delete marker and its version id', async () => {
     const store = new MemoryStore()
     store.versioned = true
