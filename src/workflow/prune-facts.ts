@@ -1,14 +1,12 @@
 import type { Manifest, PruneSettings } from '../manifest/index.js'
 import { manifestFolders, type BucketObject, type PruneFacts } from '../plan/index.js'
 import { S3ServiceError, type ListedObject, type ObjectStore, type RequestOptions } from '../s3/index.js'
-import { listWanted, trustRecord, type LoadedState, type StateRecord } from '../state/index.js'
+import { listWithin, trustRecord, type LoadedState, type StateRecord } from '../state/index.js'
 import { mapBounded } from '../util/map-bounded.js'
 
 /** Pages the listing of the manifest's folders may take: 10, and 2 more per 1,000 keys declared. */
 const BASE_PAGES = 10
 const PAGES_PER_THOUSAND_KEYS = 2
-/** LIST pages allowed for the recorded keys no longer declared, per 1,000 of them (else HeadObject each). */
-const CANDIDATE_PAGES_PER_THOUSAND = 2
 /** Folders listed at once. */
 const FOLDERS_AT_ONCE = 4
 
@@ -55,14 +53,8 @@ function isOurs(record: StateRecord | undefined, seen: ListedObject): boolean {
 /** What the bucket holds under each key (absent: no such object), by LIST when it is cheap, else HeadObject. */
 async function lookUp(store: ObjectStore, keys: readonly string[], request: RequestOptions, concurrency: number): Promise<Map<string, ListedObject>> {
   if (keys.length === 0) return new Map()
-  const pageBudget = CANDIDATE_PAGES_PER_THOUSAND * Math.ceil(keys.length / 1000) + 2
-  try {
-    const listed = await listWanted(store, keys, request, { pageBudget })
-    if (listed) return listed
-  } catch (error) {
-    // Without s3:ListBucket, HeadObject still answers.
-    if (!(error instanceof S3ServiceError)) throw error
-  }
+  const listed = await listWithin(store, keys, request)
+  if (listed) return listed
   const heads = await mapBounded(keys, concurrency, async (key) => {
     const remote = await store.headObject(key, { ...request, checksumMode: false })
     return remote && { key, etag: remote.etag, size: remote.size, storageClass: remote.headers.storageClass, ...(remote.lastModified === undefined ? {} : { lastModified: remote.lastModified }) }

@@ -59,7 +59,7 @@ describe('deletes', () => {
     const page = store.putDirect('page.html', 'page')
     store.putDirect('old.html', 'old')
     const same = await files.item('page.html', { action: 'unchanged', data: 'page', remoteEtag: page.etag })
-    const retag = { ...same, action: 'repair' as const, repairs: ['tagging' as const], options: { tagging: { team: 'web' } } }
+    const retag = { ...same, action: 'repair' as const, remoteEtag: page.etag, repairs: ['tagging' as const], options: { tagging: { team: 'web' } } }
     const report = await run(pruned([retag, deleteOf(store, 'old.html')]), store)
 
     expect(store.calls.map((c) => `${c.op} ${c.key}`)).toEqual(['putObjectTagging page.html', 'deleteObject old.html'])
