@@ -2,7 +2,7 @@ import type { S3ClientOptions } from '../s3/index.js'
 import { renderDebugEvent, renderRetry } from '../render/debug-lines.js'
 import type { BucketRequest } from '../workflow/bucket-request.js'
 import type { ConnectionOptions } from '../workflow/open-store.js'
-import { parseVars } from './flags.js'
+import { parseShardFlag, parseVars } from './flags.js'
 import type { S3FlagValues } from './s3-flags.js'
 
 function connectionFrom(flags: S3FlagValues): ConnectionOptions {
@@ -30,7 +30,7 @@ function clientHooks(flags: { debug: boolean; verbose?: boolean }, write: (line:
 
 /** What plan and apply both take from their flags: the manifest, its variables, and how to reach the bucket. */
 export function bucketRequestFrom(
-  flags: S3FlagValues & { file: string; var?: string[]; verbose?: boolean },
+  flags: S3FlagValues & { file: string; var?: string[]; verbose?: boolean; shard?: string },
   write: (line: string) => void,
 ): Omit<BucketRequest, 'onObject'> {
   return {
@@ -42,5 +42,6 @@ export function bucketRequestFrom(
     client: clientHooks(flags, write),
     concurrency: flags.concurrency,
     refresh: flags.refresh,
+    ...(flags.shard === undefined ? {} : { shard: parseShardFlag(flags.shard) }),
   }
 }

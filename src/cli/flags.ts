@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 import { UsageError } from '../errors/index.js'
+import { parseShard, type Shard } from '../plan/index.js'
 
 export const manifestFlag = Flags.string({
   char: 'f',
@@ -58,4 +59,17 @@ export function parseVars(pairs: readonly string[] | undefined): Record<string, 
     vars[match[1]!] = match[2]!
   }
   return vars
+}
+
+export const shardFlag = Flags.string({
+  summary:
+    'Plan (and apply) only shard K of N: the keys whose SHA-256 (first 4 bytes, big-endian) modulo N is K-1. A key never changes shard as others come and go. Run the N shards on N runners, then an unsharded apply for deletes.',
+  helpValue: 'K/N',
+})
+
+/** `--shard K/N`; anything else (K above N, zero, not numbers) is a usage error. */
+export function parseShardFlag(text: string): Shard {
+  const shard = parseShard(text)
+  if (!shard) throw new UsageError(`--shard ${JSON.stringify(text)}: expected K/N with 1 <= K <= N, e.g. --shard 2/4`)
+  return shard
 }

@@ -3,7 +3,7 @@ import { ApplyEventsView } from '../cli/apply-events-view.js'
 import { BaseCommand } from '../cli/base-command.js'
 import { confirm } from '../cli/confirm.js'
 import { bucketRequestFrom } from '../cli/connection.js'
-import { formatFlag, isManifestPath, manifestFile, manifestFlag, varFlag } from '../cli/flags.js'
+import { formatFlag, shardFlag, isManifestPath, manifestFile, manifestFlag, varFlag } from '../cli/flags.js'
 import { abortOnSignals } from '../cli/interrupt.js'
 import { progressLine } from '../cli/progress-line.js'
 import { s3Flags } from '../cli/s3-flags.js'
@@ -31,6 +31,8 @@ Exit code: 0 when everything was applied; 1 when anything failed or conflicted, 
     { description: 'In CI, after review', command: '<%= config.bin %> <%= command.id %> --auto-approve' },
     { description: 'Apply exactly a saved, reviewed plan (from the repository, in another CI job)', command: '<%= config.bin %> <%= command.id %> plans/plan.json' },
     { description: 'A machine-readable report', command: '<%= config.bin %> <%= command.id %> --auto-approve --format json > report.json' },
+    { description: 'Shard 2 of 4, on one of four runners applying at once (deletes wait for an unsharded apply)', command: '<%= config.bin %> <%= command.id %> --shard 2/4 --auto-approve' },
+    { description: 'After the shards: the unsharded apply, which runs prune\'s deletes and finds the rest done', command: '<%= config.bin %> <%= command.id %> --auto-approve' },
   ]
 
   static override args = {
@@ -47,6 +49,7 @@ Exit code: 0 when everything was applied; 1 when anything failed or conflicted, 
       allowNo: true,
       default: true,
     }),
+    shard: shardFlag,
     verbose: Flags.boolean({ char: 'v', summary: 'Show retries.' }),
     ...s3Flags,
   }

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../cli/base-command.js'
 import { bucketRequestFrom } from '../cli/connection.js'
-import { formatFlag, manifestArg, manifestFile, manifestFlag, varFlag } from '../cli/flags.js'
+import { formatFlag, shardFlag, manifestArg, manifestFile, manifestFlag, varFlag } from '../cli/flags.js'
 import { progressLine } from '../cli/progress-line.js'
 import { s3Flags } from '../cli/s3-flags.js'
 import { ExitCode } from '../errors/index.js'
@@ -26,6 +26,7 @@ Exit code: 0 (with --detailed-exitcode: 0 no changes, 2 changes); 1 on error, co
     { description: 'Save the plan with a commit id for a later job to apply as reviewed', command: '<%= config.bin %> <%= command.id %> --var GIT_SHA=$(git rev-parse HEAD) --out plans/plan.json' },
     { description: 'Nightly drift check: exit 2 when the bucket drifted', command: '<%= config.bin %> <%= command.id %> --detailed-exitcode' },
     { description: 'Against a local S3-compatible store', command: '<%= config.bin %> <%= command.id %> --endpoint http://127.0.0.1:9000' },
+    { description: 'Shard 2 of 4 on a CI matrix runner: only the keys whose hash falls in shard 2', command: '<%= config.bin %> <%= command.id %> --shard 2/4 --out plan-2.json' },
   ]
 
   static override args = { manifest: manifestArg }
@@ -39,6 +40,7 @@ Exit code: 0 (with --detailed-exitcode: 0 no changes, 2 changes); 1 on error, co
       helpValue: 'FILE',
     }),
     'detailed-exitcode': Flags.boolean({ summary: 'Exit 2 when the plan has changes, 0 when none (Terraform\'s convention).' }),
+    shard: shardFlag,
     verbose: Flags.boolean({ char: 'v', summary: 'List unchanged objects too, and show retries.' }),
     ...s3Flags,
   }

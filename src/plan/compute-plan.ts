@@ -4,7 +4,7 @@ import { compareKeys } from './key-order.js'
 import { optionDrift } from './option-drift.js'
 import type { LocalDigest } from './local-digest.js'
 import { planDeletes, type PruneFacts } from './plan-deletes.js'
-import { summarise, type Plan, type PlanItem, type RepairItem } from './plan.js'
+import { summarise, type Plan, type PlanItem, type PlanShard, type RepairItem } from './plan.js'
 import { chooseRepair } from './repair-choice.js'
 import { CHECKSUM_PIN_FIELDS, type ChecksumPinField, type PutOptions } from './put-options.js'
 import type { Reason } from './reason.js'
@@ -24,6 +24,8 @@ export interface PlanInput {
   objects: readonly ObjectFacts[]
   /** With the manifest's `prune`: what the bucket and the state record say of the keys it no longer declares. */
   prune?: PruneFacts
+  /** With `--shard K/N`: `objects` are that shard's alone, and there are no `prune` facts. */
+  shard?: PlanShard
 }
 
 /** The diff: pure, so it is tested without a network, a file or a clock. */
@@ -34,6 +36,7 @@ export function computePlan(input: PlanInput): Plan {
   items.sort((a, b) => compareKeys(a.key, b.key))
   const plan: Plan = { bucket: input.bucket, manifestDigest: input.manifestDigest, summary: summarise(items), items }
   if (pruned) plan.prune = pruned.report
+  if (input.shard) plan.shard = input.shard
   return plan
 }
 

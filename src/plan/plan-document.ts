@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { LocalDigest } from './local-digest.js'
 import type { RepairOperation } from './option-table.js'
-import { summarise, type PlanAction, type PlanItem, type PlanSummary, type PruneReport } from './plan.js'
+import { summarise, type PlanAction, type PlanItem, type PlanShard, type PlanSummary, type PruneReport } from './plan.js'
 import type { ManifestOrigin, PlanWithOrigin } from './plan-origin.js'
 import { withoutSecrets, type PutOptions } from './put-options.js'
 import type { Reason } from './reason.js'
@@ -30,6 +30,8 @@ export interface PlanDocument {
   actions: PlanDocumentAction[]
   /** With the manifest's `prune`: its cap, and the objects it leaves alone (unowned, protected). */
   prune?: PruneReport
+  /** With `--shard K/N`: the shard the plan covers; applied only as that shard. */
+  shard?: PlanShard
 }
 
 export interface PlanDocumentAction {
@@ -84,6 +86,7 @@ function documentBody(plan: PlanWithOrigin): Omit<PlanDocument, 'planDigest'> {
     summary: plan.summary,
     actions: plan.items.map(documentAction),
     ...(plan.prune ? { prune: plan.prune } : {}),
+    ...(plan.shard ? { shard: plan.shard } : {}),
   }
 }
 
@@ -117,5 +120,7 @@ export function fromPlanDocument(document: PlanDocument): PlanWithOrigin {
     }
   })
   const origin = { planId: document.planId, manifest: document.manifest }
-  return { bucket: document.bucket, manifestDigest: document.manifestDigest, summary: summarise(items), items, origin, ...(document.prune ? { prune: document.prune } : {}) }
+  const plan: PlanWithOrigin = { bucket: document.bucket, manifestDigest: document.manifestDigest, summary: summarise(items), items, origin, ...(document.prune ? { prune: document.prune } : {}) }
+  if (document.shard) plan.shard = document.shard
+  return plan
 }

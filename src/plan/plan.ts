@@ -3,6 +3,7 @@ import type { PlanOrigin } from './plan-origin.js'
 import type { RepairOperation } from './option-table.js'
 import type { PutOptions } from './put-options.js'
 import type { Reason } from './reason.js'
+import type { Shard } from './shard.js'
 
 export const PLAN_ACTIONS = ['create', 'update', 'repair', 'delete', 'unchanged', 'undecided', 'conflict'] as const
 export type PlanAction = (typeof PLAN_ACTIONS)[number]
@@ -88,6 +89,17 @@ export interface Plan {
   prune?: PruneReport
   /** Where the manifest is and what it was read with; set by `plan`, for a saved plan to stand alone. */
   origin?: PlanOrigin
+  /** With `--shard K/N`: the plan covers only the keys of that shard. */
+  shard?: PlanShard
+}
+
+/**
+ * The shard a plan covers. `pruneDeferred`: the manifest prunes, and this plan deletes
+ * nothing: a shard sees only its own keys, so it cannot tell a key no shard declares from
+ * one another shard declares; the unsharded apply that follows the shards deletes.
+ */
+export interface PlanShard extends Shard {
+  pruneDeferred?: true
 }
 
 /** How many keys, and the first of them in key order. */

@@ -4,6 +4,7 @@ import { formatSize } from './format-size.js'
 import { codeCell, truncate } from './plan-markdown-escape.js'
 import { isNoOp, NO_CHANGES, planSentence, shownReasons, SYMBOLS, usedActions } from './plan-summary.js'
 import { pruneLinesMarkdown } from './prune-notes.js'
+import { shardNotes } from './shard-notes.js'
 
 /**
  * GitHub refuses comments over 65,536 characters. The listed rows share this budget; the
@@ -25,6 +26,7 @@ const MAX_CELL = 300
  */
 export function renderPlanMarkdown(plan: Plan): string {
   const out: string[] = [`### putplan: bucket ${codeCell(plan.bucket)}`, '']
+  for (const note of shardNotes(plan.shard)) out.push(note, '')
   if (isNoOp(plan)) out.push(NO_CHANGES, '')
   const table = summaryTable(plan)
   if (table.length > 0) out.push(...table, '')

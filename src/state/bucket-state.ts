@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises'
 import { PutplanError } from '../errors/index.js'
 import type { RemoteObject } from '../plan/index.js'
 import { STATE_FORMAT_VERSION, trustRecord, type StateDocument } from './state-record.js'
@@ -42,7 +43,10 @@ function parseState(text: string, bucket: string): StateDocument | undefined {
 }
 
 export interface UpdateOptions {
+  /** Writes tried before giving up; enough by default for a few dozen shards finishing together. */
   attempts?: number
+  /** The wait before the next write after a lost race (injected by tests). */
+  backoff?: (attempt: number) => Promise<void>
   /**
    * The record as the plan read it. With conditional writes it is changed and written
    * without reading it again (megabytes for ten thousand objects): if another writer
@@ -57,7 +61,8 @@ export interface UpdateOptions {
  * replacing the other. A lost race re-reads and merges again.
  */
 export async function updateState(access: StateAccess, change: (document: StateDocument) => StateDocument, options: UpdateOptions = {}): Promise<void> {
-  const attempts = options.attempts ?? 5
+  const attempts = options.attempts ?? 12
+  const backoff = options.backoff ?? jitteredBackoff
   for (let attempt = 1; ; attempt++) {
     const reuse = attempt === 1 && access.conditionalWrites ? options.current : undefined
     const current = reuse ?? (await readState(access))
@@ -72,8 +77,18 @@ export async function updateState(access: StateAccess, change: (document: StateD
       if (!lostRace || attempt >= attempts) {
         throw new PutplanError('s3', `could not write the state record ${access.key}: ${(error as Error).message}`)
       }
+      await backoff(attempt)
     }
   }
+}
+
+/**
+ * A random wait of up to 50 ms doubled per lost race, at most 3.2 s: N shards that finish
+ * together spread their next tries out, so each round lets one or more of them land
+ * instead of all reading and colliding again in step.
+ */
+function jitteredBackoff(attempt: number): Promise<void> {
+  return delay(Math.random() * 50 * 2 ** Math.min(attempt - 1, 6))
 }
 
 /** LIST of the keys' longest common prefix: every listed object among them, by key. */

@@ -1,3 +1,4 @@
+import type { Shard } from '../plan/index.js'
 import type { S3ClientOptions } from '../s3/index.js'
 import type { ConnectionOptions } from './open-store.js'
 
@@ -13,6 +14,8 @@ export interface BucketRequest {
   concurrency: number
   /** HeadObject every object even when a state record could vouch for it (`--refresh`). */
   refresh?: boolean
+  /** `--shard K/N`: plan and apply only the keys of that shard. */
+  shard?: Shard
   /** Planning progress: objects whose state and digests are known. */
   onObject?: (done: number, total: number) => void
 }

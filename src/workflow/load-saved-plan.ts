@@ -4,6 +4,7 @@ import path from 'node:path'
 import { PutplanError, UsageError } from '../errors/index.js'
 import { loadManifest, type Manifest } from '../manifest/index.js'
 import { checkFresh } from './check-fresh.js'
+import { manifestShard } from './manifest-shard.js'
 import { count, stale } from './stale-plan.js'
 import { manifestFileOf, sameFile } from './manifest-location.js'
 import { readPlanFile, type SavedPlan } from './plan-file.js'
@@ -55,7 +56,8 @@ export async function loadSavedPlan(request: SavedPlanRequest): Promise<LoadedPl
   }
   if (differ.length > 0) throw stale(`${count(differ.length, 'variable')} ${differ.length === 1 ? 'differs' : 'differ'} from the plan's: ${differ.join(', ')}`)
 
-  await checkFresh(saved.plan, manifest, request.concurrency)
+  // A shard's plan names only its shard's files.
+  await checkFresh(saved.plan, manifestShard(manifest, saved.plan.shard), request.concurrency)
   return { ...saved, manifest }
 }
 

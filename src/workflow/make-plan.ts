@@ -1,12 +1,13 @@
 import { DEFAULT_MULTIPART_POLICY, type MultipartPolicy } from '../local/index.js'
 import { PutplanError } from '../errors/index.js'
 import type { Manifest } from '../manifest/index.js'
-import { computePlan, pruneRefusal, type ObjectFacts, type Plan } from '../plan/index.js'
+import { computePlan, pruneRefusal, type ObjectFacts, type Plan, type Shard } from '../plan/index.js'
 import { S3ServiceError, type ObjectStore, type RequestOptions } from '../s3/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
 import { knownObjects, readState, type LoadedState, type StateAccess } from '../state/index.js'
 import { EarlyHashes } from './early-hashes.js'
 import { gatherFacts } from './gather-facts.js'
+import { manifestShard } from './manifest-shard.js'
 import { gatherPruneFacts } from './prune-facts.js'
 import { withUploadDigests } from './upload-digests.js'
 
@@ -18,6 +19,8 @@ export interface PlanOptions {
   /** Ask HeadObject for every object, trusting neither LIST nor the record (`--refresh`). */
   refresh?: boolean
   onObject?: (done: number, total: number) => void
+  /** `--shard K/N`: plan only the keys of that shard, and delete nothing (see `PlanShard`). */
+  shard?: Shard
 }
 
 export interface PlanResult {
@@ -29,22 +32,25 @@ export interface PlanResult {
 }
 
 /** Reads the bucket and the files, then diffs: the plan stage, with the store given. */
-export async function makePlan(manifest: Manifest, store: ObjectStore, options: PlanOptions): Promise<PlanResult> {
-  const request = bucketRequestOptions(manifest)
-  await checkBucket(store, manifest, request)
+export async function makePlan(whole: Manifest, store: ObjectStore, options: PlanOptions): Promise<PlanResult> {
+  const request = bucketRequestOptions(whole)
+  await checkBucket(store, whole, request)
+  const manifest = manifestShard(whole, options.shard)
+  const prune = options.shard ? undefined : manifest.prune
   const multipart = options.multipart ?? DEFAULT_MULTIPART_POLICY
   // Prune reads the record even with --refresh: it alone says what putplan wrote.
-  const reading = options.state && (!options.refresh || manifest.prune) ? readState(options.state) : undefined
+  const reading = options.state && (!options.refresh || prune) ? readState(options.state) : undefined
   const early = new EarlyHashes(manifest.objects, multipart, options.refresh ? undefined : reading?.then((loaded) => loaded.document.objects))
   const gathering = async (): Promise<ObjectFacts[]> => {
     const keys = manifest.objects.map((o) => o.key)
     const listing = options.refresh ? undefined : await knownObjects(store, reading, keys, request)
     return gatherFacts(manifest.objects, { store, concurrency: options.concurrency, multipart, known: listing?.known, early, onObject: options.onObject })
   }
-  const pruning = manifest.prune ? gatherPruneFacts(store, manifest, manifest.prune, reading, request, options.concurrency) : undefined
-  const [facts, prune] = await Promise.all([gathering(), pruning]).finally(() => early.stop())
+  const pruning = prune ? gatherPruneFacts(store, manifest, prune, reading, request, options.concurrency) : undefined
+  const [facts, pruneFacts] = await Promise.all([gathering(), pruning]).finally(() => early.stop())
   const state: LoadedState | undefined = await reading
-  const plan = computePlan({ bucket: manifest.bucket, manifestDigest: manifest.digest, objects: facts, ...(prune ? { prune } : {}) })
+  const shard = options.shard && { ...options.shard, ...(manifest.prune ? { pruneDeferred: true as const } : {}) }
+  const plan = computePlan({ bucket: manifest.bucket, manifestDigest: manifest.digest, objects: facts, ...(pruneFacts ? { prune: pruneFacts } : {}), ...(shard ? { shard } : {}) })
   const refusal = pruneRefusal(plan)
   if (refusal !== undefined) throw new PutplanError('prune-refused', refusal)
   return { plan: await withUploadDigests(plan, manifest.objects, multipart, options.concurrency), facts, ...(state ? { state } : {}) }

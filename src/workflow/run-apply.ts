@@ -1,8 +1,8 @@
 import path from 'node:path'
 import { executePlan, type ApplyEvent, type ApplyReport } from '../apply/index.js'
-import { PutplanError } from '../errors/index.js'
+import { PutplanError, UsageError } from '../errors/index.js'
 import { loadManifest, type Manifest } from '../manifest/index.js'
-import { hasChanges, type Plan } from '../plan/index.js'
+import { hasChanges, shardLabel, type Plan, type Shard } from '../plan/index.js'
 import type { ObjectStore } from '../s3/index.js'
 import { readState, type StateAccess } from '../state/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
@@ -41,6 +41,12 @@ export interface ApplyResult {
 /** `putplan apply`: a fresh or saved plan, approved, then executed; never a stale one, and a saved one once. */
 export async function runApply(request: ApplyRequest): Promise<ApplyResult> {
   const { manifest, saved } = await openManifest(request)
+  const shard = saved ? saved.plan.shard : request.shard
+  if (shard && manifest.state && !request.conditionalWrites) {
+    throw new UsageError(
+      `--shard with --no-conditional-writes: shards applied at once would overwrite each other's state record ${manifest.state.key} (its writes are If-Match); apply unsharded, or with conditional writes. Nothing was written`,
+    )
+  }
   const store = await openStore(manifest, request.connection, request.env, request.client)
   const state = await openState(manifest, store, request, request.conditionalWrites)
   try {
@@ -72,14 +78,22 @@ export async function runApply(request: ApplyRequest): Promise<ApplyResult> {
 async function openManifest(request: ApplyRequest): Promise<{ manifest: Manifest; saved?: LoadedPlan }> {
   if (request.planFile === undefined) return { manifest: await loadManifest({ file: request.file, vars: request.vars, env: request.env }) }
   const saved = await loadSavedPlan({ ...request, planFile: request.planFile })
+  checkSameShard(request.planFile, saved.plan.shard, request.shard)
   return { manifest: saved.manifest, saved }
+}
+
+/** A saved plan applies as the shard it was made for: `--shard`, when given, must name that one. */
+function checkSameShard(planFile: string, planned: Shard | undefined, given: Shard | undefined): void {
+  if (given === undefined || (planned !== undefined && shardLabel(planned) === shardLabel(given))) return
+  const made = planned === undefined ? 'without --shard' : `for shard ${shardLabel(planned)}`
+  throw new UsageError(`${planFile} was made ${made}, and --shard names ${shardLabel(given)}: a saved plan applies as its own shard (leave out --shard). Nothing was written`)
 }
 
 /** The plan to execute, and what was read to make or check it (for the state record). */
 type Opened = { plan: Plan; read?: Pick<PlanResult, 'facts' | 'state'> }
 
 async function planFresh(manifest: Manifest, store: ObjectStore, access: StateAccess | undefined, request: ApplyRequest): Promise<Opened> {
-  const fresh = await makePlan(manifest, store, { concurrency: request.concurrency, state: access, refresh: request.refresh, onObject: request.onObject })
+  const fresh = await makePlan(manifest, store, { concurrency: request.concurrency, state: access, refresh: request.refresh, shard: request.shard, onObject: request.onObject })
   if (hasChanges(fresh.plan) && !(await request.approve(fresh.plan))) {
     throw new PutplanError('not-approved', 'apply cancelled; nothing was written')
   }

@@ -29,6 +29,7 @@ export async function runPlan(request: PlanRequest): Promise<{ manifest: Manifes
       concurrency: request.concurrency,
       state: state.access,
       refresh: request.refresh,
+      shard: request.shard,
       onObject: request.onObject,
     })
     const plan = { ...made.plan, origin: await origin }
