@@ -147,6 +147,26 @@ describe('the shape the README promises', () => {
   })
 })
 
+type StepResult = RunResult & { outputs: Record<string, string> }
+
+/**
+ * One step as Actions runs it (bash -eo pipefail), with the built CLI for `npx putplan`,
+ * in the checkout `cwd` with the job's environment `env` against moto, and what it wrote
+ * to GITHUB_OUTPUT.
+ */
+async function runActionsStep(server: MotoServer, script: string, cwd: string, env: Record<string, string> = {}): Promise<StepResult> {
+  const outputFile = join(cwd, `github-output-${Math.random().toString(36).slice(2)}`)
+  await writeFile(outputFile, '')
+  const shell = script.replaceAll('npx putplan', `node ${JSON.stringify(cliEntry)}`)
+  const result = await runProcess('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', shell], {
+    cwd,
+    env: cliEnv({ ...awsEnv(server), ...env, GITHUB_OUTPUT: outputFile }),
+  })
+  const outputs = Object.fromEntries((await readText(outputFile, 'utf8')).split('\n').filter(Boolean).map((line) => line.split('=', 2) as [string, string]))
+  await rm(outputFile)
+  return { ...result, outputs }
+}
+
 describe("the GitHub example's putplan steps, in order, against moto", () => {
   const BUCKET = 'putplan-ci-example'
   let server: MotoServer
@@ -173,21 +193,8 @@ describe("the GitHub example's putplan steps, in order, against moto", () => {
     return run
   }
 
-  /**
-   * One step as Actions runs it (bash -eo pipefail), with the built CLI for `npx putplan`,
-   * in the checkout `cwd` with the job's environment `env`, and what it wrote to GITHUB_OUTPUT.
-   */
-  async function runStep(script: string, job: { cwd?: string; env?: Record<string, string> } = {}): Promise<RunResult & { outputs: Record<string, string> }> {
-    const cwd = job.cwd ?? dir
-    const outputFile = join(cwd, 'github-output')
-    await writeFile(outputFile, '')
-    const shell = script.replaceAll('npx putplan', `node ${JSON.stringify(cliEntry)}`)
-    const result = await runProcess('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', shell], {
-      cwd,
-      env: cliEnv({ ...awsEnv(server), ...job.env, GITHUB_OUTPUT: outputFile }),
-    })
-    const outputs = Object.fromEntries((await readText(outputFile, 'utf8')).split('\n').filter(Boolean).map((line) => line.split('=', 2) as [string, string]))
-    return { ...result, outputs }
+  function runStep(script: string, job: { cwd?: string; env?: Record<string, string> } = {}): Promise<StepResult> {
+    return runActionsStep(server, script, job.cwd ?? dir, job.env)
   }
 
   it('plan --out on the pull request, apply plan.json on main, no drift, a changed file is drift, plan and apply afresh', async () => {
@@ -258,4 +265,92 @@ describe("the GitHub example's putplan steps, in order, against moto", () => {
     expect(broken.code).toBe(1)
     expect(broken.outputs).toEqual({ exitcode: '1' })
   })
+})
+
+describe('the GitHub shards example, its steps as written, against moto', () => {
+  type MatrixJob = GithubJob & { strategy?: { matrix: { shard: number[] }; 'fail-fast'?: boolean }; needs?: string }
+  const shards = load('github-actions-shards.yml') as { env: Record<string, string | number>; concurrency: unknown; jobs: Record<string, MatrixJob> }
+  const BUCKET = 'putplan-ci-shards'
+  let server: MotoServer
+  let dir: string
+
+  function step(job: string, id: string): string {
+    const run = shards.jobs[job]?.steps.find((s) => s.id === id)?.run
+    if (run === undefined) throw new Error(`no step ${job}.${id}`)
+    return run
+  }
+
+  const workflowEnv = (): Record<string, string> => Object.fromEntries(Object.entries(shards.env).map(([name, value]) => [name, String(value)]))
+
+  beforeAll(async () => {
+    server = await startMoto()
+    await createBucket(server, BUCKET)
+    dir = await mkdtemp(join(tmpdir(), 'putplan-ci-shards-'))
+    await mkdir(join(dir, 'public'))
+    for (let i = 0; i < 24; i++) await writeFile(join(dir, 'public', `page-${i}.html`), `<p>${i}</p>\n`)
+    await writeFile(join(dir, 'public', 'old.html'), '<p>old</p>\n')
+    await writeFile(join(dir, 'uploads.yaml'), `version: 1\nbucket: ${BUCKET}\nstate: { key: putplan-state.json }\nprune: true\nuploads:\n  - source: "public/**"\n    root: public\n`)
+  }, 60_000)
+
+  afterAll(async () => {
+    await server?.stop()
+    if (dir) await rm(dir, { recursive: true, force: true })
+  })
+
+  it('has a plan and an apply matrix of PUTPLAN_SHARDS shards, one comment, a finish job after the shards, one group per bucket', () => {
+    const matrix = Array.from({ length: Number(shards.env.PUTPLAN_SHARDS) }, (_, i) => i + 1)
+    expect(shards.jobs.plan?.strategy?.matrix.shard).toEqual(matrix)
+    expect(shards.jobs.apply?.strategy?.matrix.shard).toEqual(matrix)
+    expect(shards.jobs.apply?.strategy?.['fail-fast']).toBe(false)
+    expect(shards.jobs.comment?.needs).toBe('plan')
+    expect(shards.jobs.finish?.needs).toBe('apply')
+    expect(shards.concurrency).toEqual({ group: 'putplan-example-site', 'cancel-in-progress': false })
+    const commands = putplanCommands(Object.values(shards.jobs).flatMap((job) => job.steps.flatMap((s) => (s.run ? [s.run] : []))))
+    expect(commands.flatMap(problemsOf)).toEqual([])
+    expect(commands.map((tokens) => tokens.join(' '))).toEqual([
+      'plan --shard "$SHARD/$PUTPLAN_SHARDS" --format markdown --out "plan-$SHARD.json" --detailed-exitcode',
+      'apply --shard "$SHARD/$PUTPLAN_SHARDS" --auto-approve',
+      'apply --auto-approve',
+      'plan --detailed-exitcode',
+    ])
+  })
+
+  it('plans per shard and joins the plans; applies the shards at once, then the finish deletes and leaves nothing to do', async () => {
+    const matrix = shards.jobs.apply!.strategy!.matrix.shard
+    // A first deploy, then old.html leaves the manifest's folder.
+    const first = await runActionsStep(server, step('finish', 'finish'), dir, workflowEnv())
+    expect(first.code, first.stderr).toBe(0)
+    await rm(join(dir, 'public', 'old.html'))
+    for (let i = 24; i < 40; i++) await writeFile(join(dir, 'public', `page-${i}.html`), `<p>${i}</p>\n`)
+
+    const plans = await Promise.all(matrix.map((shard) => runActionsStep(server, step('plan', 'plan'), dir, { ...workflowEnv(), SHARD: String(shard) })))
+    for (const plan of plans) {
+      expect(plan.code, plan.stderr).toBe(0)
+      expect(plan.outputs).toEqual({ exitcode: '2' })
+    }
+    const joined = await runActionsStep(server, step('comment', 'join'), dir, workflowEnv())
+    expect(joined.code, joined.stderr).toBe(0)
+    const comment = await readText(join(dir, 'plan.md'), 'utf8')
+    for (const shard of matrix) expect(comment).toContain(`Shard ${shard}/${matrix.length}: only the keys`)
+    expect(comment).toContain('Prune: this plan deletes nothing.')
+    expect(comment).not.toContain('- to delete')
+
+    const applies = await Promise.all(matrix.map((shard) => runActionsStep(server, step('apply', 'apply'), dir, { ...workflowEnv(), SHARD: String(shard) })))
+    const created = applies.map((apply) => {
+      expect(apply.code, apply.stderr).toBe(0)
+      return Number(/^Apply complete: (\d+) created/m.exec(apply.stderr)?.[1])
+    })
+    expect(created.reduce((a, b) => a + b, 0)).toBe(16)
+    const s3 = s3Client(server)
+    try {
+      await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'old.html' }))
+    } finally {
+      s3.destroy()
+    }
+
+    const finish = await runActionsStep(server, step('finish', 'finish'), dir, workflowEnv())
+    expect(finish.code, finish.stderr).toBe(0)
+    expect(finish.stderr).toMatch(/^Apply complete: 0 created, 0 updated, 1 deleted/m)
+    expect(finish.stdout).toContain('No changes.')
+  }, 120_000)
 })
