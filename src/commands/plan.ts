@@ -1,12 +1,13 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../cli/base-command.js'
 import { bucketRequestFrom } from '../cli/connection.js'
-import { formatFlag, shardFlag, manifestArg, manifestFile, manifestFlag, varFlag } from '../cli/flags.js'
+import { formatFlag, manifestArg, manifestFile, manifestFlag, shardFlag, varFlag } from '../cli/flags.js'
 import { progressLine } from '../cli/progress-line.js'
 import { s3Flags } from '../cli/s3-flags.js'
 import { ExitCode } from '../errors/index.js'
 import { hasChanges } from '../plan/index.js'
 import { colorsFor } from '../render/colors.js'
+import { renderBatchNotes } from '../render/batch-notes.js'
 import { renderPlanHuman } from '../render/plan-human.js'
 import { renderPlanJson } from '../render/plan-json.js'
 import { renderPlanMarkdown } from '../render/plan-markdown.js'
@@ -27,6 +28,7 @@ Exit code: 0 (with --detailed-exitcode: 0 no changes, 2 changes); 1 on error, co
     { description: 'Nightly drift check: exit 2 when the bucket drifted', command: '<%= config.bin %> <%= command.id %> --detailed-exitcode' },
     { description: 'Against a local S3-compatible store', command: '<%= config.bin %> <%= command.id %> --endpoint http://127.0.0.1:9000' },
     { description: 'Shard 2 of 4 on a CI matrix runner: only the keys whose hash falls in shard 2', command: '<%= config.bin %> <%= command.id %> --shard 2/4 --out plan-2.json' },
+    { description: 'Export a site-wide metadata change as S3 Batch Operations jobs instead of applying it from here', command: '<%= config.bin %> <%= command.id %> --emit-batch-operations batch-jobs' },
   ]
 
   static override args = { manifest: manifestArg }
@@ -39,6 +41,11 @@ Exit code: 0 (with --detailed-exitcode: 0 no changes, 2 changes); 1 on error, co
       summary: 'Save the plan to FILE, for `putplan apply FILE` (once, in any clone, no -f) or `putplan show FILE`. It records the manifest\'s path and the variable values used; never a secret.',
       helpValue: 'FILE',
     }),
+    'emit-batch-operations': Flags.string({
+      summary:
+        'Also write the repairs S3 Batch Operations can do (copy in place with new metadata, storage class or SSE; tags alone) to DIR, a new or empty folder: a CSV manifest and a CreateJob request per job, and a README with the aws s3control create-job steps. An alternative to apply for those repairs, not race-safe (no ETag condition); the rest stays with apply.',
+      helpValue: 'DIR',
+    }),
     'detailed-exitcode': Flags.boolean({ summary: 'Exit 2 when the plan has changes, 0 when none (Terraform\'s convention).' }),
     shard: shardFlag,
     verbose: Flags.boolean({ char: 'v', summary: 'List unchanged objects too, and show retries.' }),
@@ -50,15 +57,17 @@ Exit code: 0 (with --detailed-exitcode: 0 no changes, 2 changes); 1 on error, co
     this.format = flags.format
     const file = manifestFile(args.manifest, flags.file, metadata)
     const progress = progressLine(process.stderr, 'Planning')
-    const { manifest, plan } = await runPlan({
+    const { manifest, plan, batch } = await runPlan({
       ...bucketRequestFrom({ ...flags, file }, (line) => this.note(line)),
       out: flags.out,
+      batchDir: flags['emit-batch-operations'],
       onObject: (done, total) => progress.update(done, total),
     }).finally(() => progress.end())
     this.noteWarnings(manifest.warnings)
     if (flags.format === 'json') this.out(renderPlanJson(plan))
     else if (flags.format === 'markdown') this.out(renderPlanMarkdown(plan))
     else this.out(renderPlanHuman(plan, { colors: colorsFor(process.stdout, process.env), verbose: flags.verbose }))
+    if (batch) this.note(renderBatchNotes(flags['emit-batch-operations']!, batch))
     if (flags.out !== undefined && flags.format !== 'json') this.note(`Saved the plan to ${flags.out}; apply exactly it with: putplan apply ${flags.out}`)
     if (plan.summary.conflict > 0) return ExitCode.Error
     return flags['detailed-exitcode'] && hasChanges(plan) ? ExitCode.Changes : ExitCode.Ok

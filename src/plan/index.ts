@@ -19,3 +19,5 @@ export type { PlanOrigin, ManifestOrigin, PlanWithOrigin } from './plan-origin.j
 export { toPlanDocument, fromPlanDocument, planDocumentDigest, canonicalJson, PLAN_FORMAT_VERSION, type PlanDocument, type PlanDocumentAction } from './plan-document.js'
 export { sseCustomerKeyBytes, sseCustomerKeyMD5 } from './sse-customer-key.js'
 export { inShard, parseShard, shardLabel, shardOfKey, type Shard } from './shard.js'
+export { batchOperations, BATCH_COPY_MAX_BYTES, type BatchExport, type BatchJob, type BatchOperation, type LeftRepair } from './batch-operations.js'
+export { batchFiles, createJobRequest, encodeManifestKey, manifestCsv, MANIFEST_SPEC, PLACEHOLDERS, type BatchFile } from './batch-job-files.js'

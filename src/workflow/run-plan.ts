@@ -1,15 +1,18 @@
 import { loadManifest, type Manifest } from '../manifest/index.js'
-import type { PlanWithOrigin } from '../plan/index.js'
+import type { BatchExport, PlanWithOrigin } from '../plan/index.js'
 import type { BucketRequest } from './bucket-request.js'
 import { makePlan } from './make-plan.js'
 import { openState } from './open-state.js'
 import { openStore } from './open-store.js'
 import { planOrigin } from './plan-origin.js'
 import { writePlanFile } from './plan-file.js'
+import { writeBatchOperations } from './write-batch-operations.js'
 
 export interface PlanRequest extends BucketRequest {
   /** Where to save the plan (`--out`). */
   out?: string
+  /** Where to write the repairs S3 Batch Operations can do (`--emit-batch-operations`). */
+  batchDir?: string
 }
 
 /**
@@ -17,7 +20,7 @@ export interface PlanRequest extends BucketRequest {
  * plan carries its origin (the manifest's place and variables) whether saved or printed
  * as JSON, so either document can be applied alone.
  */
-export async function runPlan(request: PlanRequest): Promise<{ manifest: Manifest; plan: PlanWithOrigin }> {
+export async function runPlan(request: PlanRequest): Promise<{ manifest: Manifest; plan: PlanWithOrigin; batch?: BatchExport }> {
   const manifest = await loadManifest({ file: request.file, vars: request.vars, env: request.env })
   // Its secret digests are slow on purpose: computed while the bucket is read.
   const origin = planOrigin(manifest, request.cwd)
@@ -34,7 +37,8 @@ export async function runPlan(request: PlanRequest): Promise<{ manifest: Manifes
     })
     const plan = { ...made.plan, origin: await origin }
     if (request.out !== undefined) await writePlanFile(request.out, plan)
-    return { manifest, plan }
+    const batch = request.batchDir === undefined ? undefined : await writeBatchOperations(request.batchDir, plan)
+    return { manifest, plan, ...(batch ? { batch } : {}) }
   } finally {
     await state.close()
     await store.close()
