@@ -6,7 +6,7 @@ import { openState } from './open-state.js'
 import { openStore } from './open-store.js'
 import { planOrigin } from './plan-origin.js'
 import { writePlanFile } from './plan-file.js'
-import { writeBatchOperations } from './write-batch-operations.js'
+import { checkBatchDir, writeBatchOperations } from './write-batch-operations.js'
 
 export interface PlanRequest extends BucketRequest {
   /** Where to save the plan (`--out`). */
@@ -21,6 +21,7 @@ export interface PlanRequest extends BucketRequest {
  * as JSON, so either document can be applied alone.
  */
 export async function runPlan(request: PlanRequest): Promise<{ manifest: Manifest; plan: PlanWithOrigin; batch?: BatchExport }> {
+  if (request.batchDir !== undefined) await checkBatchDir(request.batchDir)
   const manifest = await loadManifest({ file: request.file, vars: request.vars, env: request.env })
   // Its secret digests are slow on purpose: computed while the bucket is read.
   const origin = planOrigin(manifest, request.cwd)

@@ -9,6 +9,17 @@ import { batchFiles, batchOperations, type BatchExport, type PlanWithOrigin } fr
  * plan beside these would be taken for part of it.
  */
 export async function writeBatchOperations(dir: string, plan: PlanWithOrigin): Promise<BatchExport> {
+  await checkBatchDir(dir)
+  const exported = batchOperations(plan)
+  await mkdir(dir, { recursive: true })
+  for (const file of batchFiles(exported, { bucket: plan.bucket, planId: plan.origin.planId })) {
+    await writeFile(path.join(dir, file.name), file.text)
+  }
+  return exported
+}
+
+/** Refuses a folder that is not empty (checked again before writing, and first before planning). */
+export async function checkBatchDir(dir: string): Promise<void> {
   const existing = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return []
     throw new PutplanError('usage', `--emit-batch-operations ${dir}: cannot read it (${error.code ?? error.message})`)
@@ -16,10 +27,4 @@ export async function writeBatchOperations(dir: string, plan: PlanWithOrigin): P
   if (existing.length > 0) {
     throw new PutplanError('usage', `--emit-batch-operations ${dir}: the folder is not empty; name a new or empty folder (job files of another plan must not mix with these)`)
   }
-  const exported = batchOperations(plan)
-  await mkdir(dir, { recursive: true })
-  for (const file of batchFiles(exported, { bucket: plan.bucket, planId: plan.origin.planId })) {
-    await writeFile(path.join(dir, file.name), file.text)
-  }
-  return exported
 }

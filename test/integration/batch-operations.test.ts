@@ -63,9 +63,12 @@ describe('plan --emit-batch-operations', () => {
     expect(result.stderr).toMatch(/Left to putplan apply \(1\):\n {2}granted\.txt: grants/)
 
     // The plan is unchanged by the export: apply still makes every repair.
-    const again = await runPutplan(['plan', '--emit-batch-operations', 'batch'], { cwd: ws.dir, env: suite.env })
+    const again = await runPutplan(['plan', '--emit-batch-operations', 'batch', '--out', 'plan.json', '--debug'], { cwd: ws.dir, env: suite.env })
     expect(again.code).toBe(1)
     expect(again.stderr).toContain('--emit-batch-operations batch: the folder is not empty')
+    // Refused before planning: no request sent, no plan saved.
+    expect(again.stderr).not.toContain('debug: ->')
+    expect(await readdir(ws.dir)).not.toContain('plan.json')
     const applied = await applyJson(ws, suite.env)
     expect(applied.result.code, applied.result.stderr).toBe(0)
     expect(applied.report.summary.repaired).toBe(5)
