@@ -110,8 +110,9 @@ export async function knownObjects(
   reading: Promise<LoadedState> | undefined,
   keys: readonly string[],
   request: RequestOptions = {},
+  spread = 1,
 ): Promise<{ known: Map<string, RemoteObject | null>; state?: LoadedState }> {
-  const [state, listed] = await Promise.all([reading, listWithin(store, keys, request)])
+  const [state, listed] = await Promise.all([reading, listWithin(store, keys, request, spread)])
   const known = new Map<string, RemoteObject | null>()
   if (!listed) return { known, state }
   for (const key of keys) {
@@ -132,10 +133,12 @@ const SLACK_PAGES = 2
 /**
  * LIST of the keys, within a budget of pages that the number of keys warrants: every listed
  * object among them, by key; undefined when the listing would cost more, or the store
- * refuses it (then HeadObject answers instead).
+ * refuses it (then HeadObject answers instead). `spread`: the keys are one in so many of
+ * those the manifest puts in the same stretch of the bucket (a shard of N: N), so the
+ * listing passes that many more objects, and the budget grows with it.
  */
-export async function listWithin(store: ObjectStore, keys: readonly string[], request: RequestOptions = {}): Promise<Map<string, ListedObject> | undefined> {
-  const pageBudget = Math.ceil(keys.length / 1000) * PAGES_PER_THOUSAND_KEYS + SLACK_PAGES
+export async function listWithin(store: ObjectStore, keys: readonly string[], request: RequestOptions = {}, spread = 1): Promise<Map<string, ListedObject> | undefined> {
+  const pageBudget = Math.ceil((keys.length * spread) / 1000) * PAGES_PER_THOUSAND_KEYS + SLACK_PAGES
   try {
     return await listWanted(store, keys, request, { pageBudget })
   } catch (error) {

@@ -44,6 +44,7 @@ export async function checkUnapplied({ plan, planDigest }: SavedPlan, check: Una
     check.store,
     writes.map((item) => item.key),
     check.request,
+    plan.shard?.count,
   )
   const seen = await mapBounded(writes, check.concurrency, (item) => see(item, listed, check))
   const changed = seen.filter((s): s is Extract<Seen, { kind: 'changed' }> => s.kind === 'changed')

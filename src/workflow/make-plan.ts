@@ -43,7 +43,7 @@ export async function makePlan(whole: Manifest, store: ObjectStore, options: Pla
   const early = new EarlyHashes(manifest.objects, multipart, options.refresh ? undefined : reading?.then((loaded) => loaded.document.objects))
   const gathering = async (): Promise<ObjectFacts[]> => {
     const keys = manifest.objects.map((o) => o.key)
-    const listing = options.refresh ? undefined : await knownObjects(store, reading, keys, request)
+    const listing = options.refresh ? undefined : await knownObjects(store, reading, keys, request, options.shard?.count)
     return gatherFacts(manifest.objects, { store, concurrency: options.concurrency, multipart, known: listing?.known, early, onObject: options.onObject })
   }
   const pruning = prune ? gatherPruneFacts(store, manifest, prune, reading, request, options.concurrency) : undefined

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { S3ServiceError } from '../../../src/s3/index.js'
 import type { ListedObject, ListWhere } from '../../../src/s3/object-store.js'
+import { shardOfKey } from '../../../src/plan/index.js'
+import { listWithin } from '../../../src/state/bucket-state.js'
 import { keyRanges, listWanted } from '../../../src/state/list-wanted.js'
 import { MemoryStore, s3Error } from '../apply/memory-store.js'
 
@@ -99,5 +101,17 @@ describe('listWanted', () => {
     const served = bucket.pagesServed
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(bucket.pagesServed).toBe(served)
+  })
+})
+
+describe('listWithin for one shard of the keys', () => {
+  it('lists a shard’s keys within a budget grown by the shard count, where the plain budget would give up', async () => {
+    const all = Array.from({ length: 8000 }, (_, i) => `site/page-${String(i).padStart(5, '0')}.html`)
+    const shard = all.filter((key) => shardOfKey(key, 4) === 1)
+    const alone = new ListingBucket([...all], 1000)
+    expect(await listWithin(alone, shard)).toBeUndefined()
+    const spread = new ListingBucket([...all], 1000)
+    const listed = await listWithin(spread, shard, {}, 4)
+    expect([...listed!.keys()].sort()).toEqual([...shard].sort())
   })
 })
