@@ -43,7 +43,7 @@ function parseState(text: string, bucket: string): StateDocument | undefined {
 }
 
 export interface UpdateOptions {
-  /** Writes tried before giving up; enough by default for a few dozen shards finishing together. */
+  /** Writes tried before giving up (12 by default: the random waits spread N shards that finish together, so that each round lands some). */
   attempts?: number
   /** The wait before the next write after a lost race (injected by tests). */
   backoff?: (attempt: number) => Promise<void>

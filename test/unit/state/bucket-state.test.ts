@@ -211,6 +211,15 @@ describe('updateState', () => {
     expect(Object.keys(stateOf(store).objects).sort()).toEqual(['w0', 'w1', 'w2', 'w3'])
   })
 
+  it('waits before each new try after a lost race, and not before the first', async () => {
+    const store = new MemoryStore()
+    store.fail({ op: 'putObject', key: STATE_KEY, status: 412, code: 'PreconditionFailed', times: 3 })
+    const waits: number[] = []
+    await updateState(access(store), adding('a'), { backoff: async (attempt) => void waits.push(attempt) })
+    expect(waits).toEqual([1, 2, 3])
+    expect(Object.keys(stateOf(store).objects)).toEqual(['a'])
+  })
+
   it('retries a 409 ConditionalRequestConflict as a lost race', async () => {
     const store = new MemoryStore()
     store.maxAttempts = 1 // no client-level retry: updateState's own loop handles it
