@@ -89,8 +89,13 @@ describe('four shards applied at once', () => {
     const finish = await applyJson(ws, suite.env)
     expect(finish.result.code, finish.result.stderr).toBe(0)
     expect(outcomes(finish.report)['dropped.html']).toBe('deleted')
-    const settled = await planJson(ws, suite.env)
+    // Then the unsharded plan is empty, for the same handful of requests.
+    const settled = await planJson(ws, suite.env, ['--debug'])
     expect(settled.result.code, settled.result.stderr).toBe(0)
+    expect(settled.plan.summary).toMatchObject({ create: 0, update: 0, repair: 0, delete: 0, unchanged: KEYS.length, undecided: 0, conflict: 0 })
+    const quiet = debugLines(settled.result.stderr).map((line) => line.split(' ')[2])
+    expect(quiet.filter((op) => op === 'HeadObject')).toEqual([])
+    expect(quiet.length).toBeLessThanOrEqual(5)
   }, 120_000)
 })
 
