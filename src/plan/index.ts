@@ -11,6 +11,8 @@ export { OPTION_TABLE, OPTION_NAMES, OPTIONS, SECRET_OPTIONS, ACL_OPTIONS, optio
 export type { OptionSpec, Encoding, ReadBack, Comparison, WhenAbsent, Repair, RepairOperation } from './option-table.js'
 export { describeReason, type Reason, type ReasonCode, type ReasonValue } from './reason.js'
 export type { DesiredObject, EntryRef } from './desired-object.js'
+export { describeBucketFacts, UNKNOWN_BUCKET_FACTS, type BucketFacts, type DefaultEncryption } from './bucket-facts.js'
+export { bucketPreflight, type BucketProblem } from './bucket-preflight.js'
 export type { LocalDigest, MultipartDigest, ChecksumAlgorithm } from './local-digest.js'
 export { CHECKSUM_ALGORITHMS, DEFAULT_CHECKSUM_ALGORITHM, isCompositeAlgorithm } from './local-digest.js'
 export type { RemoteObject, RemoteHeaderOptions, RemoteAcl, RemoteGrant } from './remote-object.js'

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import type { BucketFacts } from './bucket-facts.js'
 import type { LocalDigest } from './local-digest.js'
 import type { RepairOperation } from './option-table.js'
 import { summarise, type PlanAction, type PlanItem, type PlanSummary, type PruneReport } from './plan.js'
@@ -30,6 +31,8 @@ export interface PlanDocument {
   actions: PlanDocumentAction[]
   /** With the manifest's `prune`: its cap, and the objects it leaves alone (unowned, protected). */
   prune?: PruneReport
+  bucketFacts?: BucketFacts
+  warnings?: string[]
 }
 
 export interface PlanDocumentAction {
@@ -84,6 +87,8 @@ function documentBody(plan: PlanWithOrigin): Omit<PlanDocument, 'planDigest'> {
     summary: plan.summary,
     actions: plan.items.map(documentAction),
     ...(plan.prune ? { prune: plan.prune } : {}),
+    ...(plan.bucketFacts ? { bucketFacts: plan.bucketFacts } : {}),
+    ...(plan.warnings ? { warnings: plan.warnings } : {}),
   }
 }
 
@@ -117,5 +122,8 @@ export function fromPlanDocument(document: PlanDocument): PlanWithOrigin {
     }
   })
   const origin = { planId: document.planId, manifest: document.manifest }
-  return { bucket: document.bucket, manifestDigest: document.manifestDigest, summary: summarise(items), items, origin, ...(document.prune ? { prune: document.prune } : {}) }
+  return { bucket: document.bucket, manifestDigest: document.manifestDigest, summary: summarise(items), items, origin, ...(document.prune ? { prune: document.prune } : {}),
+    ...(document.bucketFacts ? { bucketFacts: document.bucketFacts } : {}),
+    ...(document.warnings ? { warnings: document.warnings } : {}),
+  }
 }

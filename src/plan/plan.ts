@@ -1,3 +1,4 @@
+import type { BucketFacts } from './bucket-facts.js'
 import type { LocalDigest } from './local-digest.js'
 import type { PlanOrigin } from './plan-origin.js'
 import type { RepairOperation } from './option-table.js'
@@ -88,6 +89,10 @@ export interface Plan {
   prune?: PruneReport
   /** Where the manifest is and what it was read with; set by `plan`, for a saved plan to stand alone. */
   origin?: PlanOrigin
+  /** The bucket's settings the plan was checked against, shown in its header. */
+  bucketFacts?: BucketFacts
+  /** What apply will do other than the manifest may suggest, said before it runs. */
+  warnings?: string[]
 }
 
 /** How many keys, and the first of them in key order. */

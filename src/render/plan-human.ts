@@ -4,6 +4,7 @@ import { formatSize } from './format-size.js'
 import { actionGroups, storedOptions, type PlanRow } from './plan-groups.js'
 import { isNoOp, NO_CHANGES, planSentence, printable, shownReasons, SYMBOLS } from './plan-summary.js'
 import { pruneLinesHuman } from './prune-notes.js'
+import { bucketLinesHuman } from './bucket-notes.js'
 
 export interface PlanHumanOptions {
   /** Colours come in from the caller, so NO_COLOR and pipes are decided in one place. */
@@ -33,7 +34,7 @@ const LEGEND: Record<PlanAction, string> = {
 export function renderPlanHuman(plan: Plan, options: PlanHumanOptions): string {
   const c = options.colors
   const verbose = options.verbose === true
-  const lines: string[] = []
+  const lines: string[] = [...bucketLinesHuman(plan, c)]
 
   if (isNoOp(plan)) lines.push(c.green(NO_CHANGES), '')
   const groups = actionGroups(plan, { fold: !verbose, unchanged: verbose })

@@ -1,4 +1,6 @@
+import type { BucketFacts } from '../plan/bucket-facts.js'
 import type { PutOptions } from '../plan/put-options.js'
+import { getBucketFacts } from './bucket-settings.js'
 import type { RemoteAcl, RemoteObject } from '../plan/remote-object.js'
 import { standardCredentials } from './credentials.js'
 import type { S3DebugListener } from './debug-log.js'
@@ -159,6 +161,10 @@ export class S3Client implements ObjectStore {
 
   headBucket(options?: RequestOptions): Promise<void> {
     return headBucket(this.executor, options)
+  }
+
+  getBucketFacts(options?: RequestOptions): Promise<BucketFacts> {
+    return getBucketFacts(this.executor, options)
   }
 
   /** Closes the connection pool. */

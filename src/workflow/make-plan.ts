@@ -4,6 +4,7 @@ import type { Manifest } from '../manifest/index.js'
 import { computePlan, pruneRefusal, type ObjectFacts, type Plan } from '../plan/index.js'
 import { S3ServiceError, type ObjectStore, type RequestOptions } from '../s3/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
+import { checkBucketFacts } from './bucket-preflight.js'
 import { knownObjects, readState, type LoadedState, type StateAccess } from '../state/index.js'
 import { EarlyHashes } from './early-hashes.js'
 import { gatherFacts } from './gather-facts.js'
@@ -31,7 +32,12 @@ export interface PlanResult {
 /** Reads the bucket and the files, then diffs: the plan stage, with the store given. */
 export async function makePlan(manifest: Manifest, store: ObjectStore, options: PlanOptions): Promise<PlanResult> {
   const request = bucketRequestOptions(manifest)
+  // Sent beside HeadBucket: a missing bucket is HeadBucket's to report.
+  const settings = store.getBucketFacts(request)
+  settings.catch(() => {}) // awaited below, unless HeadBucket fails first
   await checkBucket(store, manifest, request)
+  const bucketFacts = await settings
+  const warnings = checkBucketFacts(manifest, bucketFacts)
   const multipart = options.multipart ?? DEFAULT_MULTIPART_POLICY
   // Prune reads the record even with --refresh: it alone says what putplan wrote.
   const reading = options.state && (!options.refresh || manifest.prune) ? readState(options.state) : undefined
@@ -44,7 +50,8 @@ export async function makePlan(manifest: Manifest, store: ObjectStore, options: 
   const pruning = manifest.prune ? gatherPruneFacts(store, manifest, manifest.prune, reading, request, options.concurrency) : undefined
   const [facts, prune] = await Promise.all([gathering(), pruning]).finally(() => early.stop())
   const state: LoadedState | undefined = await reading
-  const plan = computePlan({ bucket: manifest.bucket, manifestDigest: manifest.digest, objects: facts, ...(prune ? { prune } : {}) })
+  const computed = computePlan({ bucket: manifest.bucket, manifestDigest: manifest.digest, objects: facts, ...(prune ? { prune } : {}) })
+  const plan = { ...computed, bucketFacts, ...(warnings.length === 0 ? {} : { warnings }) }
   const refusal = pruneRefusal(plan)
   if (refusal !== undefined) throw new PutplanError('prune-refused', refusal)
   return { plan: await withUploadDigests(plan, manifest.objects, multipart, options.concurrency), facts, ...(state ? { state } : {}) }

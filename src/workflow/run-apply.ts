@@ -6,6 +6,7 @@ import { hasChanges, type Plan } from '../plan/index.js'
 import type { ObjectStore } from '../s3/index.js'
 import { readState, type StateAccess } from '../state/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
+import { checkBucketFacts } from './bucket-preflight.js'
 import type { BucketRequest } from './bucket-request.js'
 import { checkUnapplied } from './check-unapplied.js'
 import { loadSavedPlan, type LoadedPlan } from './load-saved-plan.js'
@@ -89,6 +90,7 @@ async function planFresh(manifest: Manifest, store: ObjectStore, access: StateAc
 /** A saved plan, before its first write: not applied already, its objects as planned. The record read for that is the one apply updates. */
 async function checkSaved(saved: LoadedPlan, store: ObjectStore, access: StateAccess | undefined, concurrency: number): Promise<Opened> {
   const state = access ? await readState(access) : undefined
+  checkBucketFacts(saved.manifest, await store.getBucketFacts(bucketRequestOptions(saved.manifest)))
   await checkUnapplied(saved, { store, state, request: bucketRequestOptions(saved.manifest), concurrency, secrets: secretsOf(saved.manifest) })
   return { plan: saved.plan, read: state && { facts: [], state } }
 }
