@@ -31,6 +31,7 @@ Exit code: 0 when everything was applied; 1 when anything failed or conflicted, 
     { description: 'In CI, after review', command: '<%= config.bin %> <%= command.id %> --auto-approve' },
     { description: 'Apply exactly a saved, reviewed plan (from the repository, in another CI job)', command: '<%= config.bin %> <%= command.id %> plans/plan.json' },
     { description: 'A machine-readable report', command: '<%= config.bin %> <%= command.id %> --auto-approve --format json > report.json' },
+    { description: 'To Google Cloud Storage behind a proxy whose host does not name it', command: '<%= config.bin %> <%= command.id %> --auto-approve --endpoint https://gcs-proxy.example --compatibility gcs' },
   ]
 
   static override args = {

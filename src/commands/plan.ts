@@ -26,6 +26,7 @@ Exit code: 0 (with --detailed-exitcode: 0 no changes, 2 changes); 1 on error, co
     { description: 'Save the plan with a commit id for a later job to apply as reviewed', command: '<%= config.bin %> <%= command.id %> --var GIT_SHA=$(git rev-parse HEAD) --out plans/plan.json' },
     { description: 'Nightly drift check: exit 2 when the bucket drifted', command: '<%= config.bin %> <%= command.id %> --detailed-exitcode' },
     { description: 'Against a local S3-compatible store', command: '<%= config.bin %> <%= command.id %> --endpoint http://127.0.0.1:9000' },
+    { description: 'Against MinIO, which no endpoint host names: say which store it is', command: '<%= config.bin %> <%= command.id %> --endpoint http://127.0.0.1:9000 --compatibility minio' },
   ]
 
   static override args = { manifest: manifestArg }

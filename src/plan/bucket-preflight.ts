@@ -6,8 +6,8 @@ import type { PutOptionName } from './put-options.js'
 /** One problem the bucket's settings make of the manifest: where it is declared, and what. */
 export interface BucketProblem {
   severity: 'error' | 'warning'
-  /** The entry that declares it (its place in the manifest), and the options concerned. */
-  entry: DesiredObject['entry']
+  /** The entry that declares it (its place in the manifest), and the options concerned; no entry for what concerns the whole manifest. */
+  entry?: DesiredObject['entry']
   options: PutOptionName[]
   message: string
 }
@@ -29,7 +29,7 @@ const LOCK_OPTIONS = optionsWhere((spec) => spec.repair === 'retention' || spec.
 export function bucketPreflight(facts: BucketFacts, objects: readonly DesiredObject[]): BucketProblem[] {
   const problems = new Map<string, BucketProblem>()
   const add = (kind: string, problem: BucketProblem) => {
-    const id = `${problem.entry.index}:${kind}`
+    const id = `${problem.entry?.index}:${kind}`
     if (!problems.has(id)) problems.set(id, problem)
   }
   for (const object of objects) {
@@ -49,7 +49,7 @@ export function bucketPreflight(facts: BucketFacts, objects: readonly DesiredObj
       add('kms', { severity: 'warning', entry, options: ['ssekmsKeyId', 'bucketKeyEnabled'], message: `ssekmsKeyId ${options.ssekmsKeyId} differs from the bucket's default key ${encryption.kmsKeyId}, which has its S3 Bucket Key: these objects are encrypted under ${options.ssekmsKeyId}${options.bucketKeyEnabled ? ', with a bucket key of that key' : ''}, not the bucket's` })
     }
   }
-  return [...problems.values()].sort((a, b) => a.entry.index - b.entry.index || a.severity.localeCompare(b.severity))
+  return [...problems.values()]
 }
 
 /** A key id, an ARN ending in it, or the same text: the same key. Aliases cannot be told from ids without KMS, so they differ unless written alike. */

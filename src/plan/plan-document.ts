@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { BucketFacts } from './bucket-facts.js'
+import type { StoreName } from './store-profile.js'
 import type { LocalDigest } from './local-digest.js'
 import type { RepairOperation } from './option-table.js'
 import { summarise, type PlanAction, type PlanItem, type PlanSummary, type PruneReport } from './plan.js'
@@ -32,6 +33,7 @@ export interface PlanDocument {
   /** With the manifest's `prune`: its cap, and the objects it leaves alone (unowned, protected). */
   prune?: PruneReport
   bucketFacts?: BucketFacts
+  compatibility?: StoreName
   warnings?: string[]
 }
 
@@ -88,6 +90,7 @@ function documentBody(plan: PlanWithOrigin): Omit<PlanDocument, 'planDigest'> {
     actions: plan.items.map(documentAction),
     ...(plan.prune ? { prune: plan.prune } : {}),
     ...(plan.bucketFacts ? { bucketFacts: plan.bucketFacts } : {}),
+    ...(plan.compatibility ? { compatibility: plan.compatibility } : {}),
     ...(plan.warnings ? { warnings: plan.warnings } : {}),
   }
 }
@@ -124,6 +127,7 @@ export function fromPlanDocument(document: PlanDocument): PlanWithOrigin {
   const origin = { planId: document.planId, manifest: document.manifest }
   return { bucket: document.bucket, manifestDigest: document.manifestDigest, summary: summarise(items), items, origin, ...(document.prune ? { prune: document.prune } : {}),
     ...(document.bucketFacts ? { bucketFacts: document.bucketFacts } : {}),
+    ...(document.compatibility ? { compatibility: document.compatibility } : {}),
     ...(document.warnings ? { warnings: document.warnings } : {}),
   }
 }

@@ -1,4 +1,5 @@
 import type { BucketFacts } from './bucket-facts.js'
+import type { StoreName } from './store-profile.js'
 import type { LocalDigest } from './local-digest.js'
 import type { PlanOrigin } from './plan-origin.js'
 import type { RepairOperation } from './option-table.js'
@@ -91,6 +92,8 @@ export interface Plan {
   origin?: PlanOrigin
   /** The bucket's settings the plan was checked against, shown in its header. */
   bucketFacts?: BucketFacts
+  /** The store the plan was made for (`compatibility`), which decided what is sent. */
+  compatibility?: StoreName
   /** What apply will do other than the manifest may suggest, said before it runs. */
   warnings?: string[]
 }

@@ -10,7 +10,7 @@ import { printable } from './plan-summary.js'
  */
 export function bucketLinesHuman(plan: Plan, c: Colors): string[] {
   const lines: string[] = []
-  if (plan.bucketFacts) lines.push(c.dim(`Bucket ${printable(plan.bucket)}: ${describeBucketFacts(plan.bucketFacts)}`))
+  if (plan.bucketFacts) lines.push(c.dim(`Bucket ${printable(plan.bucket)}${storeOf(plan)}: ${describeBucketFacts(plan.bucketFacts)}`))
   for (const warning of plan.warnings ?? []) lines.push(c.yellow(`Warning: ${printable(warning)}`))
   return lines.length === 0 ? [] : [...lines, '']
 }
@@ -18,7 +18,12 @@ export function bucketLinesHuman(plan: Plan, c: Colors): string[] {
 /** The same, as markdown: values in code spans, so nothing a store reports can inject markup. */
 export function bucketLinesMarkdown(plan: Plan): string[] {
   const lines: string[] = []
-  if (plan.bucketFacts) lines.push(`Bucket settings: ${codeSpan(describeBucketFacts(plan.bucketFacts))}`, '')
+  if (plan.bucketFacts) lines.push(`Bucket settings${storeOf(plan)}: ${codeSpan(describeBucketFacts(plan.bucketFacts))}`, '')
   for (const warning of plan.warnings ?? []) lines.push(`> **Warning**: ${codeSpan(warning)}`, '')
   return lines
+}
+
+/** Named only for a store other than AWS, so AWS plans read as before. */
+function storeOf(plan: Plan): string {
+  return plan.compatibility === undefined || plan.compatibility === 'aws' ? '' : ` (compatibility ${plan.compatibility})`
 }

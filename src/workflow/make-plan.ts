@@ -1,7 +1,7 @@
 import { DEFAULT_MULTIPART_POLICY, type MultipartPolicy } from '../local/index.js'
 import { PutplanError } from '../errors/index.js'
 import type { Manifest } from '../manifest/index.js'
-import { computePlan, pruneRefusal, type ObjectFacts, type Plan } from '../plan/index.js'
+import { computePlan, pruneRefusal, STORE_PROFILES, type ObjectFacts, type Plan, type StoreProfile } from '../plan/index.js'
 import { S3ServiceError, type ObjectStore, type RequestOptions } from '../s3/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
 import { checkBucketFacts } from './bucket-preflight.js'
@@ -19,6 +19,8 @@ export interface PlanOptions {
   /** Ask HeadObject for every object, trusting neither LIST nor the record (`--refresh`). */
   refresh?: boolean
   onObject?: (done: number, total: number) => void
+  /** What the store accepts and honours; AWS when not given. */
+  profile?: StoreProfile
 }
 
 export interface PlanResult {
@@ -37,7 +39,8 @@ export async function makePlan(manifest: Manifest, store: ObjectStore, options: 
   settings.catch(() => {}) // awaited below, unless HeadBucket fails first
   await checkBucket(store, manifest, request)
   const bucketFacts = await settings
-  const warnings = checkBucketFacts(manifest, bucketFacts)
+  const profile = options.profile ?? STORE_PROFILES.aws
+  const warnings = checkBucketFacts(manifest, bucketFacts, profile)
   const multipart = options.multipart ?? DEFAULT_MULTIPART_POLICY
   // Prune reads the record even with --refresh: it alone says what putplan wrote.
   const reading = options.state && (!options.refresh || manifest.prune) ? readState(options.state) : undefined
@@ -51,7 +54,7 @@ export async function makePlan(manifest: Manifest, store: ObjectStore, options: 
   const [facts, prune] = await Promise.all([gathering(), pruning]).finally(() => early.stop())
   const state: LoadedState | undefined = await reading
   const computed = computePlan({ bucket: manifest.bucket, manifestDigest: manifest.digest, objects: facts, ...(prune ? { prune } : {}) })
-  const plan = { ...computed, bucketFacts, ...(warnings.length === 0 ? {} : { warnings }) }
+  const plan = { ...computed, bucketFacts, compatibility: profile.name, ...(warnings.length === 0 ? {} : { warnings }) }
   const refusal = pruneRefusal(plan)
   if (refusal !== undefined) throw new PutplanError('prune-refused', refusal)
   return { plan: await withUploadDigests(plan, manifest.objects, multipart, options.concurrency), facts, ...(state ? { state } : {}) }

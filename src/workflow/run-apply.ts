@@ -2,7 +2,7 @@ import path from 'node:path'
 import { executePlan, type ApplyEvent, type ApplyReport } from '../apply/index.js'
 import { PutplanError } from '../errors/index.js'
 import { loadManifest, type Manifest } from '../manifest/index.js'
-import { hasChanges, type Plan } from '../plan/index.js'
+import { hasChanges, type Plan, type StoreProfile } from '../plan/index.js'
 import type { ObjectStore } from '../s3/index.js'
 import { readState, type StateAccess } from '../state/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
@@ -42,16 +42,18 @@ export interface ApplyResult {
 /** `putplan apply`: a fresh or saved plan, approved, then executed; never a stale one, and a saved one once. */
 export async function runApply(request: ApplyRequest): Promise<ApplyResult> {
   const { manifest, saved } = await openManifest(request)
-  const store = await openStore(manifest, request.connection, request.env, request.client)
-  const state = await openState(manifest, store, request, request.conditionalWrites)
+  const { store, profile } = await openStore(manifest, request.connection, request.env, request.client)
+  // A store that ignores conditional PUTs is sent none; the plan warned of it.
+  const conditionalWrites = request.conditionalWrites && profile.conditionalPut !== 'no'
+  const state = await openState(manifest, store, request, conditionalWrites)
   try {
-    const { plan, read } = saved ? await checkSaved(saved, store, state.access, request.concurrency) : await planFresh(manifest, store, state.access, request)
+    const { plan, read } = saved ? await checkSaved(saved, store, state.access, request.concurrency, profile) : await planFresh(manifest, store, state.access, request, profile)
     request.onExecute?.(plan)
     const report = await executePlan(plan, {
       store,
       baseDir: path.dirname(manifest.file),
       concurrency: request.concurrency,
-      conditionalWrites: request.conditionalWrites,
+      conditionalWrites,
       signal: request.signal,
       onEvent: request.onEvent,
       secrets: secretsOf(manifest),
@@ -79,8 +81,8 @@ async function openManifest(request: ApplyRequest): Promise<{ manifest: Manifest
 /** The plan to execute, and what was read to make or check it (for the state record). */
 type Opened = { plan: Plan; read?: Pick<PlanResult, 'facts' | 'state'> }
 
-async function planFresh(manifest: Manifest, store: ObjectStore, access: StateAccess | undefined, request: ApplyRequest): Promise<Opened> {
-  const fresh = await makePlan(manifest, store, { concurrency: request.concurrency, state: access, refresh: request.refresh, onObject: request.onObject })
+async function planFresh(manifest: Manifest, store: ObjectStore, access: StateAccess | undefined, request: ApplyRequest, profile: StoreProfile): Promise<Opened> {
+  const fresh = await makePlan(manifest, store, { concurrency: request.concurrency, state: access, refresh: request.refresh, onObject: request.onObject, profile })
   if (hasChanges(fresh.plan) && !(await request.approve(fresh.plan))) {
     throw new PutplanError('not-approved', 'apply cancelled; nothing was written')
   }
@@ -88,9 +90,9 @@ async function planFresh(manifest: Manifest, store: ObjectStore, access: StateAc
 }
 
 /** A saved plan, before its first write: not applied already, its objects as planned. The record read for that is the one apply updates. */
-async function checkSaved(saved: LoadedPlan, store: ObjectStore, access: StateAccess | undefined, concurrency: number): Promise<Opened> {
+async function checkSaved(saved: LoadedPlan, store: ObjectStore, access: StateAccess | undefined, concurrency: number, profile: StoreProfile): Promise<Opened> {
   const state = access ? await readState(access) : undefined
-  checkBucketFacts(saved.manifest, await store.getBucketFacts(bucketRequestOptions(saved.manifest)))
+  checkBucketFacts(saved.manifest, await store.getBucketFacts(bucketRequestOptions(saved.manifest)), profile)
   await checkUnapplied(saved, { store, state, request: bucketRequestOptions(saved.manifest), concurrency, secrets: secretsOf(saved.manifest) })
   return { plan: saved.plan, read: state && { facts: [], state } }
 }

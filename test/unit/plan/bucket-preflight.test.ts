@@ -7,7 +7,7 @@ function object(index: number, options: PutOptions): DesiredObject {
 }
 
 const ENFORCED: BucketFacts = { ...UNKNOWN_BUCKET_FACTS, ownership: 'BucketOwnerEnforced', objectLock: 'off' }
-const summary = (facts: BucketFacts, objects: DesiredObject[]) => bucketPreflight(facts, objects).map((p) => `${p.severity} ${p.entry.index} ${p.options.join(',')}`)
+const summary = (facts: BucketFacts, objects: DesiredObject[]) => bucketPreflight(facts, objects).map((p) => `${p.severity} ${p.entry?.index} ${p.options.join(',')}`)
 
 describe('bucketPreflight', () => {
   it('ACLs on BucketOwnerEnforced: an error per entry, however many objects; bucket-owner-full-control alone passes', () => {
