@@ -1,6 +1,6 @@
 import type { BucketFacts } from './bucket-facts.js'
 import type { DesiredObject } from './desired-object.js'
-import { ACL_OPTIONS, optionsWhere } from './option-table.js'
+import { ACL_OPTIONS, LOCK_OPTIONS } from './option-table.js'
 import type { PutOptionName } from './put-options.js'
 
 /** One problem the bucket's settings make of the manifest: where it is declared, and what. */
@@ -11,8 +11,6 @@ export interface BucketProblem {
   options: PutOptionName[]
   message: string
 }
-
-const LOCK_OPTIONS = optionsWhere((spec) => spec.repair === 'retention' || spec.repair === 'legal-hold')
 
 /**
  * What the bucket would refuse halfway through an apply, found before any write; and what it

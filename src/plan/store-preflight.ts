@@ -1,10 +1,9 @@
 import type { BucketProblem } from './bucket-preflight.js'
 import type { DesiredObject } from './desired-object.js'
 import { uploadChecksumAlgorithm, type PutOptionName } from './put-options.js'
-import { ACL_OPTIONS, optionsWhere } from './option-table.js'
+import { ACL_OPTIONS, LOCK_OPTIONS } from './option-table.js'
 import type { StoreProfile, Support } from './store-profile.js'
 
-const LOCK_OPTIONS = optionsWhere((spec) => spec.repair === 'retention' || spec.repair === 'legal-hold')
 
 /** What the manifest asks of the store beyond storing bytes, for `storePreflight`. */
 export interface StoreDemands {

@@ -4,7 +4,7 @@ import type { Manifest } from '../manifest/index.js'
 import { computePlan, pruneRefusal, STORE_PROFILES, type ObjectFacts, type Plan, type StoreProfile } from '../plan/index.js'
 import { S3ServiceError, type ObjectStore, type RequestOptions } from '../s3/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
-import { checkBucketFacts } from './bucket-preflight.js'
+import { preflight } from './preflight.js'
 import { knownObjects, readState, type LoadedState, type StateAccess } from '../state/index.js'
 import { EarlyHashes } from './early-hashes.js'
 import { gatherFacts } from './gather-facts.js'
@@ -40,7 +40,7 @@ export async function makePlan(manifest: Manifest, store: ObjectStore, options: 
   await checkBucket(store, manifest, request)
   const bucketFacts = await settings
   const profile = options.profile ?? STORE_PROFILES.aws
-  const warnings = checkBucketFacts(manifest, bucketFacts, profile)
+  const warnings = preflight(manifest, bucketFacts, profile)
   const multipart = options.multipart ?? DEFAULT_MULTIPART_POLICY
   // Prune reads the record even with --refresh: it alone says what putplan wrote.
   const reading = options.state && (!options.refresh || manifest.prune) ? readState(options.state) : undefined

@@ -6,7 +6,7 @@ import { hasChanges, type Plan, type StoreProfile } from '../plan/index.js'
 import type { ObjectStore } from '../s3/index.js'
 import { readState, type StateAccess } from '../state/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
-import { checkBucketFacts } from './bucket-preflight.js'
+import { preflight } from './preflight.js'
 import type { BucketRequest } from './bucket-request.js'
 import { checkUnapplied } from './check-unapplied.js'
 import { loadSavedPlan, type LoadedPlan } from './load-saved-plan.js'
@@ -42,7 +42,9 @@ export interface ApplyResult {
 /** `putplan apply`: a fresh or saved plan, approved, then executed; never a stale one, and a saved one once. */
 export async function runApply(request: ApplyRequest): Promise<ApplyResult> {
   const { manifest, saved } = await openManifest(request)
-  const { store, profile } = await openStore(manifest, request.connection, request.env, request.client)
+  // A saved plan is applied to the store it was made for, unless --compatibility says otherwise.
+  const connection = { ...request.connection, compatibility: request.connection.compatibility ?? saved?.plan.compatibility }
+  const { store, profile } = await openStore(manifest, connection, request.env, request.client)
   // A store that ignores conditional PUTs is sent none; the plan warned of it.
   const conditionalWrites = request.conditionalWrites && profile.conditionalPut !== 'no'
   const state = await openState(manifest, store, request, conditionalWrites)
@@ -92,7 +94,7 @@ async function planFresh(manifest: Manifest, store: ObjectStore, access: StateAc
 /** A saved plan, before its first write: not applied already, its objects as planned. The record read for that is the one apply updates. */
 async function checkSaved(saved: LoadedPlan, store: ObjectStore, access: StateAccess | undefined, concurrency: number, profile: StoreProfile): Promise<Opened> {
   const state = access ? await readState(access) : undefined
-  checkBucketFacts(saved.manifest, await store.getBucketFacts(bucketRequestOptions(saved.manifest)), profile)
+  preflight(saved.manifest, await store.getBucketFacts(bucketRequestOptions(saved.manifest)), profile)
   await checkUnapplied(saved, { store, state, request: bucketRequestOptions(saved.manifest), concurrency, secrets: secretsOf(saved.manifest) })
   return { plan: saved.plan, read: state && { facts: [], state } }
 }

@@ -73,6 +73,17 @@ describe('checksums: only what the store accepts is sent; identity rests on what
     expect(apply.stdout + apply.stderr).toContain('InvalidArgument')
   })
 
+  it('a saved plan is applied to the store it was made for, without the flag again', async () => {
+    const { ws, bucket } = await site('gcs')
+    await ws.manifest({ version: 1, bucket, uploads: [{ source: 'site/**', root: 'site' }] })
+    const endpoint = proxies.get('gcs')!.endpoint
+    const plan = await runPutplan(['plan', '--compatibility', 'gcs', '--endpoint', endpoint, '--out', 'plan.json'], { cwd: ws.dir, env: suite.env })
+    expect(plan.code, plan.stderr).toBe(0)
+    const apply = await runPutplan(['apply', 'plan.json', '--endpoint', endpoint], { cwd: ws.dir, env: suite.env })
+    expect(apply.code, apply.stderr).toBe(0)
+    expect(await listKeys(suite.s3, bucket)).toEqual(['index.html'])
+  })
+
   it('r2 takes CRC64NVME (the default) and refuses a declared SHA256 before any write', async () => {
     const { ws, bucket } = await site('r2')
     const apply = await putplan('r2', ws, ['apply', '--auto-approve'])

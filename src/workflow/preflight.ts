@@ -11,7 +11,7 @@ import { bucketPreflight, describeBucketFacts, storePreflight, type BucketFacts,
  * halfway through.
  * @throws PutplanError `bucket-refused` with a diagnostic per problem
  */
-export function checkBucketFacts(manifest: Manifest, facts: BucketFacts, profile: StoreProfile): string[] {
+export function preflight(manifest: Manifest, facts: BucketFacts, profile: StoreProfile): string[] {
   const problems = [...storePreflight(profile, { objects: manifest.objects, prune: manifest.prune !== undefined }), ...bucketPreflight(facts, manifest.objects)]
   problems.sort((a, b) => (a.entry?.index ?? -1) - (b.entry?.index ?? -1))
   const errors = problems.filter((p) => p.severity === 'error')
