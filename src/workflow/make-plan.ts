@@ -34,13 +34,11 @@ export interface PlanResult {
 /** Reads the bucket and the files, then diffs: the plan stage, with the store given. */
 export async function makePlan(manifest: Manifest, store: ObjectStore, options: PlanOptions): Promise<PlanResult> {
   const request = bucketRequestOptions(manifest)
-  // Sent beside HeadBucket: a missing bucket is HeadBucket's to report.
-  const settings = store.getBucketFacts(request)
-  settings.catch(() => {}) // awaited below, unless HeadBucket fails first
   await checkBucket(store, manifest, request)
-  const bucketFacts = await settings
-  const profile = options.profile ?? STORE_PROFILES.aws
-  const warnings = preflight(manifest, bucketFacts, profile)
+  // After HeadBucket (which reports a missing bucket, and learns its region), beside the
+  // reads of the objects: four GETs that cost no round trip of their own.
+  const settings = store.getBucketFacts(request)
+  settings.catch(() => {}) // awaited below, unless gathering fails first
   const multipart = options.multipart ?? DEFAULT_MULTIPART_POLICY
   // Prune reads the record even with --refresh: it alone says what putplan wrote.
   const reading = options.state && (!options.refresh || manifest.prune) ? readState(options.state) : undefined
@@ -52,6 +50,9 @@ export async function makePlan(manifest: Manifest, store: ObjectStore, options: 
   }
   const pruning = manifest.prune ? gatherPruneFacts(store, manifest, manifest.prune, reading, request, options.concurrency) : undefined
   const [facts, prune] = await Promise.all([gathering(), pruning]).finally(() => early.stop())
+  const bucketFacts = await settings
+  const profile = options.profile ?? STORE_PROFILES.aws
+  const warnings = preflight(manifest, bucketFacts, profile)
   const state: LoadedState | undefined = await reading
   const computed = computePlan({ bucket: manifest.bucket, manifestDigest: manifest.digest, objects: facts, ...(prune ? { prune } : {}) })
   const plan = { ...computed, bucketFacts, compatibility: profile.name, ...(warnings.length === 0 ? {} : { warnings }) }

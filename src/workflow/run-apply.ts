@@ -94,8 +94,8 @@ async function planFresh(manifest: Manifest, store: ObjectStore, access: StateAc
 /** A saved plan, before its first write: not applied already, its objects as planned. The record read for that is the one apply updates. */
 async function checkSaved(saved: LoadedPlan, store: ObjectStore, access: StateAccess | undefined, concurrency: number, profile: StoreProfile): Promise<Opened> {
   const state = access ? await readState(access) : undefined
-  preflight(saved.manifest, await store.getBucketFacts(bucketRequestOptions(saved.manifest)), profile)
   await checkUnapplied(saved, { store, state, request: bucketRequestOptions(saved.manifest), concurrency, secrets: secretsOf(saved.manifest) })
+  preflight(saved.manifest, await store.getBucketFacts(bucketRequestOptions(saved.manifest)), profile)
   return { plan: saved.plan, read: state && { facts: [], state } }
 }
 
