@@ -1,4 +1,5 @@
 import type { S3ClientOptions } from '../s3/index.js'
+import type { StoreName } from '../plan/index.js'
 import { renderDebugEvent, renderRetry } from '../render/debug-lines.js'
 import type { BucketRequest } from '../workflow/bucket-request.js'
 import type { ConnectionOptions } from '../workflow/open-store.js'
@@ -17,6 +18,7 @@ function connectionFrom(flags: S3FlagValues): ConnectionOptions {
     connectTimeoutMs: flags['connect-timeout'] * 1000,
     readTimeoutMs: flags['read-timeout'] * 1000,
     maxAttempts: flags['max-attempts'],
+    ...(flags.compatibility === undefined ? {} : { compatibility: flags.compatibility as StoreName }),
   }
 }
 

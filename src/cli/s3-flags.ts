@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core'
+import { STORE_NAMES } from '../plan/index.js'
 
 /** How to reach the bucket; each overrides the manifest's field of the same name. */
 export const s3Flags = {
@@ -15,6 +16,10 @@ export const s3Flags = {
   concurrency: Flags.integer({ summary: 'Requests and files in flight at once.', min: 1, max: 256, default: 16 }),
   refresh: Flags.boolean({ summary: "Ask HeadObject for every object, trusting neither LIST nor the state record." }),
   debug: Flags.boolean({ summary: 'Log every request and response to stderr (secrets redacted).' }),
+  compatibility: Flags.string({
+    summary: "The store behind the endpoint (else the manifest's compatibility, else told by the endpoint's host, else aws).",
+    options: [...STORE_NAMES],
+  }),
 }
 
 export interface S3FlagValues {
@@ -31,4 +36,5 @@ export interface S3FlagValues {
   concurrency: number
   refresh: boolean
   debug: boolean
+  compatibility?: string
 }

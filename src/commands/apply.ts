@@ -33,6 +33,7 @@ Exit code: 0 when everything was applied; 1 when anything failed or conflicted, 
     { description: 'A machine-readable report', command: '<%= config.bin %> <%= command.id %> --auto-approve --format json > report.json' },
     { description: 'Shard 2 of 4, on one of four runners applying at once (deletes wait for an unsharded apply)', command: '<%= config.bin %> <%= command.id %> --shard 2/4 --auto-approve' },
     { description: 'After the shards: the unsharded apply, which runs prune\'s deletes and finds the rest done', command: '<%= config.bin %> <%= command.id %> --auto-approve' },
+    { description: 'To Google Cloud Storage behind a proxy whose host does not name it', command: '<%= config.bin %> <%= command.id %> --auto-approve --endpoint https://gcs-proxy.example --compatibility gcs' },
   ]
 
   static override args = {

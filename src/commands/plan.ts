@@ -29,6 +29,7 @@ Exit code: 0 (with --detailed-exitcode: 0 no changes, 2 changes); 1 on error, co
     { description: 'Against a local S3-compatible store', command: '<%= config.bin %> <%= command.id %> --endpoint http://127.0.0.1:9000' },
     { description: 'Shard 2 of 4 on a CI matrix runner: only the keys whose hash falls in shard 2', command: '<%= config.bin %> <%= command.id %> --shard 2/4 --out plan-2.json' },
     { description: 'Export a site-wide metadata change as S3 Batch Operations jobs instead of applying it from here', command: '<%= config.bin %> <%= command.id %> --emit-batch-operations batch-jobs' },
+    { description: 'Against MinIO, which no endpoint host names: say which store it is', command: '<%= config.bin %> <%= command.id %> --endpoint http://127.0.0.1:9000 --compatibility minio' },
   ]
 
   static override args = { manifest: manifestArg }

@@ -31,6 +31,8 @@ export type DiagnosticCode =
   | 'conflicting-fields'
   | 'checksum-pin-mismatch'
   | 'content-encoding-mismatch'
+  | 'header-value'
+  | 'bucket-refuses'
 
 /** 1-based, end exclusive. */
 export interface SourceRange {

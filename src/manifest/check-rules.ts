@@ -5,6 +5,8 @@ import { keyNodeAt, nodeAt, nodeRange, type JsonPath, type YamlSource } from './
 import fg from 'fast-glob'
 import { SECRET_OPTIONS } from '../plan/option-table.js'
 import { sseCustomerKeyBytes } from '../plan/sse-customer-key.js'
+import { checkHeaderValues } from './check-header-values.js'
+import { checkOptionPairs } from './check-option-pairs.js'
 
 const WHOLE_VARIABLE = /^(["']?)\$\{[A-Za-z_][A-Za-z0-9_]*\}\1$/
 
@@ -12,6 +14,7 @@ const WHOLE_VARIABLE = /^(["']?)\$\{[A-Za-z_][A-Za-z0-9_]*\}\1$/
 export function checkRules(source: YamlSource, manifest: RawManifest, interpolated: ReadonlyMap<Scalar, unknown>): Diagnostic[] {
   const diagnostics = manifest.uploads.flatMap((entry, index) => checkEntry(source, entry, index))
   for (const path of secretPaths(manifest)) diagnostics.push(...checkSecret(source, path, interpolated))
+  diagnostics.push(...checkOptionPairs(source, manifest), ...checkHeaderValues(source, manifest))
   return diagnostics
 }
 

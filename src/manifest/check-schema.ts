@@ -28,6 +28,8 @@ function unique(diagnostics: Diagnostic[]): Diagnostic[] {
 /** Drops the umbrella errors of `anyOf`/`oneOf`/`allOf` when a more specific one explains them. */
 function relevant(errors: ErrorObject[]): ErrorObject[] {
   return errors.filter((error) => {
+    // The rule a map's name broke says it; the umbrella `propertyNames` adds nothing.
+    if (error.keyword === 'propertyNames') return false
     if (!['anyOf', 'oneOf', 'if'].includes(error.keyword)) return true
     return !errors.some((other) => other !== error && other.instancePath.startsWith(error.instancePath) && other.keyword !== error.keyword)
   })
@@ -100,6 +102,16 @@ function toDiagnostic(source: YamlSource, data: unknown, error: ErrorObject): Di
       }
     }
     default: {
+      if (error.propertyName !== undefined) {
+        // A map's name (a tag key, a metadata name) broke a rule: point at the name.
+        return {
+          ...base,
+          code: CODE_BY_KEYWORD[error.keyword] ?? 'schema',
+          summary: `${field} name ${describeValue(error.propertyName)} is not valid`,
+          detail: expectation(error, path),
+          range: nodeRange(source, keyNodeAt(source, [...path, error.propertyName])),
+        }
+      }
       const value = valueAt(data, path)
       return {
         ...base,

@@ -52,6 +52,7 @@ export async function loadManifest(options: LoadOptions): Promise<Manifest> {
     region: raw.region,
     endpoint: raw.endpoint,
     profile: raw.profile,
+    ...(raw.compatibility === undefined ? {} : { compatibility: raw.compatibility }),
     objects,
     ...(raw.state === undefined ? {} : { state: raw.state }),
     ...pruneSettings(raw.prune),

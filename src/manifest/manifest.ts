@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../errors/index.js'
 import type { PutOptions } from '../plan/put-options.js'
+import type { StoreName } from '../plan/store-profile.js'
 import type { DesiredObject } from './desired-object.js'
 
 /** Where and how to reach the bucket; flags may override these. */
@@ -8,6 +9,8 @@ export interface BucketSettings {
   region?: string
   endpoint?: string
   profile?: string
+  /** The store behind the endpoint, when not AWS (`compatibility`). */
+  compatibility?: StoreName
 }
 
 /** A valid manifest, expanded: every object it wants, sorted by key. */

@@ -147,3 +147,6 @@ export const SECRET_OPTIONS: readonly PutOptionName[] = optionsWhere((spec) => s
 
 /** Options a plan can only compare after GetObjectAcl. */
 export const ACL_OPTIONS = optionsWhere((spec) => spec.readBack === 'acl')
+
+/** Object Lock options: only a bucket (and a store) with Object Lock takes them. */
+export const LOCK_OPTIONS = optionsWhere((spec) => spec.repair === 'retention' || spec.repair === 'legal-hold')

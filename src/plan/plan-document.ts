@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto'
+import type { BucketFacts } from './bucket-facts.js'
+import type { StoreName } from './store-profile.js'
 import type { LocalDigest } from './local-digest.js'
 import type { RepairOperation } from './option-table.js'
 import { summarise, type PlanAction, type PlanItem, type PlanShard, type PlanSummary, type PruneReport } from './plan.js'
@@ -32,6 +34,9 @@ export interface PlanDocument {
   prune?: PruneReport
   /** With `--shard K/N`: the shard the plan covers; applied only as that shard. */
   shard?: PlanShard
+  bucketFacts?: BucketFacts
+  compatibility?: StoreName
+  warnings?: string[]
 }
 
 export interface PlanDocumentAction {
@@ -87,6 +92,9 @@ function documentBody(plan: PlanWithOrigin): Omit<PlanDocument, 'planDigest'> {
     actions: plan.items.map(documentAction),
     ...(plan.prune ? { prune: plan.prune } : {}),
     ...(plan.shard ? { shard: plan.shard } : {}),
+    ...(plan.bucketFacts ? { bucketFacts: plan.bucketFacts } : {}),
+    ...(plan.compatibility ? { compatibility: plan.compatibility } : {}),
+    ...(plan.warnings ? { warnings: plan.warnings } : {}),
   }
 }
 
@@ -120,7 +128,10 @@ export function fromPlanDocument(document: PlanDocument): PlanWithOrigin {
     }
   })
   const origin = { planId: document.planId, manifest: document.manifest }
-  const plan: PlanWithOrigin = { bucket: document.bucket, manifestDigest: document.manifestDigest, summary: summarise(items), items, origin, ...(document.prune ? { prune: document.prune } : {}) }
-  if (document.shard) plan.shard = document.shard
-  return plan
+  return { bucket: document.bucket, manifestDigest: document.manifestDigest, summary: summarise(items), items, origin, ...(document.prune ? { prune: document.prune } : {}),
+    ...(document.shard ? { shard: document.shard } : {}),
+    ...(document.bucketFacts ? { bucketFacts: document.bucketFacts } : {}),
+    ...(document.compatibility ? { compatibility: document.compatibility } : {}),
+    ...(document.warnings ? { warnings: document.warnings } : {}),
+  }
 }

@@ -1,3 +1,5 @@
+import type { BucketFacts } from './bucket-facts.js'
+import type { StoreName } from './store-profile.js'
 import type { LocalDigest } from './local-digest.js'
 import type { PlanOrigin } from './plan-origin.js'
 import type { RepairOperation } from './option-table.js'
@@ -89,6 +91,12 @@ export interface Plan {
   prune?: PruneReport
   /** Where the manifest is and what it was read with; set by `plan`, for a saved plan to stand alone. */
   origin?: PlanOrigin
+  /** The bucket's settings the plan was checked against, shown in its header. */
+  bucketFacts?: BucketFacts
+  /** The store the plan was made for (`compatibility`), which decided what is sent. */
+  compatibility?: StoreName
+  /** What apply will do other than the manifest may suggest, said before it runs. */
+  warnings?: string[]
   /** With `--shard K/N`: the plan covers only the keys of that shard. */
   shard?: PlanShard
 }

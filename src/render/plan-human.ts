@@ -5,6 +5,7 @@ import { actionGroups, storedOptions, type PlanRow } from './plan-groups.js'
 import { isNoOp, NO_CHANGES, planSentence, printable, shownReasons, SYMBOLS } from './plan-summary.js'
 import { pruneLinesHuman } from './prune-notes.js'
 import { shardNotes } from './shard-notes.js'
+import { bucketLinesHuman } from './bucket-notes.js'
 
 export interface PlanHumanOptions {
   /** Colours come in from the caller, so NO_COLOR and pipes are decided in one place. */
@@ -34,7 +35,7 @@ const LEGEND: Record<PlanAction, string> = {
 export function renderPlanHuman(plan: Plan, options: PlanHumanOptions): string {
   const c = options.colors
   const verbose = options.verbose === true
-  const lines: string[] = []
+  const lines: string[] = [...bucketLinesHuman(plan, c)]
 
   const shard = shardNotes(plan.shard)
   if (shard.length > 0) lines.push(...shard.map((note) => c.bold(note)), '')

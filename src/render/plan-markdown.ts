@@ -5,6 +5,7 @@ import { codeCell, truncate } from './plan-markdown-escape.js'
 import { isNoOp, NO_CHANGES, planSentence, shownReasons, SYMBOLS, usedActions } from './plan-summary.js'
 import { pruneLinesMarkdown } from './prune-notes.js'
 import { shardNotes } from './shard-notes.js'
+import { bucketLinesMarkdown } from './bucket-notes.js'
 
 /**
  * GitHub refuses comments over 65,536 characters. The listed rows share this budget; the
@@ -25,7 +26,7 @@ const MAX_CELL = 300
  * reasons are code spans, so no key can inject markup, mention someone or break a table.
  */
 export function renderPlanMarkdown(plan: Plan): string {
-  const out: string[] = [`### putplan: bucket ${codeCell(plan.bucket)}`, '']
+  const out: string[] = [`### putplan: bucket ${codeCell(plan.bucket)}`, '', ...bucketLinesMarkdown(plan)]
   for (const note of shardNotes(plan.shard)) out.push(note, '')
   if (isNoOp(plan)) out.push(NO_CHANGES, '')
   const table = summaryTable(plan)

@@ -1,3 +1,4 @@
+import type { BucketFacts } from '../plan/bucket-facts.js'
 import type { PutOptions } from '../plan/put-options.js'
 import type { ChecksumAlgorithm } from '../plan/local-digest.js'
 import type { RemoteAcl, RemoteObject } from '../plan/remote-object.js'
@@ -44,6 +45,8 @@ export interface ObjectStore {
   listObjectsV2(where?: ListWhere, options?: RequestOptions): AsyncIterable<ListedObject[]>
   /** Resolves when the bucket exists and is reachable with these credentials. */
   headBucket(options?: RequestOptions): Promise<void>
+  /** The bucket's ownership, Object Lock, default encryption and versioning, each `unknown` when the store will not tell. */
+  getBucketFacts(options?: RequestOptions): Promise<BucketFacts>
 }
 
 /** Which keys a LIST covers: those under `prefix`, after `startAfter` (exclusive). */

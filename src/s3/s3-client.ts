@@ -1,4 +1,6 @@
+import type { BucketFacts } from '../plan/bucket-facts.js'
 import type { PutOptions } from '../plan/put-options.js'
+import { getBucketFacts } from './bucket-settings.js'
 import type { RemoteAcl, RemoteObject } from '../plan/remote-object.js'
 import { standardCredentials } from './credentials.js'
 import type { S3DebugListener } from './debug-log.js'
@@ -33,6 +35,7 @@ import type {
 import { loadS3Config } from './profile-region.js'
 import { putObject } from './put-object.js'
 import { RequestExecutor } from './request-executor.js'
+import { ExecutorWithoutChecksums } from './without-checksums.js'
 import { createSigner, type RequestSigner } from './request-signer.js'
 import { DEFAULT_RETRY, type RetryEvent, type RetryOptions } from './retry-policy.js'
 import type { Env, ResolvedS3Config, S3Config } from './s3-config.js'
@@ -46,6 +49,8 @@ export interface S3ClientOptions {
   retry?: Partial<RetryOptions>
   transport?: HttpTransport
   signer?: RequestSigner
+  /** False for a store that refuses `x-amz-checksum-*` headers: none is sent. */
+  sendChecksums?: boolean
 }
 
 /** The S3 implementation of `ObjectStore`: one connection pool, signed requests, retries. */
@@ -66,7 +71,8 @@ export class S3Client implements ObjectStore {
         ...(config.caBundle === undefined ? {} : { caBundle: config.caBundle }),
       })
     const signer = options.signer ?? createSigner(config.noSignRequest ? undefined : standardCredentials(config.profile))
-    this.executor = new RequestExecutor(config, {
+    const Executor = options.sendChecksums === false ? ExecutorWithoutChecksums : RequestExecutor
+    this.executor = new Executor(config, {
       transport: this.transport,
       signer,
       retry: { ...DEFAULT_RETRY, maxAttempts: config.maxAttempts, ...options.retry },
@@ -159,6 +165,10 @@ export class S3Client implements ObjectStore {
 
   headBucket(options?: RequestOptions): Promise<void> {
     return headBucket(this.executor, options)
+  }
+
+  getBucketFacts(options?: RequestOptions): Promise<BucketFacts> {
+    return getBucketFacts(this.executor, options)
   }
 
   /** Closes the connection pool. */

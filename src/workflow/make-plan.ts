@@ -1,9 +1,10 @@
 import { DEFAULT_MULTIPART_POLICY, type MultipartPolicy } from '../local/index.js'
 import { PutplanError } from '../errors/index.js'
 import type { Manifest } from '../manifest/index.js'
-import { computePlan, pruneRefusal, type ObjectFacts, type Plan, type Shard } from '../plan/index.js'
+import { computePlan, pruneRefusal, STORE_PROFILES, type ObjectFacts, type Plan, type Shard, type StoreProfile } from '../plan/index.js'
 import { S3ServiceError, type ObjectStore, type RequestOptions } from '../s3/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
+import { preflight } from './preflight.js'
 import { knownObjects, readState, type LoadedState, type StateAccess } from '../state/index.js'
 import { EarlyHashes } from './early-hashes.js'
 import { gatherFacts } from './gather-facts.js'
@@ -21,6 +22,8 @@ export interface PlanOptions {
   onObject?: (done: number, total: number) => void
   /** `--shard K/N`: plan only the keys of that shard, and delete nothing (see `PlanShard`). */
   shard?: Shard
+  /** What the store accepts and honours; AWS when not given. */
+  profile?: StoreProfile
 }
 
 export interface PlanResult {
@@ -35,6 +38,10 @@ export interface PlanResult {
 export async function makePlan(whole: Manifest, store: ObjectStore, options: PlanOptions): Promise<PlanResult> {
   const request = bucketRequestOptions(whole)
   await checkBucket(store, whole, request)
+  // After HeadBucket (which reports a missing bucket, and learns its region), beside the
+  // reads of the objects: four GETs that cost no round trip of their own.
+  const settings = store.getBucketFacts(request)
+  settings.catch(() => {}) // awaited below, unless gathering fails first
   const manifest = manifestShard(whole, options.shard)
   const prune = options.shard ? undefined : manifest.prune
   const multipart = options.multipart ?? DEFAULT_MULTIPART_POLICY
@@ -48,9 +55,13 @@ export async function makePlan(whole: Manifest, store: ObjectStore, options: Pla
   }
   const pruning = prune ? gatherPruneFacts(store, manifest, prune, reading, request, options.concurrency) : undefined
   const [facts, pruneFacts] = await Promise.all([gathering(), pruning]).finally(() => early.stop())
+  const bucketFacts = await settings
+  const profile = options.profile ?? STORE_PROFILES.aws
+  const warnings = preflight(whole, bucketFacts, profile)
   const state: LoadedState | undefined = await reading
   const shard = options.shard && { ...options.shard, ...(manifest.prune ? { pruneDeferred: true as const } : {}) }
-  const plan = computePlan({ bucket: manifest.bucket, manifestDigest: manifest.digest, objects: facts, ...(pruneFacts ? { prune: pruneFacts } : {}), ...(shard ? { shard } : {}) })
+  const computed = computePlan({ bucket: manifest.bucket, manifestDigest: manifest.digest, objects: facts, ...(pruneFacts ? { prune: pruneFacts } : {}), ...(shard ? { shard } : {}) })
+  const plan = { ...computed, bucketFacts, compatibility: profile.name, ...(warnings.length === 0 ? {} : { warnings }) }
   const refusal = pruneRefusal(plan)
   if (refusal !== undefined) throw new PutplanError('prune-refused', refusal)
   return { plan: await withUploadDigests(plan, manifest.objects, multipart, options.concurrency), facts, ...(state ? { state } : {}) }

@@ -15,7 +15,7 @@ export async function openState(
   const location = manifest.state
   if (!location) return { close: async () => {} }
   const elsewhere = location.bucket !== undefined && location.bucket !== manifest.bucket
-  const stateStore = elsewhere ? await openStore({ ...manifest, bucket: location.bucket! }, request.connection, request.env, request.client) : store
+  const stateStore = elsewhere ? (await openStore({ ...manifest, bucket: location.bucket! }, request.connection, request.env, request.client)).store : store
   return {
     access: { store: stateStore, key: location.key, bucket: manifest.bucket, conditionalWrites, ...(elsewhere ? {} : { request: bucketRequestOptions(manifest) }) },
     close: async () => {

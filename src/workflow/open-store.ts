@@ -1,5 +1,6 @@
 import type { BucketSettings } from '../manifest/index.js'
-import { S3Client, type S3ClientOptions, type S3Config } from '../s3/index.js'
+import { detectStore, STORE_PROFILES, type StoreName, type StoreProfile } from '../plan/index.js'
+import { loadS3Config, S3Client, type S3ClientOptions, type S3Config } from '../s3/index.js'
 
 export interface ConnectionOptions {
   endpoint?: string
@@ -12,15 +13,26 @@ export interface ConnectionOptions {
   connectTimeoutMs?: number
   readTimeoutMs?: number
   maxAttempts?: number
+  /** `--compatibility`: the store behind the endpoint, over the manifest's and the endpoint's host. */
+  compatibility?: StoreName
 }
 
-/** The client for the manifest's bucket; flags win over the manifest's fields. */
-export function openStore(
+export interface OpenedStore {
+  store: S3Client
+  /** What the store accepts and honours: declared, else told by the endpoint's host, else AWS. */
+  profile: StoreProfile
+}
+
+/**
+ * The client for the manifest's bucket; flags win over the manifest's fields. It sends no
+ * `x-amz-checksum-*` header to a store whose profile accepts none.
+ */
+export async function openStore(
   bucket: BucketSettings,
   connection: ConnectionOptions,
   env: Readonly<Record<string, string | undefined>>,
   options: S3ClientOptions = {},
-): Promise<S3Client> {
+): Promise<OpenedStore> {
   const config: S3Config = {
     bucket: bucket.bucket,
     region: connection.region ?? bucket.region,
@@ -34,7 +46,10 @@ export function openStore(
     readTimeoutMs: connection.readTimeoutMs,
     maxAttempts: connection.maxAttempts,
   }
-  return S3Client.create(dropUndefined(config), env, options)
+  const resolved = await loadS3Config(dropUndefined(config), env)
+  const name = connection.compatibility ?? bucket.compatibility ?? detectStore(resolved.endpoint) ?? 'aws'
+  const profile = STORE_PROFILES[name]
+  return { store: new S3Client(resolved, { ...options, sendChecksums: profile.checksums.length > 0 }), profile }
 }
 
 function dropUndefined<T extends object>(value: T): T {

@@ -2,10 +2,11 @@ import path from 'node:path'
 import { executePlan, type ApplyEvent, type ApplyReport } from '../apply/index.js'
 import { PutplanError, UsageError } from '../errors/index.js'
 import { loadManifest, type Manifest } from '../manifest/index.js'
-import { hasChanges, shardLabel, type Plan, type Shard } from '../plan/index.js'
+import { hasChanges, shardLabel, type Plan, type Shard, type StoreProfile } from '../plan/index.js'
 import type { ObjectStore } from '../s3/index.js'
 import { readState, type StateAccess } from '../state/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
+import { preflight } from './preflight.js'
 import type { BucketRequest } from './bucket-request.js'
 import { checkUnapplied } from './check-unapplied.js'
 import { loadSavedPlan, type LoadedPlan } from './load-saved-plan.js'
@@ -41,22 +42,28 @@ export interface ApplyResult {
 /** `putplan apply`: a fresh or saved plan, approved, then executed; never a stale one, and a saved one once. */
 export async function runApply(request: ApplyRequest): Promise<ApplyResult> {
   const { manifest, saved } = await openManifest(request)
+  // A saved plan is applied to the store it was made for, unless --compatibility says otherwise.
+  const connection = { ...request.connection, compatibility: request.connection.compatibility ?? saved?.plan.compatibility }
+  const { store, profile } = await openStore(manifest, connection, request.env, request.client)
+  // A store that ignores conditional PUTs is sent none; the plan warned of it.
+  const conditionalWrites = request.conditionalWrites && profile.conditionalPut !== 'no'
   const shard = saved ? saved.plan.shard : request.shard
-  if (shard && manifest.state && !request.conditionalWrites) {
+  if (shard && manifest.state && !conditionalWrites) {
+    await store.close()
+    const why = request.conditionalWrites ? `the store (${profile.name}) ignores conditional writes` : '--no-conditional-writes'
     throw new UsageError(
-      `--shard with --no-conditional-writes: shards applied at once would overwrite each other's state record ${manifest.state.key} (its writes are If-Match); apply unsharded, or with conditional writes. Nothing was written`,
+      `--shard where ${why}: shards applied at once would overwrite each other's state record ${manifest.state.key} (its writes are If-Match); apply unsharded. Nothing was written`,
     )
   }
-  const store = await openStore(manifest, request.connection, request.env, request.client)
-  const state = await openState(manifest, store, request, request.conditionalWrites)
+  const state = await openState(manifest, store, request, conditionalWrites)
   try {
-    const { plan, read } = saved ? await checkSaved(saved, store, state.access, request.concurrency) : await planFresh(manifest, store, state.access, request)
+    const { plan, read } = saved ? await checkSaved(saved, store, state.access, request.concurrency, profile) : await planFresh(manifest, store, state.access, request, profile)
     request.onExecute?.(plan)
     const report = await executePlan(plan, {
       store,
       baseDir: path.dirname(manifest.file),
       concurrency: request.concurrency,
-      conditionalWrites: request.conditionalWrites,
+      conditionalWrites,
       signal: request.signal,
       onEvent: request.onEvent,
       secrets: secretsOf(manifest),
@@ -92,8 +99,8 @@ function checkSameShard(planFile: string, planned: Shard | undefined, given: Sha
 /** The plan to execute, and what was read to make or check it (for the state record). */
 type Opened = { plan: Plan; read?: Pick<PlanResult, 'facts' | 'state'> }
 
-async function planFresh(manifest: Manifest, store: ObjectStore, access: StateAccess | undefined, request: ApplyRequest): Promise<Opened> {
-  const fresh = await makePlan(manifest, store, { concurrency: request.concurrency, state: access, refresh: request.refresh, shard: request.shard, onObject: request.onObject })
+async function planFresh(manifest: Manifest, store: ObjectStore, access: StateAccess | undefined, request: ApplyRequest, profile: StoreProfile): Promise<Opened> {
+  const fresh = await makePlan(manifest, store, { concurrency: request.concurrency, state: access, refresh: request.refresh, shard: request.shard, onObject: request.onObject, profile })
   if (hasChanges(fresh.plan) && !(await request.approve(fresh.plan))) {
     throw new PutplanError('not-approved', 'apply cancelled; nothing was written')
   }
@@ -101,9 +108,10 @@ async function planFresh(manifest: Manifest, store: ObjectStore, access: StateAc
 }
 
 /** A saved plan, before its first write: not applied already, its objects as planned. The record read for that is the one apply updates. */
-async function checkSaved(saved: LoadedPlan, store: ObjectStore, access: StateAccess | undefined, concurrency: number): Promise<Opened> {
+async function checkSaved(saved: LoadedPlan, store: ObjectStore, access: StateAccess | undefined, concurrency: number, profile: StoreProfile): Promise<Opened> {
   const state = access ? await readState(access) : undefined
   await checkUnapplied(saved, { store, state, request: bucketRequestOptions(saved.manifest), concurrency, secrets: secretsOf(saved.manifest) })
+  preflight(saved.manifest, await store.getBucketFacts(bucketRequestOptions(saved.manifest)), profile)
   return { plan: saved.plan, read: state && { facts: [], state } }
 }
 

@@ -26,7 +26,7 @@ export async function runPlan(request: PlanRequest): Promise<{ manifest: Manifes
   // Its secret digests are slow on purpose: computed while the bucket is read.
   const origin = planOrigin(manifest, request.cwd)
   origin.catch(() => {}) // awaited below; a plan that fails first must not leave it unhandled
-  const store = await openStore(manifest, request.connection, request.env, request.client)
+  const { store, profile } = await openStore(manifest, request.connection, request.env, request.client)
   const state = await openState(manifest, store, request, true)
   try {
     const made = await makePlan(manifest, store, {
@@ -34,6 +34,7 @@ export async function runPlan(request: PlanRequest): Promise<{ manifest: Manifes
       state: state.access,
       refresh: request.refresh,
       shard: request.shard,
+      profile,
       onObject: request.onObject,
     })
     const plan = { ...made.plan, origin: await origin }

@@ -82,7 +82,7 @@ async function applyCounted(ws: Workspace, args: readonly string[]): Promise<Cou
 
 /** Requests that change the bucket (every method but GET and HEAD), by operation. */
 function writes(stats: FaultStats): Record<string, number> {
-  const reads = new Set(['HeadObject', 'GetObject', 'ObjectSubresource', 'ListObjectsV2', 'ListMultipartUploads', 'HeadBucket'])
+  const reads = new Set(['HeadObject', 'GetObject', 'ObjectSubresource', 'ListObjectsV2', 'ListMultipartUploads', 'HeadBucket', 'GetBucketSettings'])
   return Object.fromEntries(Object.entries(stats.byOperation).filter(([operation]) => !reads.has(operation)))
 }
 

@@ -63,6 +63,8 @@ export type S3Operation =
   | 'ListObjectsV2'
   | 'ListMultipartUploads'
   | 'HeadBucket'
+  /** GetBucketOwnershipControls, GetObjectLockConfiguration, GetBucketEncryption, GetBucketVersioning. */
+  | 'GetBucketSettings'
   | 'Other'
 
 export interface FaultRule {
@@ -299,6 +301,8 @@ function fnv1a(text: string): number {
   return hash >>> 0
 }
 
+const BUCKET_SETTINGS = ['ownershipControls', 'object-lock', 'encryption', 'versioning']
+
 /** The operation of a request; `headers` tell a copy (`x-amz-copy-source`) from an upload. */
 export function classify(method: string, url: string, headers: IncomingMessage['headers'] = {}): S3Operation {
   const questionMark = url.indexOf('?')
@@ -306,6 +310,7 @@ export function classify(method: string, url: string, headers: IncomingMessage['
   const query = new URLSearchParams(questionMark < 0 ? '' : url.slice(questionMark + 1))
   const hasKey = path.indexOf('/', 1) > 0 && path.indexOf('/', 1) < path.length - 1
   if (!hasKey) {
+    if (method === 'GET' && BUCKET_SETTINGS.some((name) => query.has(name))) return 'GetBucketSettings'
     if (method === 'GET') return query.has('uploads') ? 'ListMultipartUploads' : 'ListObjectsV2'
     return method === 'HEAD' ? 'HeadBucket' : 'Other'
   }

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream'
 import { createChecksumHasher } from '../../../src/local/hasher.js'
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../../../src/plan/local-digest.js'
 import { compareKeys } from '../../../src/plan/key-order.js'
+import { UNKNOWN_BUCKET_FACTS, type BucketFacts } from '../../../src/plan/bucket-facts.js'
 import type { RemoteAcl, RemoteObject } from '../../../src/plan/remote-object.js'
 import type {
   CompleteMultipartInput,
@@ -330,6 +331,13 @@ export class MemoryStore implements ObjectStore {
   }
 
   async headBucket(): Promise<void> {}
+
+  /** A bucket that tells nothing of its settings, unless a test sets them. */
+  bucketFacts: BucketFacts = UNKNOWN_BUCKET_FACTS
+
+  async getBucketFacts(): Promise<BucketFacts> {
+    return this.bucketFacts
+  }
 
   /** One call as the real client makes it: attempts until success, a final error, or maxAttempts. */
   private async withRetries<T>(base: Omit<Call, 'attempt'>, body: RequestBody | undefined, act: (bytes: Buffer) => Promise<T>): Promise<T> {
