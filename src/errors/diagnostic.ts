@@ -31,6 +31,7 @@ export type DiagnosticCode =
   | 'conflicting-fields'
   | 'checksum-pin-mismatch'
   | 'content-encoding-mismatch'
+  | 'rule-unused'
 
 /** 1-based, end exclusive. */
 export interface SourceRange {

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { ManifestInvalidError, type Diagnostic, type SourceRange } from '../errors/index.js'
 import { checkContentEncoding } from './check-content-encoding.js'
 import { checkRules, secretPaths } from './check-rules.js'
+import { checkRulesUsed } from './check-rules-used.js'
 import { checkSchema } from './check-schema.js'
 import { expandEntries } from './expand-entries.js'
 import { interpolate, type Variables } from './interpolate.js'
@@ -42,7 +43,7 @@ export async function loadManifest(options: LoadOptions): Promise<Manifest> {
   failIf(checkRules(source, raw, interpolated))
   const { objects, diagnostics } = await expandEntries(source, raw, path.dirname(path.resolve(options.file)))
   failIf(diagnostics)
-  const warnings = await checkContentEncoding(source, raw, objects)
+  const warnings = [...checkRulesUsed(source, raw, objects), ...(await checkContentEncoding(source, raw, objects))]
   return {
     file: path.resolve(options.file),
     digest: manifestDigest(text, objects),

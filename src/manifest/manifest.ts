@@ -74,6 +74,13 @@ export interface RawManifest extends BucketSettings {
   prune?: RawPrune
   defaults?: PutOptions
   uploads: RawEntry[]
+  rules?: RawRule[]
+}
+
+/** A rule of `rules`: put options for the keys its glob matches (the first matching rule applies). */
+export interface RawRule extends PutOptions {
+  match: string
+  phase?: 'last'
 }
 
 /** Fields of an entry that say which files and keys; all others are PutObject options. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import type { OptionOrigins } from './desired-object.js'
 import type { LocalDigest } from './local-digest.js'
 import type { RepairOperation } from './option-table.js'
 import { summarise, type PlanAction, type PlanItem, type PlanSummary, type PruneReport } from './plan.js'
@@ -44,6 +45,8 @@ export interface PlanDocumentAction {
   repairs?: RepairOperation[]
   local?: LocalDigest
   options?: PutOptions
+  /** Options declared in `defaults` or a rule rather than the entry: option name -> `defaults` or `rules[N]`. */
+  origins?: OptionOrigins
 }
 
 export function toPlanDocument(plan: PlanWithOrigin): PlanDocument {
@@ -95,6 +98,7 @@ function documentAction(item: PlanItem): PlanDocumentAction {
   if (item.action !== 'delete') {
     action.local = item.local
     action.options = withoutSecrets(item.options)
+    if (item.origins !== undefined) action.origins = item.origins
   }
   return action
 }
@@ -104,7 +108,7 @@ export function fromPlanDocument(document: PlanDocument): PlanWithOrigin {
   const items = document.actions.map((action): PlanItem => {
     const { key, reasons, size } = action
     if (action.action === 'delete') return { action: 'delete', key, reasons, size, remoteEtag: action.remoteEtag! }
-    const base = { key, reasons, size, source: action.source!, local: action.local!, options: action.options! }
+    const base = { key, reasons, size, source: action.source!, local: action.local!, options: action.options!, ...(action.origins && { origins: action.origins }) }
     switch (action.action) {
       case 'create':
         return { action: 'create', ...base }

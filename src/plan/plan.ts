@@ -1,3 +1,4 @@
+import type { OptionOrigins } from './desired-object.js'
 import type { LocalDigest } from './local-digest.js'
 import type { PlanOrigin } from './plan-origin.js'
 import type { RepairOperation } from './option-table.js'
@@ -20,6 +21,8 @@ interface FileItem extends ItemBase {
   source: string
   local: LocalDigest
   options: PutOptions
+  /** Options declared in `defaults` or a rule rather than the entry, shown with `--verbose`. */
+  origins?: OptionOrigins
 }
 
 /** Apply uploads the file with `If-None-Match: *`: the key must still be free. */
