@@ -32,6 +32,7 @@ export type DiagnosticCode =
   | 'checksum-pin-mismatch'
   | 'content-encoding-mismatch'
   | 'rule-unused'
+  | 'already-compressed'
 
 /** 1-based, end exclusive. */
 export interface SourceRange {

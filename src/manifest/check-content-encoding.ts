@@ -23,7 +23,8 @@ const NAMED_FILES = 3
  * where the file ends. Only the outermost (last) coding of a list is checked.
  */
 export async function checkContentEncoding(source: YamlSource, manifest: RawManifest, objects: readonly DesiredObject[]): Promise<Diagnostic[]> {
-  const declared = objects.filter((object) => object.size > 0 && checkable(object.options.contentEncoding) !== undefined)
+  // A compressed object's coding is putplan's own doing, not a claim about the file.
+  const declared = objects.filter((object) => object.size > 0 && object.compress === undefined && checkable(object.options.contentEncoding) !== undefined)
   const contradicted = await mapBounded(declared, FILES_IN_FLIGHT, async (object) => {
     const coding = checkable(object.options.contentEncoding)!
     const head = await readHead(object.sourcePath)

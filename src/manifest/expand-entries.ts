@@ -72,7 +72,7 @@ async function expandEntry(source: YamlSource, dir: string, manifest: RawManifes
         diagnostics.push({ ...keyDiagnostic(problem, mapped.key), key: mapped.key, ...at(entry.key !== undefined ? ['key'] : ['source']) })
         continue
       }
-      const { options, origins, phase } = resolve(file.path, mapped.key)
+      const { options, origins, phase, compress } = resolve(file.path, mapped.key)
       objects.push({
         key: mapped.key,
         source: file.path,
@@ -82,6 +82,7 @@ async function expandEntry(source: YamlSource, dir: string, manifest: RawManifes
         entry: ref,
         ...(origins && { origins }),
         ...(phase && { phase }),
+        ...(compress && { compress }),
       })
     }
   }

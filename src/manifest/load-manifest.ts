@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { ManifestInvalidError, type Diagnostic, type SourceRange } from '../errors/index.js'
+import { checkCompress } from './check-compress.js'
 import { checkContentEncoding } from './check-content-encoding.js'
 import { checkRules, secretPaths } from './check-rules.js'
 import { checkRulesUsed } from './check-rules-used.js'
@@ -43,6 +44,7 @@ export async function loadManifest(options: LoadOptions): Promise<Manifest> {
   failIf(checkRules(source, raw, interpolated))
   const { objects, diagnostics } = await expandEntries(source, raw, path.dirname(path.resolve(options.file)))
   failIf(diagnostics)
+  failIf(await checkCompress(source, raw, objects))
   const warnings = [...checkRulesUsed(source, raw, objects), ...(await checkContentEncoding(source, raw, objects))]
   return {
     file: path.resolve(options.file),

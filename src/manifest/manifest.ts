@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../errors/index.js'
+import type { Compression } from '../plan/desired-object.js'
 import type { PutOptions } from '../plan/put-options.js'
 import type { DesiredObject } from './desired-object.js'
 
@@ -63,6 +64,7 @@ export interface RawEntry extends PutOptions {
   prefix?: string
   key?: string
   allowEmpty?: boolean
+  compress?: Compression
 }
 
 /** The manifest's data as the schema admits it, after variables are substituted. */
@@ -81,6 +83,7 @@ export interface RawManifest extends BucketSettings {
 export interface RawRule extends PutOptions {
   match: string
   phase?: 'last'
+  compress?: Compression
 }
 
 /** Fields of an entry that say which files and keys; all others are PutObject options. */

@@ -2,7 +2,7 @@ import path from 'node:path'
 import mime from 'mime-types'
 import picomatch from 'picomatch'
 import { ENTRY_SELECTORS, type RawEntry, type RawManifest, type RawRule } from './manifest.js'
-import type { OptionOrigins } from '../plan/desired-object.js'
+import type { Compression, OptionOrigins } from '../plan/desired-object.js'
 import type { PutOptions } from '../plan/put-options.js'
 
 /** What an object is uploaded with, and where its options came from. */
@@ -10,13 +10,14 @@ export interface ResolvedOptions {
   options: PutOptions
   origins?: OptionOrigins
   phase?: 'last'
+  compress?: Compression
 }
 
 /** A rule of `rules`, its glob compiled once. */
 export interface CompiledRule {
   index: number
   matches: (key: string) => boolean
-  options: PutOptions
+  options: PutOptions & { compress?: Compression }
   phase?: 'last'
 }
 
@@ -49,15 +50,20 @@ export function optionResolver(manifest: RawManifest, entry: RawEntry, rules: re
   if (manifest.requestPayer !== undefined) bucketLevel.requestPayer = manifest.requestPayer
   const byRule = new Map<CompiledRule | undefined, (file: string) => ResolvedOptions>()
   const resolverFor = (rule: CompiledRule | undefined) => {
-    const options: PutOptions = { ...bucketLevel, ...manifest.defaults, ...rule?.options, ...(own as PutOptions) }
+    const merged: PutOptions & { compress?: Compression } = { ...bucketLevel, ...manifest.defaults, ...rule?.options, ...(own as PutOptions) }
+    // `compress` is no PutObject option: it decides the body, and the Content-Encoding that says so.
+    const { compress, ...options } = merged
+    if (compress !== undefined) options.contentEncoding = compress
     // Without rules an option comes from the entry or `defaults`, which the manifest shows plainly.
     const origins: Record<string, string> = {}
     if (rules.length > 0) for (const name of Object.keys(manifest.defaults ?? {})) origins[name] = 'defaults'
     for (const name of Object.keys(rule?.options ?? {})) origins[name] = `rules[${rule!.index}]`
     for (const name of Object.keys(own)) delete origins[name]
+    delete origins.compress
     const shared = {
       ...(Object.keys(origins).length > 0 ? { origins: origins as OptionOrigins } : {}),
       ...(rule?.phase === undefined ? {} : { phase: rule.phase }),
+      ...(compress === undefined ? {} : { compress }),
     }
     const typed = optionsPerFile(options)
     const byOptions = new Map<PutOptions, ResolvedOptions>()

@@ -41,7 +41,7 @@ export function planItem({ desired, local, remote }: ObjectFacts): PlanItem {
   // Each literal names its own fields before spreading `base`: in Node 20, a literal that
   // starts with a spread and then adds fields gets a hidden class of its own, about 300
   // bytes per item that only a full garbage collection frees.
-  const base = { key: desired.key, source: desired.source, size: local.size, local, options: desired.options, ...(desired.origins && { origins: desired.origins }) }
+  const base = { key: desired.key, source: desired.source, size: local.size, local, options: desired.options, ...(desired.origins && { origins: desired.origins }), ...(desired.compress && { compress: desired.compress }) }
   const pinned = pinViolations(desired, local)
   if (pinned.length > 0) return { action: 'conflict', reasons: pinned, ...base, ...(remote && { remoteEtag: remote.etag }) }
   if (remote === undefined) return { action: 'create', reasons: [NEW_OBJECT], ...base }
@@ -68,7 +68,7 @@ export function planItem({ desired, local, remote }: ObjectFacts): PlanItem {
 const NEW_OBJECT: Reason = { code: 'new-object', option: 'object' }
 const CREATE_ONLY_DRIFT: Reason = { code: 'create-only-drift', option: 'ifNoneMatch' }
 
-type ItemBase = Pick<RepairItem, 'key' | 'source' | 'size' | 'local' | 'options' | 'origins'>
+type ItemBase = Pick<RepairItem, 'key' | 'source' | 'size' | 'local' | 'options' | 'origins' | 'compress'>
 
 /**
  * The bytes are right: options alone drifted, or nothing did. A drift is repaired in place

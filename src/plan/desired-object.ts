@@ -15,6 +15,9 @@ export interface EntryRef {
  */
 export type OptionOrigins = Readonly<Partial<Record<PutOptionName, string>>>
 
+/** `compress`: putplan stores the file compressed with this coding, and says so in Content-Encoding. */
+export type Compression = 'gzip' | 'br'
+
 /** One object the manifest wants in the bucket: the output of the manifest stage. */
 export interface DesiredObject {
   key: string
@@ -30,4 +33,9 @@ export interface DesiredObject {
   origins?: OptionOrigins
   /** A rule's `phase: last`: applied with the HTML pages. */
   phase?: 'last'
+  /**
+   * The object's bytes are the file compressed with this coding: `sourcePath` and `size`
+   * are then those of the compressed copy (made by the workflow), `source` the file's.
+   */
+  compress?: Compression
 }

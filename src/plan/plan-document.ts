@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { OptionOrigins } from './desired-object.js'
+import type { Compression, OptionOrigins } from './desired-object.js'
 import type { LocalDigest } from './local-digest.js'
 import type { RepairOperation } from './option-table.js'
 import { summarise, type PlanAction, type PlanItem, type PlanSummary, type PruneReport } from './plan.js'
@@ -47,6 +47,8 @@ export interface PlanDocumentAction {
   options?: PutOptions
   /** Options declared in `defaults` or a rule rather than the entry: option name -> `defaults` or `rules[N]`. */
   origins?: OptionOrigins
+  /** The object holds the file compressed with this coding: `size` and `local` are the compressed bytes'. */
+  compress?: Compression
 }
 
 export function toPlanDocument(plan: PlanWithOrigin): PlanDocument {
@@ -99,6 +101,7 @@ function documentAction(item: PlanItem): PlanDocumentAction {
     action.local = item.local
     action.options = withoutSecrets(item.options)
     if (item.origins !== undefined) action.origins = item.origins
+    if (item.compress !== undefined) action.compress = item.compress
   }
   return action
 }
@@ -108,7 +111,7 @@ export function fromPlanDocument(document: PlanDocument): PlanWithOrigin {
   const items = document.actions.map((action): PlanItem => {
     const { key, reasons, size } = action
     if (action.action === 'delete') return { action: 'delete', key, reasons, size, remoteEtag: action.remoteEtag! }
-    const base = { key, reasons, size, source: action.source!, local: action.local!, options: action.options!, ...(action.origins && { origins: action.origins }) }
+    const base = { key, reasons, size, source: action.source!, local: action.local!, options: action.options!, ...(action.origins && { origins: action.origins }), ...(action.compress && { compress: action.compress }) }
     switch (action.action) {
       case 'create':
         return { action: 'create', ...base }

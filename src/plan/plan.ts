@@ -1,4 +1,4 @@
-import type { OptionOrigins } from './desired-object.js'
+import type { Compression, OptionOrigins } from './desired-object.js'
 import type { LocalDigest } from './local-digest.js'
 import type { PlanOrigin } from './plan-origin.js'
 import type { RepairOperation } from './option-table.js'
@@ -23,6 +23,8 @@ interface FileItem extends ItemBase {
   options: PutOptions
   /** Options declared in `defaults` or a rule rather than the entry, shown with `--verbose`. */
   origins?: OptionOrigins
+  /** The object holds the file compressed with this coding; `size` and `local` are the compressed bytes'. */
+  compress?: Compression
 }
 
 /** Apply uploads the file with `If-None-Match: *`: the key must still be free. */

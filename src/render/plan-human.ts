@@ -74,7 +74,8 @@ function folderLines(action: PlanAction, row: Extract<PlanRow, { kind: 'folder' 
 function itemFacts(item: PlanItem): string {
   if (item.action === 'delete') return formatSize(item.size)
   const parts = item.local.multipart ? `, ${item.local.multipart.partCount} parts` : ''
-  return `${formatSize(item.size)}${parts}  from ${printable(item.source)}`
+  const coding = item.compress ? ` ${item.compress}` : ''
+  return `${formatSize(item.size)}${coding}${parts}  from ${printable(item.source)}`
 }
 
 

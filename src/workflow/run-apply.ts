@@ -8,6 +8,7 @@ import { readState, type StateAccess } from '../state/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
 import type { BucketRequest } from './bucket-request.js'
 import { checkUnapplied } from './check-unapplied.js'
+import { compressBodies, type CompressedBodies } from './compressed-bodies.js'
 import { loadSavedPlan, type LoadedPlan } from './load-saved-plan.js'
 import { makePlan, type PlanResult } from './make-plan.js'
 import { openState } from './open-state.js'
@@ -40,7 +41,15 @@ export interface ApplyResult {
 
 /** `putplan apply`: a fresh or saved plan, approved, then executed; never a stale one, and a saved one once. */
 export async function runApply(request: ApplyRequest): Promise<ApplyResult> {
-  const { manifest, saved } = await openManifest(request)
+  const { manifest, saved, bodies } = await openManifest(request)
+  try {
+    return await applyManifest(manifest, saved, bodies.bodyPaths, request)
+  } finally {
+    await bodies.dispose()
+  }
+}
+
+async function applyManifest(manifest: Manifest, saved: LoadedPlan | undefined, bodyPaths: ReadonlyMap<string, string>, request: ApplyRequest): Promise<ApplyResult> {
   const store = await openStore(manifest, request.connection, request.env, request.client)
   const state = await openState(manifest, store, request, request.conditionalWrites)
   try {
@@ -49,6 +58,7 @@ export async function runApply(request: ApplyRequest): Promise<ApplyResult> {
     const report = await executePlan(plan, {
       store,
       baseDir: path.dirname(manifest.file),
+      bodyPaths,
       concurrency: request.concurrency,
       conditionalWrites: request.conditionalWrites,
       signal: request.signal,
@@ -69,10 +79,14 @@ export async function runApply(request: ApplyRequest): Promise<ApplyResult> {
   }
 }
 
-async function openManifest(request: ApplyRequest): Promise<{ manifest: Manifest; saved?: LoadedPlan }> {
-  if (request.planFile === undefined) return { manifest: await loadManifest({ file: request.file, vars: request.vars, env: request.env }) }
+/** The manifest, its compressed objects' copies made (see `compressBodies`). */
+async function openManifest(request: ApplyRequest): Promise<{ manifest: Manifest; saved?: LoadedPlan; bodies: CompressedBodies }> {
+  if (request.planFile === undefined) {
+    const bodies = await compressBodies(await loadManifest({ file: request.file, vars: request.vars, env: request.env }))
+    return { manifest: bodies.manifest, bodies }
+  }
   const saved = await loadSavedPlan({ ...request, planFile: request.planFile })
-  return { manifest: saved.manifest, saved }
+  return { manifest: saved.manifest, saved, bodies: saved.bodies }
 }
 
 /** The plan to execute, and what was read to make or check it (for the state record). */
