@@ -4,6 +4,7 @@ import { compareKeys } from './key-order.js'
 import { optionDrift } from './option-drift.js'
 import type { LocalDigest } from './local-digest.js'
 import { planDeletes, type PruneFacts } from './plan-deletes.js'
+import { uploadPhase } from './plan-phase.js'
 import { summarise, type Plan, type PlanItem, type RepairItem } from './plan.js'
 import { chooseRepair } from './repair-choice.js'
 import { CHECKSUM_PIN_FIELDS, type ChecksumPinField, type PutOptions } from './put-options.js'
@@ -28,13 +29,21 @@ export interface PlanInput {
 
 /** The diff: pure, so it is tested without a network, a file or a clock. */
 export function computePlan(input: PlanInput): Plan {
-  const items: PlanItem[] = input.objects.map(planItem)
+  const items: PlanItem[] = input.objects.map(phasedItem)
   const pruned = input.prune && planDeletes(input.prune, new Set(input.objects.map((o) => o.desired.key)))
-  if (pruned) items.push(...pruned.items)
+  if (pruned) items.push(...pruned.items.map((item) => ({ ...item, phase: 'deletes' as const })))
   items.sort((a, b) => compareKeys(a.key, b.key))
   const plan: Plan = { bucket: input.bucket, manifestDigest: input.manifestDigest, summary: summarise(items), items }
   if (pruned) plan.prune = pruned.report
   return plan
+}
+
+/** The item, with its phase when apply acts on it. */
+function phasedItem(facts: ObjectFacts): PlanItem {
+  const item = planItem(facts)
+  if (item.action === 'unchanged' || item.action === 'conflict') return item
+  item.phase = uploadPhase(item.key, facts.desired.options.contentType, facts.desired.phase)
+  return item
 }
 
 export function planItem({ desired, local, remote }: ObjectFacts): PlanItem {

@@ -9,6 +9,7 @@ export type { Plan, PruneReport, KeySample, PlanItem, PlanAction, PlanSummary, C
 export { optionDrift } from './option-drift.js'
 export { OPTION_TABLE, OPTION_NAMES, OPTIONS, SECRET_OPTIONS, ACL_OPTIONS, optionsWhere } from './option-table.js'
 export type { OptionSpec, Encoding, ReadBack, Comparison, WhenAbsent, Repair, RepairOperation } from './option-table.js'
+export { APPLY_PHASES, uploadPhase, type ApplyPhase } from './plan-phase.js'
 export { describeReason, type Reason, type ReasonCode, type ReasonValue } from './reason.js'
 export type { Compression, DesiredObject, EntryRef, OptionOrigins } from './desired-object.js'
 export type { LocalDigest, MultipartDigest, ChecksumAlgorithm } from './local-digest.js'

@@ -1,5 +1,6 @@
 import type { Compression, OptionOrigins } from './desired-object.js'
 import type { LocalDigest } from './local-digest.js'
+import type { ApplyPhase } from './plan-phase.js'
 import type { PlanOrigin } from './plan-origin.js'
 import type { RepairOperation } from './option-table.js'
 import type { PutOptions } from './put-options.js'
@@ -13,6 +14,8 @@ interface ItemBase {
   /** Why: shown to people, never read by apply, which acts on `action` (and its operations) alone. */
   reasons: Reason[]
   size: number
+  /** When apply acts on it (see `plan-phase.ts`); set on the items that change the bucket. */
+  phase?: ApplyPhase
 }
 
 /** An object the manifest declares: its file, digests and options. */

@@ -3,6 +3,7 @@ import type { Colors } from './colors.js'
 import { formatSize } from './format-size.js'
 import { actionGroups, storedOptions, type PlanRow } from './plan-groups.js'
 import { isNoOp, NO_CHANGES, planSentence, printable, shownReasons, SYMBOLS } from './plan-summary.js'
+import { phaseSentence } from './plan-phases.js'
 import { pruneLinesHuman } from './prune-notes.js'
 
 export interface PlanHumanOptions {
@@ -45,6 +46,8 @@ export function renderPlanHuman(plan: Plan, options: PlanHumanOptions): string {
     lines.push('')
   }
   lines.push(...pruneLinesHuman(plan.prune, c))
+  const phases = phaseSentence(plan)
+  if (phases !== undefined) lines.push(phases, '')
   lines.push(c.bold(planSentence(plan.summary)))
   return `${lines.join('\n')}\n`
 }
