@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'file-changed'
   | 'file-unreadable'
   | 'prune-refused'
+  | 'cdn'
 
 /** Base of every error putplan reports on purpose; anything else is a bug. */
 export class PutplanError extends Error {

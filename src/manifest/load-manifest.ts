@@ -12,6 +12,7 @@ import { interpolate, type Variables } from './interpolate.js'
 import type { DesiredObject } from './desired-object.js'
 import { DEFAULT_MAX_DELETES, type Manifest, type ManifestVariable, type PruneSettings, type RawManifest, type RawPrune } from './manifest.js'
 import { withoutSecrets } from '../plan/put-options.js'
+import { DEFAULT_MAX_PATHS } from '../plan/invalidation-paths.js'
 import { nodeAt, nodeRange, parseYaml, type YamlSource } from './yaml-source.js'
 
 export interface LoadOptions {
@@ -58,6 +59,7 @@ export async function loadManifest(options: LoadOptions): Promise<Manifest> {
     objects,
     ...(raw.state === undefined ? {} : { state: raw.state }),
     ...pruneSettings(raw.prune),
+    ...(raw.cdn === undefined ? {} : { cloudfront: { distributionId: raw.cdn.cloudfront.distributionId, paths: raw.cdn.cloudfront.paths ?? 'changed', maxPaths: raw.cdn.cloudfront.maxPaths ?? DEFAULT_MAX_PATHS } }),
     ...(warnings.length === 0 ? {} : { warnings }),
   }
 }

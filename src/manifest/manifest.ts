@@ -28,6 +28,8 @@ export interface Manifest extends BucketSettings {
   prune?: PruneSettings
   /** Problems that do not make the manifest invalid (severity warning), for the command to show. */
   warnings?: readonly Diagnostic[]
+  /** The CloudFront distribution to invalidate after an apply that changed something. */
+  cloudfront?: CloudFrontSettings
 }
 
 export interface ManifestVariable {
@@ -77,6 +79,22 @@ export interface RawManifest extends BucketSettings {
   defaults?: PutOptions
   uploads: RawEntry[]
   rules?: RawRule[]
+  cdn?: { cloudfront: RawCloudFront }
+}
+
+/** `cdn.cloudfront` as written. */
+export interface RawCloudFront {
+  distributionId: string
+  paths?: 'changed' | string[]
+  maxPaths?: number
+}
+
+/** `cdn.cloudfront` with its defaults filled in. */
+export interface CloudFrontSettings {
+  distributionId: string
+  /** `changed`: the changed objects' paths; else these paths after any change. */
+  paths: 'changed' | string[]
+  maxPaths: number
 }
 
 /** A rule of `rules`: put options for the keys its glob matches (the first matching rule applies). */

@@ -14,6 +14,7 @@ import { makePlan, type PlanResult } from './make-plan.js'
 import { openState } from './open-state.js'
 import { optionsWithSecrets } from './options-with-secrets.js'
 import { openStore } from './open-store.js'
+import { invalidateCdn, type InvalidateOptions, type InvalidationReport } from './invalidate-cdn.js'
 import { recordApply } from './record-apply.js'
 
 interface ApplyOptions extends Omit<BucketRequest, 'file'> {
@@ -24,6 +25,10 @@ interface ApplyOptions extends Omit<BucketRequest, 'file'> {
   /** The plan about to be executed, for totals. */
   onExecute?: (plan: Plan) => void
   onEvent?: (event: ApplyEvent) => void
+  /** With the manifest's `cdn`: wait for the invalidation to complete (`--wait-invalidation`). */
+  waitInvalidation?: boolean
+  /** Told when the invalidation is sent, and while it is awaited. */
+  invalidation?: Pick<InvalidateOptions, 'pollMs' | 'waitTimeoutMs' | 'client'>
 }
 
 /**
@@ -37,6 +42,8 @@ export interface ApplyResult {
   report: ApplyReport
   /** Why the state record could not be written; the objects themselves were applied. */
   stateError?: string
+  /** With the manifest's `cdn`, after an apply that changed objects: the CreateInvalidation made, or why it failed. */
+  invalidation?: InvalidationReport
 }
 
 /** `putplan apply`: a fresh or saved plan, approved, then executed; never a stale one, and a saved one once. */
@@ -66,13 +73,12 @@ async function applyManifest(manifest: Manifest, saved: LoadedPlan | undefined, 
       secrets: secretsOf(manifest),
       deleteOptions: bucketRequestOptions(manifest),
     })
-    if (!state.access) return { plan, report }
-    try {
-      await recordApply(store, state.access, manifest, plan, read, report, saved && completed(plan, report) ? saved.planDigest : undefined)
-      return { plan, report }
-    } catch (error) {
-      return { plan, report, stateError: (error as Error).message }
-    }
+    const stateError = state.access ? await recordApply(store, state.access, manifest, plan, read, report, saved && completed(plan, report) ? saved.planDigest : undefined).then(
+      () => undefined,
+      (error: unknown) => (error as Error).message,
+    ) : undefined
+    const invalidation = await invalidateCdn(manifest, report, { env: request.env, connection: request.connection, wait: request.waitInvalidation ?? false, ...request.invalidation })
+    return { plan, report, ...(stateError === undefined ? {} : { stateError }), ...(invalidation === undefined ? {} : { invalidation }) }
   } finally {
     await state.close()
     await store.close()
