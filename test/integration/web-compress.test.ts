@@ -35,7 +35,7 @@ uploads:
     compress: gzip
 `
 
-async function getObject(key: string): Promise<{ body: Buffer; encoding?: string; type?: string; partsCount?: number }> {
+async function getObject(key: string): Promise<{ body: Buffer; encoding?: string; type?: string }> {
   const answer = await suite.s3.send(new GetObjectCommand({ Bucket: 'compressed', Key: key }))
   return { body: Buffer.from(await answer.Body!.transformToByteArray()), encoding: answer.ContentEncoding, type: answer.ContentType }
 }
@@ -99,6 +99,13 @@ describe('compress', () => {
     const { plan } = await planJson(ws, suite.env)
     const changed = Object.entries(verdicts(plan)).filter(([, v]) => v.action !== 'unchanged')
     expect(changed).toEqual([['docs/index.html', { action: 'update', reasons: ['content changed'] }]])
+    // A saved plan compresses again, in its own run, to the very bytes it planned.
+    const saved = await runPutplan(['plan', '--out', 'plan.json'], { cwd: ws.dir, env: suite.env })
+    expect(saved.code, saved.stderr).toBe(0)
+    const applied = await runPutplan(['apply', 'plan.json'], { cwd: ws.dir, env: suite.env })
+    expect(applied.code, applied.stderr).toBe(0)
+    const page = await getObject('docs/index.html')
+    expect(brotliDecompressSync(page.body).toString()).toBe('<h1>docs, again</h1>\n'.repeat(300))
   }, 120_000)
 })
 
