@@ -1,10 +1,10 @@
-import { open } from 'node:fs/promises'
 import path from 'node:path'
 import type { Diagnostic } from '../errors/index.js'
 import { mapBounded } from '../util/map-bounded.js'
 import type { DesiredObject } from './desired-object.js'
 import type { RawManifest } from './manifest.js'
-import { compileRules, firstRule } from './resolve-options.js'
+import { readHead } from './read-head.js'
+import { compileRules, firstRule, type CompiledRule } from './resolve-options.js'
 import { nodeAt, nodeRange, type JsonPath, type YamlSource } from './yaml-source.js'
 
 /** Formats that are compressed already: compressing them again costs time and saves nothing, and a browser would decode twice. */
@@ -62,28 +62,17 @@ export async function checkCompress(source: YamlSource, manifest: RawManifest, o
 }
 
 /** Where the object's `compress` is written: its entry, else its first matching rule (entries and rules alone may declare it). */
-function compressPath(manifest: RawManifest, rules: ReturnType<typeof compileRules>, object: DesiredObject): JsonPath {
+function compressPath(manifest: RawManifest, rules: readonly CompiledRule[], object: DesiredObject): JsonPath {
   if (manifest.uploads[object.entry.index]?.compress !== undefined) return ['uploads', object.entry.index, 'compress']
   return ['rules', firstRule(rules, object.key)!.index, 'compress']
 }
 
-function declaredEncoding(manifest: RawManifest, rules: ReturnType<typeof compileRules>, object: DesiredObject): string | undefined {
+function declaredEncoding(manifest: RawManifest, rules: readonly CompiledRule[], object: DesiredObject): string | undefined {
   return manifest.uploads[object.entry.index]?.contentEncoding ?? firstRule(rules, object.key)?.options.contentEncoding ?? manifest.defaults?.contentEncoding
 }
 
 async function magicFormat(file: string): Promise<string | undefined> {
-  let head: Buffer
-  try {
-    const handle = await open(file, 'r')
-    try {
-      const buffer = Buffer.alloc(HEAD_BYTES)
-      const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0)
-      head = buffer.subarray(0, bytesRead)
-    } finally {
-      await handle.close()
-    }
-  } catch {
-    return undefined // plan reports an unreadable file itself
-  }
+  const head = await readHead(file, HEAD_BYTES)
+  if (head === undefined) return undefined
   return MAGIC.find(([, bytes]) => head.length >= bytes.length && bytes.every((byte, i) => head[i] === byte))?.[0].concat(' data')
 }

@@ -9,12 +9,12 @@ import { bucketRequestOptions } from './bucket-request-options.js'
 import type { BucketRequest } from './bucket-request.js'
 import { checkUnapplied } from './check-unapplied.js'
 import { compressBodies, type CompressedBodies } from './compressed-bodies.js'
+import { invalidateCdn, type InvalidateOptions, type InvalidationReport } from './invalidate-cdn.js'
 import { loadSavedPlan, type LoadedPlan } from './load-saved-plan.js'
 import { makePlan, type PlanResult } from './make-plan.js'
 import { openState } from './open-state.js'
 import { optionsWithSecrets } from './options-with-secrets.js'
 import { openStore } from './open-store.js'
-import { invalidateCdn, type InvalidateOptions, type InvalidationReport } from './invalidate-cdn.js'
 import { recordApply } from './record-apply.js'
 
 interface ApplyOptions extends Omit<BucketRequest, 'file'> {
@@ -27,7 +27,7 @@ interface ApplyOptions extends Omit<BucketRequest, 'file'> {
   onEvent?: (event: ApplyEvent) => void
   /** With the manifest's `cdn`: wait for the invalidation to complete (`--wait-invalidation`). */
   waitInvalidation?: boolean
-  /** Told when the invalidation is sent, and while it is awaited. */
+  /** How the invalidation is awaited, and (in tests) the CloudFront client's transport. */
   invalidation?: Pick<InvalidateOptions, 'pollMs' | 'waitTimeoutMs' | 'client'>
 }
 
@@ -73,10 +73,15 @@ async function applyManifest(manifest: Manifest, saved: LoadedPlan | undefined, 
       secrets: secretsOf(manifest),
       deleteOptions: bucketRequestOptions(manifest),
     })
-    const stateError = state.access ? await recordApply(store, state.access, manifest, plan, read, report, saved && completed(plan, report) ? saved.planDigest : undefined).then(
-      () => undefined,
-      (error: unknown) => (error as Error).message,
-    ) : undefined
+    let stateError: string | undefined
+    if (state.access) {
+      try {
+        await recordApply(store, state.access, manifest, plan, read, report, saved && completed(plan, report) ? saved.planDigest : undefined)
+      } catch (error) {
+        stateError = (error as Error).message
+      }
+    }
+    // After the record: the objects landed whatever the CDN answers.
     const invalidation = await invalidateCdn(manifest, report, { env: request.env, connection: request.connection, wait: request.waitInvalidation ?? false, ...request.invalidation })
     return { plan, report, ...(stateError === undefined ? {} : { stateError }), ...(invalidation === undefined ? {} : { invalidation }) }
   } finally {
