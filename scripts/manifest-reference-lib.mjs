@@ -10,7 +10,7 @@ export const END = '<!-- manifest-reference:end -->'
 const HEADER_SENTENCE = /\s*S3 header: `([^`]+)`\.$/
 
 /** Object definitions are named, not expanded: each has its own table. */
-const DEF_LABELS = { entry: 'list of entries', putOptions: 'put options' }
+const DEF_LABELS = { entry: 'list of entries', rule: 'list of rules', putOptions: 'put options' }
 
 /** @param {Record<string, any>} schema */
 export function renderManifestReference(schema) {
@@ -37,9 +37,10 @@ export function renderManifestReference(schema) {
       return [code(name), typeLabel(schema, prop), schema.$defs.entry.required.includes(name) ? 'yes' : '', descriptionOf(schema, prop)]
     })),
     '',
+    ...ruleSection(schema),
     '### Put options',
     '',
-    `Allowed in \`defaults\` and in every entry; ${topLevelOptions.map(code).join(' and ')} also at the top level.`,
+    `Allowed in \`defaults\`, in every entry and in every rule; ${topLevelOptions.map(code).join(' and ')} also at the top level.`,
     '',
     ...table(['Option', 'Type / allowed values', 'S3 header', 'Description'], Object.keys(options).map((name) => {
       const description = descriptionOf(schema, options[name])
@@ -48,6 +49,24 @@ export function renderManifestReference(schema) {
     })),
   ]
   return lines.join('\n') + '\n'
+}
+
+/** The fields of a rule other than put options, when the schema has rules. */
+function ruleSection(schema) {
+  const rule = schema.$defs.rule
+  if (rule === undefined) return []
+  const fields = Object.keys(rule.properties).filter((n) => !isPutOptionRef(rule.properties[n]))
+  return [
+    '### Rules (`rules[]`)',
+    '',
+    'Each rule takes these fields and any put option below; the first rule whose `match` fits an object key applies to it, over `defaults` and under the entry\'s own options.',
+    '',
+    ...table(['Field', 'Type', 'Required', 'Description'], fields.map((name) => {
+      const prop = rule.properties[name]
+      return [code(name), typeLabel(schema, prop), rule.required.includes(name) ? 'yes' : '', descriptionOf(schema, prop)]
+    })),
+    '',
+  ]
 }
 
 /** README with its marked block replaced by `body`; throws when the markers are missing. */

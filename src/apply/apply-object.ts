@@ -12,6 +12,7 @@ import { headOptionsOf, writeOptions } from './write-options.js'
 
 export interface ObjectJob {
   baseDir: string
+  bodyPaths?: ReadonlyMap<string, string>
   secrets?: (key: string) => Pick<PutOptions, 'sseCustomerKey'> | undefined
   emit: (event: ApplyEvent) => void
 }
@@ -25,7 +26,7 @@ export async function applyObject(item: WriteItem, ctx: WriteContext, job: Objec
   job.emit({ type: 'object-start', key: item.key, action: item.action, size: item.size, multipart })
   let done = 0
   const run: ObjectRun = {
-    path: resolve(job.baseDir, item.source),
+    path: job.bodyPaths?.get(item.key) ?? resolve(job.baseDir, item.source),
     attempts: 0,
     onBytes: (delta) => {
       done += delta

@@ -9,6 +9,8 @@ export interface ExecuteOptions {
   store: ObjectStore
   /** Absolute folder the plan's `source` paths are relative to (the manifest's folder). */
   baseDir: string
+  /** Key -> the file to send instead of `source`: the compressed copy of an object with `compress`. */
+  bodyPaths?: ReadonlyMap<string, string>
   /**
    * Objects worked on at once, and also the bound on body-carrying requests (PutObject,
    * UploadPart) in flight across all objects.

@@ -3,6 +3,7 @@ import type { ObjectStore, RequestOptions } from '../s3/index.js'
 import { S3ServiceError } from '../s3/s3-errors.js'
 import { mapBounded } from '../util/map-bounded.js'
 import type { ApplyEvent, ObjectOutcome } from './apply-types.js'
+import { endedAsPlanned } from './outcomes.js'
 
 export interface DeletePhase {
   store: ObjectStore
@@ -12,9 +13,6 @@ export interface DeletePhase {
   emit: (event: ApplyEvent) => void
 }
 
-/** Outcomes that leave the bucket as the plan meant: only after every one of these do deletes run. */
-const AS_PLANNED = new Set<ObjectOutcome['outcome']>(['created', 'updated', 'repaired', 'unchanged'])
-
 /**
  * The last phase of apply: the plan's deletes, once every other object ended as planned (a
  * site never loses its old pages before the new ones are up), each with `If-Match` on the
@@ -23,7 +21,7 @@ const AS_PLANNED = new Set<ObjectOutcome['outcome']>(['created', 'updated', 'rep
  */
 export async function deleteObjects(deletes: readonly DeleteItem[], others: readonly ObjectOutcome[], phase: DeletePhase): Promise<ObjectOutcome[]> {
   if (deletes.length === 0) return []
-  const unfinished = others.filter((outcome) => !AS_PLANNED.has(outcome.outcome)).length
+  const unfinished = others.filter((outcome) => !endedAsPlanned(outcome)).length
   const heldBack = unfinished === 0 ? undefined : `not deleted: ${unfinished} other ${unfinished === 1 ? 'object' : 'objects'} did not end as planned, and deletes run only after every upload succeeded`
   return mapBounded(deletes, phase.concurrency, async (item) => {
     const outcome = heldBack !== undefined ? skipped(item, heldBack) : phase.signal?.aborted ? skipped(item, 'not started: apply was interrupted') : await deleteOne(item, phase)

@@ -2,13 +2,14 @@ import { DEFAULT_MULTIPART_POLICY } from '../local/part-size.js'
 import { PutplanError } from '../errors/index.js'
 import { pruneRefusal } from '../plan/plan-deletes.js'
 import { isUpload, type DeleteItem, type Plan, type PlanItem } from '../plan/plan.js'
+import { uploadPhase } from '../plan/plan-phase.js'
 import { describeReason } from '../plan/reason.js'
 import { mapBounded } from '../util/map-bounded.js'
 import { applyObject } from './apply-object.js'
 import type { ApplyEvent, ApplyReport, ExecuteOptions, ObjectOutcome } from './apply-types.js'
 import { DEFAULT_COPY_POLICY } from './copy-in-place.js'
 import { deleteObjects } from './delete-objects.js'
-import { summariseOutcomes, type AppliedItem } from './outcomes.js'
+import { endedAsPlanned, summariseOutcomes, type AppliedItem } from './outcomes.js'
 import { repairObject } from './repair-object.js'
 import { RequestSlots } from './request-slots.js'
 import { UploadRegistry } from './upload-registry.js'
@@ -38,7 +39,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     conditionalWrites: options.conditionalWrites ?? true,
     ...(options.signal ? { signal: options.signal } : {}),
   }
-  const job = { baseDir: options.baseDir, emit, ...(options.secrets ? { secrets: options.secrets } : {}) }
+  const job = { baseDir: options.baseDir, emit, ...(options.bodyPaths ? { bodyPaths: options.bodyPaths } : {}), ...(options.secrets ? { secrets: options.secrets } : {}) }
   refuseDeletes(plan, ctx.conditionalWrites)
   const writes = plan.items.filter(isApplied)
   const deletes = plan.items.filter((item): item is DeleteItem => item.action === 'delete')
@@ -46,15 +47,19 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
 
   let orphanedUploads: ApplyReport['orphanedUploads'] = []
   let interrupted = false
+  const write = async (item: AppliedItem): Promise<ObjectOutcome> => {
+    const aborted = options.signal?.aborted === true
+    const outcome = aborted ? notStarted(item) : item.action === 'repair' ? await repairObject(item, ctx, job) : await applyObject(item, ctx, job)
+    if (outcome.outcome === 'skipped' || (outcome.outcome === 'failed' && options.signal?.aborted)) interrupted = true
+    emit({ type: 'object-done', outcome })
+    return outcome
+  }
   try {
-    const written = await mapBounded(writes, options.concurrency, async (item) => {
-      const aborted = options.signal?.aborted === true
-      const outcome = aborted ? notStarted(item) : item.action === 'repair' ? await repairObject(item, ctx, job) : await applyObject(item, ctx, job)
-      if (outcome.outcome === 'skipped' || (outcome.outcome === 'failed' && options.signal?.aborted)) interrupted = true
-      emit({ type: 'object-done', outcome })
-      return outcome
-    })
+    const [first, last] = byPhase(writes)
+    const written = await mapBounded(first, options.concurrency, write)
     items.push(...written)
+    const unfinished = written.filter((outcome) => !endedAsPlanned(outcome)).length
+    items.push(...(await mapBounded(last, options.concurrency, (item) => (unfinished === 0 ? write(item) : heldBack(item, unfinished, emit)))))
   } finally {
     orphanedUploads = await ctx.registry.abortAll()
   }
@@ -98,6 +103,20 @@ function refuseDeletes(plan: Plan, conditionalWrites: boolean): void {
 
 function isApplied(item: PlanItem): item is AppliedItem {
   return isUpload(item) || item.action === 'repair'
+}
+
+/** The writes of the first phase, and those of the last: pages, and keys a rule marks `phase: last` (the plan says which). */
+function byPhase(writes: readonly AppliedItem[]): [AppliedItem[], AppliedItem[]] {
+  const last = (item: AppliedItem) => (item.phase ?? uploadPhase(item.key, item.options.contentType)) === 'last'
+  return [writes.filter((item) => !last(item)), writes.filter(last)]
+}
+
+/** A page not written because an asset it may need did not land: the next apply writes it. */
+async function heldBack(item: AppliedItem, unfinished: number, emit: (event: ApplyEvent) => void): Promise<ObjectOutcome> {
+  const reason = `not written: ${unfinished} ${unfinished === 1 ? 'object' : 'objects'} of the first phase did not end as planned, and pages are written only after every other upload succeeded`
+  const outcome: ObjectOutcome = { key: item.key, action: item.action, outcome: 'skipped', reason, bytes: 0 }
+  emit({ type: 'object-done', outcome })
+  return outcome
 }
 
 function notStarted(item: AppliedItem): ObjectOutcome {

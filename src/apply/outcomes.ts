@@ -14,6 +14,13 @@ export type WriteItem = UploadItem
 /** Every item apply sends a request for: an upload of its bytes, or a repair of its options. */
 export type AppliedItem = UploadItem | RepairItem
 
+/** Outcomes that leave the bucket as the plan meant: a phase starts only after every one of the phase before is one of these. */
+const AS_PLANNED = new Set<ObjectOutcome['outcome']>(['created', 'updated', 'repaired', 'unchanged', 'deleted'])
+
+export function endedAsPlanned(outcome: ObjectOutcome): boolean {
+  return AS_PLANNED.has(outcome.outcome)
+}
+
 /** What a write that happened did: created, updated, or (sending no bytes) repaired. */
 function doneOutcome(item: AppliedItem): Pick<ObjectOutcome, 'outcome' | 'bytes' | 'repairs'> {
   if (item.action === 'repair') return { outcome: 'repaired', bytes: 0, repairs: item.repairs }

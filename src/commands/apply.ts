@@ -10,6 +10,7 @@ import { s3Flags } from '../cli/s3-flags.js'
 import { ExitCode, PutplanError } from '../errors/index.js'
 import type { Plan } from '../plan/index.js'
 import { colorsFor } from '../render/colors.js'
+import { renderInvalidationLine } from '../render/invalidation-line.js'
 import { renderPlanHuman } from '../render/plan-human.js'
 import { renderReportHuman } from '../render/report-human.js'
 import { renderReportJson } from '../render/report-json.js'
@@ -23,8 +24,9 @@ With a plan file (from plan --out): applies exactly that plan, once. It finds it
 A saved plan is refused, nothing written, naming the cause: the manifest's text, a variable, a planned file or a planned object changed since the plan, or the plan was already applied.
 Creates carry If-None-Match: *, updates If-Match: <planned ETag>, repairs by copy x-amz-copy-source-if-match: <planned ETag>: what changes in the bucket during the apply is reported as a conflict, never overwritten.
 Repairs (same bytes, other options) send no bytes: CopyObject of the object onto itself, or PutObjectTagging / PutObjectAcl / PutObjectRetention / PutObjectLegalHold alone.
-With prune, deletes run last, only once every upload succeeded, each with If-Match: <planned ETag>.
-Exit code: 0 when everything was applied; 1 when anything failed or conflicted, or the plan was refused.`
+Apply goes in phases: every upload but pages, then pages (HTML, and keys a rule marks phase: last), then, with prune, deletes, each with If-Match: <planned ETag>; a phase starts only once the one before succeeded.
+With the manifest's cdn, an apply that changed objects ends with one CloudFront CreateInvalidation of their paths.
+Exit code: 0 when everything was applied; 1 when anything failed or conflicted, the plan was refused, or the CDN invalidation failed (the objects were written).`
 
   static override examples = [
     { description: 'Plan and apply, asking first', command: '<%= config.bin %> <%= command.id %>' },
@@ -34,6 +36,7 @@ Exit code: 0 when everything was applied; 1 when anything failed or conflicted, 
     { description: 'Shard 2 of 4, on one of four runners applying at once (deletes wait for an unsharded apply)', command: '<%= config.bin %> <%= command.id %> --shard 2/4 --auto-approve' },
     { description: 'After the shards: the unsharded apply, which runs prune\'s deletes and finds the rest done', command: '<%= config.bin %> <%= command.id %> --auto-approve' },
     { description: 'To Google Cloud Storage behind a proxy whose host does not name it', command: '<%= config.bin %> <%= command.id %> --auto-approve --endpoint https://gcs-proxy.example --compatibility gcs' },
+    { description: 'Deploy a site and wait until CloudFront serves the new pages', command: '<%= config.bin %> <%= command.id %> --auto-approve --wait-invalidation' },
   ]
 
   static override args = {
@@ -52,6 +55,7 @@ Exit code: 0 when everything was applied; 1 when anything failed or conflicted, 
     }),
     shard: shardFlag,
     verbose: Flags.boolean({ char: 'v', summary: 'Show retries.' }),
+    'wait-invalidation': Flags.boolean({ summary: 'With the manifest\'s cdn: wait until CloudFront has completed the invalidation (usually a minute or two).' }),
     ...s3Flags,
   }
 
@@ -71,7 +75,7 @@ Exit code: 0 when everything was applied; 1 when anything failed or conflicted, 
     const planning = progressLine(process.stderr, 'Planning')
     const uploads = new ApplyEventsView(this.format === 'human', (line) => this.note(line))
     try {
-      const { plan, report, stateError } = await runApply({
+      const { plan, report, stateError, invalidation } = await runApply({
         ...bucketRequestFrom({ ...flags, file }, (line) => this.note(line)),
         ...(planFile === undefined ? { file } : { planFile, file: given }),
         conditionalWrites: flags['conditional-writes'],
@@ -80,14 +84,16 @@ Exit code: 0 when everything was applied; 1 when anything failed or conflicted, 
         onObject: (done, total) => planning.update(done, total),
         onExecute: (p) => uploads.start(p),
         onEvent: (event) => uploads.record(event),
+        waitInvalidation: flags['wait-invalidation'],
       })
       // A plan with nothing to do asks no approval: its progress line ends here, before the report.
       planning.end()
       uploads.end()
       if (stateError !== undefined) this.note(`Warning: ${stateError}. The objects were applied; the next plan asks HeadObject for them.`)
-      if (flags.format === 'json') this.out(renderReportJson(plan.bucket, report))
+      if (flags.format === 'json') this.out(renderReportJson(plan.bucket, report, invalidation))
       else this.note(renderReportHuman(report, colorsFor(process.stderr, process.env)))
-      const clean = report.summary.failed === 0 && report.summary.conflict === 0 && !report.interrupted
+      if (invalidation !== undefined && (flags.format !== 'json' || invalidation.error !== undefined)) this.note(renderInvalidationLine(invalidation, colorsFor(process.stderr, process.env)).trimEnd())
+      const clean = report.summary.failed === 0 && report.summary.conflict === 0 && !report.interrupted && invalidation?.error === undefined
       return clean ? ExitCode.Ok : ExitCode.Error
     } finally {
       planning.end()

@@ -49,7 +49,7 @@ Exit code: 0 (with --detailed-exitcode: 0 no changes, 2 changes); 1 on error, co
     }),
     'detailed-exitcode': Flags.boolean({ summary: 'Exit 2 when the plan has changes, 0 when none (Terraform\'s convention).' }),
     shard: shardFlag,
-    verbose: Flags.boolean({ char: 'v', summary: 'List unchanged objects too, and show retries.' }),
+    verbose: Flags.boolean({ char: 'v', summary: 'List unchanged objects too, say which rule or defaults each option came from, and show retries.' }),
     ...s3Flags,
   }
 

@@ -33,6 +33,8 @@ export type DiagnosticCode =
   | 'content-encoding-mismatch'
   | 'header-value'
   | 'bucket-refuses'
+  | 'rule-unused'
+  | 'already-compressed'
 
 /** 1-based, end exclusive. */
 export interface SourceRange {

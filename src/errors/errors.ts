@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'file-unreadable'
   | 'prune-refused'
   | 'bucket-refused'
+  | 'cdn'
 
 /** Base of every error putplan reports on purpose; anything else is a bug. */
 export class PutplanError extends Error {

@@ -1,9 +1,9 @@
-import { open } from 'node:fs/promises'
 import { brotliDecompressSync, constants } from 'node:zlib'
 import type { Diagnostic } from '../errors/index.js'
 import { mapBounded } from '../util/map-bounded.js'
 import type { DesiredObject } from './desired-object.js'
 import type { RawManifest } from './manifest.js'
+import { readHead } from './read-head.js'
 import { nodeAt, nodeRange, type YamlSource } from './yaml-source.js'
 
 /** Enough of a brotli stream to tell it from anything else (a text file fails in its first bytes). */
@@ -23,10 +23,11 @@ const NAMED_FILES = 3
  * where the file ends. Only the outermost (last) coding of a list is checked.
  */
 export async function checkContentEncoding(source: YamlSource, manifest: RawManifest, objects: readonly DesiredObject[]): Promise<Diagnostic[]> {
-  const declared = objects.filter((object) => object.size > 0 && checkable(object.options.contentEncoding) !== undefined)
+  // A compressed object's coding is putplan's own doing, not a claim about the file.
+  const declared = objects.filter((object) => object.size > 0 && object.compress === undefined && checkable(object.options.contentEncoding) !== undefined)
   const contradicted = await mapBounded(declared, FILES_IN_FLIGHT, async (object) => {
     const coding = checkable(object.options.contentEncoding)!
-    const head = await readHead(object.sourcePath)
+    const head = await readHead(object.sourcePath, PROBE_BYTES)
     return head !== undefined && !looksEncoded(coding, head, object.size <= PROBE_BYTES) ? object : undefined
   })
   const byEntry = new Map<number, DesiredObject[]>()
@@ -71,21 +72,5 @@ function looksEncoded(coding: 'gzip' | 'br', head: Buffer, whole: boolean): bool
   } catch (error) {
     // More output than the probe allows: it decodes, so it is brotli.
     return (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE'
-  }
-}
-
-/** The file's first bytes; undefined when it cannot be read (plan reports that itself). */
-async function readHead(file: string): Promise<Buffer | undefined> {
-  try {
-    const handle = await open(file, 'r')
-    try {
-      const buffer = Buffer.alloc(PROBE_BYTES)
-      const { bytesRead } = await handle.read(buffer, 0, PROBE_BYTES, 0)
-      return buffer.subarray(0, bytesRead)
-    } finally {
-      await handle.close()
-    }
-  } catch {
-    return undefined
   }
 }

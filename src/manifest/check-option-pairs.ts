@@ -1,23 +1,25 @@
 import type { Diagnostic } from '../errors/index.js'
 import type { PutOptionName, PutOptions } from '../plan/put-options.js'
-import type { RawManifest } from './manifest.js'
-import { entryOptions } from './resolve-options.js'
+import { ENTRY_SELECTORS, type RawEntry, type RawManifest } from './manifest.js'
 import { keyNodeAt, nodeRange, type JsonPath, type YamlSource } from './yaml-source.js'
 
 const GRANTS = ['grantFullControl', 'grantRead', 'grantReadACP', 'grantWriteACP'] as const satisfies readonly PutOptionName[]
 
 /**
  * Options S3 accepts one by one but refuses together, judged on what each entry sends
- * (defaults and entry merged): a canned ACL with grant headers (S3 answers 400
+ * (defaults, then each rule that may apply to it, then the entry, merged): a canned ACL with grant headers (S3 answers 400
  * InvalidRequest), and an Object Lock retention mode without its date or a date without
  * its mode (S3 needs both). Each problem is reported once, at the option the entry (or
  * `defaults`) declares, even when many entries inherit it.
  */
 export function checkOptionPairs(source: YamlSource, manifest: RawManifest): Diagnostic[] {
   const found = new Map<string, Diagnostic>()
-  manifest.uploads.forEach((entry, index) => {
-    const options = entryOptions(manifest, entry)
-    const at = (name: PutOptionName): JsonPath => (entry[name] !== undefined ? ['uploads', index, name] : ['defaults', name])
+  const rules: (PutOptions | undefined)[] = [undefined, ...(manifest.rules ?? [])]
+  manifest.uploads.forEach((entry, index) => rules.forEach((rule, position) => {
+    const options: PutOptions = { ...manifest.defaults, ...rule, ...entryOwn(entry) }
+    const ruleIndex = position - 1
+    const at = (name: PutOptionName): JsonPath =>
+      entry[name] !== undefined ? ['uploads', index, name] : rule?.[name] !== undefined ? ['rules', ruleIndex, name] : ['defaults', name]
     const report = (name: PutOptionName, summary: string, detail: string) => {
       const range = nodeRange(source, keyNodeAt(source, at(name)))
       found.set(`${range.line}:${range.col}`, { code: 'conflicting-fields', summary, detail, file: source.file, range })
@@ -29,8 +31,15 @@ export function checkOptionPairs(source: YamlSource, manifest: RawManifest): Dia
     }
     const lockProblem = objectLockProblem(options)
     if (lockProblem !== undefined) report(lockProblem.declared, lockProblem.summary, 'S3 needs objectLockMode and objectLockRetainUntilDate together to retain an object')
-  })
+  }))
   return [...found.values()]
+}
+
+/** The put options an entry declares itself, without what selects its files. */
+function entryOwn(entry: RawEntry): PutOptions {
+  const own: Record<string, unknown> = { ...entry }
+  for (const selector of ENTRY_SELECTORS) delete own[selector]
+  return own as PutOptions
 }
 
 function objectLockProblem(options: PutOptions): { declared: PutOptionName; summary: string } | undefined {

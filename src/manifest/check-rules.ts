@@ -18,9 +18,13 @@ export function checkRules(source: YamlSource, manifest: RawManifest, interpolat
   return diagnostics
 }
 
-/** Where a secret option (the option table marks them) may be declared: in `defaults` and in each entry. */
+/** Where a secret option (the option table marks them) may be declared: in `defaults`, in each entry and in each rule. */
 export function secretPaths(manifest: RawManifest): JsonPath[] {
-  return SECRET_OPTIONS.flatMap((name): JsonPath[] => [['defaults', name], ...manifest.uploads.map((_, index): JsonPath => ['uploads', index, name])])
+  return SECRET_OPTIONS.flatMap((name): JsonPath[] => [
+    ['defaults', name],
+    ...manifest.uploads.map((_, index): JsonPath => ['uploads', index, name]),
+    ...(manifest.rules ?? []).map((_, index): JsonPath => ['rules', index, name]),
+  ])
 }
 
 function checkEntry(source: YamlSource, entry: RawEntry, index: number): Diagnostic[] {

@@ -4,7 +4,7 @@ import type { DesiredObject } from './desired-object.js'
 import { findFiles, type FileProblem } from './find-files.js'
 import type { RawEntry, RawManifest } from './manifest.js'
 import { keyProblem, MAX_KEY_BYTES, objectKey } from './object-key.js'
-import { entryOptions, optionsPerFile } from './resolve-options.js'
+import { compileRules, optionResolver, type CompiledRule } from './resolve-options.js'
 import { nodeAt, nodeRange, type JsonPath, type YamlSource } from './yaml-source.js'
 
 /**
@@ -18,7 +18,8 @@ export async function expandEntries(
 ): Promise<{ objects: DesiredObject[]; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = []
   const byKey = new Map<string, DesiredObject>()
-  const expanded = await Promise.all(manifest.uploads.map((entry, index) => expandEntry(source, dir, manifest, entry, index)))
+  const rules = compileRules(manifest.rules)
+  const expanded = await Promise.all(manifest.uploads.map((entry, index) => expandEntry(source, dir, manifest, rules, entry, index)))
   for (const result of expanded) {
     diagnostics.push(...result.diagnostics)
     for (const object of result.objects) {
@@ -33,10 +34,10 @@ export async function expandEntries(
   return { objects, diagnostics }
 }
 
-async function expandEntry(source: YamlSource, dir: string, manifest: RawManifest, entry: RawEntry, index: number) {
+async function expandEntry(source: YamlSource, dir: string, manifest: RawManifest, rules: readonly CompiledRule[], entry: RawEntry, index: number) {
   const objects: DesiredObject[] = []
   const diagnostics: Diagnostic[] = []
-  const optionsOf = optionsPerFile(entryOptions(manifest, entry))
+  const resolve = optionResolver(manifest, entry, rules)
   const entryNode = nodeAt(source, ['uploads', index])
   const entryPos = nodeRange(source, entryNode)
   const ref = { index, line: entryPos.line, col: entryPos.col }
@@ -71,13 +72,17 @@ async function expandEntry(source: YamlSource, dir: string, manifest: RawManifes
         diagnostics.push({ ...keyDiagnostic(problem, mapped.key), key: mapped.key, ...at(entry.key !== undefined ? ['key'] : ['source']) })
         continue
       }
+      const { options, origins, phase, compress } = resolve(file.path, mapped.key)
       objects.push({
         key: mapped.key,
         source: file.path,
         sourcePath: path.resolve(dir, file.path),
         size: file.size,
-        options: optionsOf(file.path),
+        options,
         entry: ref,
+        ...(origins && { origins }),
+        ...(phase && { phase }),
+        ...(compress && { compress }),
       })
     }
   }

@@ -2,14 +2,17 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { ManifestInvalidError, type Diagnostic, type SourceRange } from '../errors/index.js'
+import { checkCompress } from './check-compress.js'
 import { checkContentEncoding } from './check-content-encoding.js'
 import { checkRules, secretPaths } from './check-rules.js'
+import { checkRulesUsed } from './check-rules-used.js'
 import { checkSchema } from './check-schema.js'
 import { expandEntries } from './expand-entries.js'
 import { interpolate, type Variables } from './interpolate.js'
 import type { DesiredObject } from './desired-object.js'
 import { DEFAULT_MAX_DELETES, type Manifest, type ManifestVariable, type PruneSettings, type RawManifest, type RawPrune } from './manifest.js'
 import { withoutSecrets } from '../plan/put-options.js'
+import { DEFAULT_MAX_PATHS } from '../plan/invalidation-paths.js'
 import { nodeAt, nodeRange, parseYaml, type YamlSource } from './yaml-source.js'
 
 export interface LoadOptions {
@@ -42,7 +45,8 @@ export async function loadManifest(options: LoadOptions): Promise<Manifest> {
   failIf(checkRules(source, raw, interpolated))
   const { objects, diagnostics } = await expandEntries(source, raw, path.dirname(path.resolve(options.file)))
   failIf(diagnostics)
-  const warnings = await checkContentEncoding(source, raw, objects)
+  failIf(await checkCompress(source, raw, objects))
+  const warnings = [...checkRulesUsed(source, raw, objects), ...(await checkContentEncoding(source, raw, objects))]
   return {
     file: path.resolve(options.file),
     digest: manifestDigest(text, objects),
@@ -56,6 +60,7 @@ export async function loadManifest(options: LoadOptions): Promise<Manifest> {
     objects,
     ...(raw.state === undefined ? {} : { state: raw.state }),
     ...pruneSettings(raw.prune),
+    ...(raw.cdn === undefined ? {} : { cloudfront: { distributionId: raw.cdn.cloudfront.distributionId, paths: raw.cdn.cloudfront.paths ?? 'changed', maxPaths: raw.cdn.cloudfront.maxPaths ?? DEFAULT_MAX_PATHS } }),
     ...(warnings.length === 0 ? {} : { warnings }),
   }
 }

@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../errors/index.js'
+import type { Compression } from '../plan/desired-object.js'
 import type { PutOptions } from '../plan/put-options.js'
 import type { StoreName } from '../plan/store-profile.js'
 import type { DesiredObject } from './desired-object.js'
@@ -30,6 +31,8 @@ export interface Manifest extends BucketSettings {
   prune?: PruneSettings
   /** Problems that do not make the manifest invalid (severity warning), for the command to show. */
   warnings?: readonly Diagnostic[]
+  /** The CloudFront distribution to invalidate after an apply that changed something. */
+  cloudfront?: CloudFrontSettings
 }
 
 export interface ManifestVariable {
@@ -66,6 +69,7 @@ export interface RawEntry extends PutOptions {
   prefix?: string
   key?: string
   allowEmpty?: boolean
+  compress?: Compression
 }
 
 /** The manifest's data as the schema admits it, after variables are substituted. */
@@ -77,6 +81,30 @@ export interface RawManifest extends BucketSettings {
   prune?: RawPrune
   defaults?: PutOptions
   uploads: RawEntry[]
+  rules?: RawRule[]
+  cdn?: { cloudfront: RawCloudFront }
+}
+
+/** `cdn.cloudfront` as written. */
+export interface RawCloudFront {
+  distributionId: string
+  paths?: 'changed' | string[]
+  maxPaths?: number
+}
+
+/** `cdn.cloudfront` with its defaults filled in. */
+export interface CloudFrontSettings {
+  distributionId: string
+  /** `changed`: the changed objects' paths; else these paths after any change. */
+  paths: 'changed' | string[]
+  maxPaths: number
+}
+
+/** A rule of `rules`: put options for the keys its glob matches (the first matching rule applies). */
+export interface RawRule extends PutOptions {
+  match: string
+  phase?: 'last'
+  compress?: Compression
 }
 
 /** Fields of an entry that say which files and keys; all others are PutObject options. */

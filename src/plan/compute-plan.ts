@@ -4,6 +4,7 @@ import { compareKeys } from './key-order.js'
 import { optionDrift } from './option-drift.js'
 import type { LocalDigest } from './local-digest.js'
 import { planDeletes, type PruneFacts } from './plan-deletes.js'
+import { uploadPhase } from './plan-phase.js'
 import { summarise, type Plan, type PlanItem, type PlanShard, type RepairItem } from './plan.js'
 import { chooseRepair } from './repair-choice.js'
 import { CHECKSUM_PIN_FIELDS, type ChecksumPinField, type PutOptions } from './put-options.js'
@@ -30,9 +31,9 @@ export interface PlanInput {
 
 /** The diff: pure, so it is tested without a network, a file or a clock. */
 export function computePlan(input: PlanInput): Plan {
-  const items: PlanItem[] = input.objects.map(planItem)
+  const items: PlanItem[] = input.objects.map(phasedItem)
   const pruned = input.prune && planDeletes(input.prune, new Set(input.objects.map((o) => o.desired.key)))
-  if (pruned) items.push(...pruned.items)
+  if (pruned) items.push(...pruned.items.map((item) => ({ ...item, phase: 'deletes' as const })))
   items.sort((a, b) => compareKeys(a.key, b.key))
   const plan: Plan = { bucket: input.bucket, manifestDigest: input.manifestDigest, summary: summarise(items), items }
   if (pruned) plan.prune = pruned.report
@@ -40,11 +41,19 @@ export function computePlan(input: PlanInput): Plan {
   return plan
 }
 
+/** The item, with its phase when apply acts on it. */
+function phasedItem(facts: ObjectFacts): PlanItem {
+  const item = planItem(facts)
+  if (item.action === 'unchanged' || item.action === 'conflict') return item
+  item.phase = uploadPhase(item.key, facts.desired.options.contentType, facts.desired.phase)
+  return item
+}
+
 export function planItem({ desired, local, remote }: ObjectFacts): PlanItem {
   // Each literal names its own fields before spreading `base`: in Node 20, a literal that
   // starts with a spread and then adds fields gets a hidden class of its own, about 300
   // bytes per item that only a full garbage collection frees.
-  const base = { key: desired.key, source: desired.source, size: local.size, local, options: desired.options }
+  const base = { key: desired.key, source: desired.source, size: local.size, local, options: desired.options, ...(desired.origins && { origins: desired.origins }), ...(desired.compress && { compress: desired.compress }) }
   const pinned = pinViolations(desired, local)
   if (pinned.length > 0) return { action: 'conflict', reasons: pinned, ...base, ...(remote && { remoteEtag: remote.etag }) }
   if (remote === undefined) return { action: 'create', reasons: [NEW_OBJECT], ...base }
@@ -71,7 +80,7 @@ export function planItem({ desired, local, remote }: ObjectFacts): PlanItem {
 const NEW_OBJECT: Reason = { code: 'new-object', option: 'object' }
 const CREATE_ONLY_DRIFT: Reason = { code: 'create-only-drift', option: 'ifNoneMatch' }
 
-type ItemBase = Pick<RepairItem, 'key' | 'source' | 'size' | 'local' | 'options'>
+type ItemBase = Pick<RepairItem, 'key' | 'source' | 'size' | 'local' | 'options' | 'origins' | 'compress'>
 
 /**
  * The bytes are right: options alone drifted, or nothing did. A drift is repaired in place

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto'
 import type { BucketFacts } from './bucket-facts.js'
 import type { StoreName } from './store-profile.js'
+import type { Compression, OptionOrigins } from './desired-object.js'
 import type { LocalDigest } from './local-digest.js'
+import type { ApplyPhase } from './plan-phase.js'
 import type { RepairOperation } from './option-table.js'
 import { summarise, type PlanAction, type PlanItem, type PlanShard, type PlanSummary, type PruneReport } from './plan.js'
 import type { ManifestOrigin, PlanWithOrigin } from './plan-origin.js'
@@ -43,6 +45,8 @@ export interface PlanDocumentAction {
   key: string
   action: PlanAction
   reasons: Reason[]
+  /** When apply acts on it: `first`, `last` (pages, and keys a rule marks `phase: last`) or `deletes`; absent when it does not. */
+  phase?: ApplyPhase
   /** Absent for a delete, as are `local` and `options`. */
   source?: string
   size: number
@@ -51,6 +55,10 @@ export interface PlanDocumentAction {
   repairs?: RepairOperation[]
   local?: LocalDigest
   options?: PutOptions
+  /** Options declared in `defaults` or a rule rather than the entry: option name -> `defaults` or `rules[N]`. */
+  origins?: OptionOrigins
+  /** The object holds the file compressed with this coding: `size` and `local` are the compressed bytes'. */
+  compress?: Compression
 }
 
 export function toPlanDocument(plan: PlanWithOrigin): PlanDocument {
@@ -100,12 +108,15 @@ function documentBody(plan: PlanWithOrigin): Omit<PlanDocument, 'planDigest'> {
 
 function documentAction(item: PlanItem): PlanDocumentAction {
   const action: PlanDocumentAction = { key: item.key, action: item.action, reasons: item.reasons, size: item.size }
+  if (item.phase !== undefined) action.phase = item.phase
   if (item.action !== 'delete') action.source = item.source
   if ('remoteEtag' in item && item.remoteEtag !== undefined) action.remoteEtag = item.remoteEtag
   if (item.action === 'repair') action.repairs = item.repairs
   if (item.action !== 'delete') {
     action.local = item.local
     action.options = withoutSecrets(item.options)
+    if (item.origins !== undefined) action.origins = item.origins
+    if (item.compress !== undefined) action.compress = item.compress
   }
   return action
 }
@@ -114,8 +125,9 @@ function documentAction(item: PlanItem): PlanDocumentAction {
 export function fromPlanDocument(document: PlanDocument): PlanWithOrigin {
   const items = document.actions.map((action): PlanItem => {
     const { key, reasons, size } = action
-    if (action.action === 'delete') return { action: 'delete', key, reasons, size, remoteEtag: action.remoteEtag! }
-    const base = { key, reasons, size, source: action.source!, local: action.local!, options: action.options! }
+    const phase = action.phase && { phase: action.phase }
+    if (action.action === 'delete') return { action: 'delete', key, reasons, size, remoteEtag: action.remoteEtag!, ...phase }
+    const base = { key, reasons, size, ...phase, source: action.source!, local: action.local!, options: action.options!, ...(action.origins && { origins: action.origins }), ...(action.compress && { compress: action.compress }) }
     switch (action.action) {
       case 'create':
         return { action: 'create', ...base }

@@ -1,6 +1,8 @@
 import type { BucketFacts } from './bucket-facts.js'
 import type { StoreName } from './store-profile.js'
+import type { Compression, OptionOrigins } from './desired-object.js'
 import type { LocalDigest } from './local-digest.js'
+import type { ApplyPhase } from './plan-phase.js'
 import type { PlanOrigin } from './plan-origin.js'
 import type { RepairOperation } from './option-table.js'
 import type { PutOptions } from './put-options.js'
@@ -15,6 +17,8 @@ interface ItemBase {
   /** Why: shown to people, never read by apply, which acts on `action` (and its operations) alone. */
   reasons: Reason[]
   size: number
+  /** When apply acts on it (see `plan-phase.ts`); set on the items that change the bucket. */
+  phase?: ApplyPhase
 }
 
 /** An object the manifest declares: its file, digests and options. */
@@ -23,6 +27,10 @@ interface FileItem extends ItemBase {
   source: string
   local: LocalDigest
   options: PutOptions
+  /** Options declared in `defaults` or a rule rather than the entry, shown with `--verbose`. */
+  origins?: OptionOrigins
+  /** The object holds the file compressed with this coding; `size` and `local` are the compressed bytes'. */
+  compress?: Compression
 }
 
 /** Apply uploads the file with `If-None-Match: *`: the key must still be free. */

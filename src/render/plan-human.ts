@@ -1,8 +1,9 @@
-import type { Plan, PlanAction, PlanItem } from '../plan/index.js'
+import type { OptionOrigins, Plan, PlanAction, PlanItem } from '../plan/index.js'
 import type { Colors } from './colors.js'
 import { formatSize } from './format-size.js'
 import { actionGroups, storedOptions, type PlanRow } from './plan-groups.js'
 import { isNoOp, NO_CHANGES, planSentence, printable, shownReasons, SYMBOLS } from './plan-summary.js'
+import { phaseSentence } from './plan-phases.js'
 import { pruneLinesHuman } from './prune-notes.js'
 import { shardNotes } from './shard-notes.js'
 import { bucketLinesHuman } from './bucket-notes.js'
@@ -45,20 +46,30 @@ export function renderPlanHuman(plan: Plan, options: PlanHumanOptions): string {
   for (const group of groups) {
     const count = `${group.count.toLocaleString('en-US')} ${group.count === 1 ? 'object' : 'objects'}, ${formatSize(group.size)}`
     lines.push(`${paint(c, group.action, SYMBOLS[group.action])} ${c.bold(LEGEND[group.action])} (${count})`)
-    for (const row of group.rows) lines.push(...(row.kind === 'object' ? itemLines(row.item, c) : folderLines(group.action, row, c)))
+    for (const row of group.rows) lines.push(...(row.kind === 'object' ? itemLines(row.item, c, verbose) : folderLines(group.action, row, c)))
     lines.push('')
   }
   lines.push(...pruneLinesHuman(plan.prune, c))
+  const phases = phaseSentence(plan)
+  if (phases !== undefined) lines.push(phases, '')
   lines.push(c.bold(planSentence(plan.summary)))
   return `${lines.join('\n')}\n`
 }
 
-function itemLines(item: PlanItem, c: Colors): string[] {
+function itemLines(item: PlanItem, c: Colors, verbose: boolean): string[] {
   const facts = itemFacts(item)
   if (item.action === 'unchanged') return [c.dim(`  ${SYMBOLS.unchanged} ${printable(item.key)}  ${facts}`)]
   const head = `  ${paint(c, item.action, SYMBOLS[item.action])} ${printable(item.key)}  ${c.dim(facts)}`
   const below = item.action === 'create' ? [storedOptions(item)].filter((text) => text !== '') : shownReasons(item)
-  return [head, ...below.map((line) => `      ${printable(line)}`)]
+  const origins = verbose && item.action !== 'delete' && item.origins ? [c.dim(originsLine(item.origins))] : []
+  return [head, ...below.map((line) => `      ${printable(line)}`), ...origins.map((line) => `      ${line}`)]
+}
+
+/** `cacheControl from rules[0], storageClass from defaults`: where the options not in the entry came from. */
+function originsLine(origins: OptionOrigins): string {
+  return Object.entries(origins)
+    .map(([name, origin]) => `${name} from ${origin}`)
+    .join(', ')
 }
 
 function folderLines(action: PlanAction, row: Extract<PlanRow, { kind: 'folder' }>, c: Colors): string[] {
@@ -70,7 +81,8 @@ function folderLines(action: PlanAction, row: Extract<PlanRow, { kind: 'folder' 
 function itemFacts(item: PlanItem): string {
   if (item.action === 'delete') return formatSize(item.size)
   const parts = item.local.multipart ? `, ${item.local.multipart.partCount} parts` : ''
-  return `${formatSize(item.size)}${parts}  from ${printable(item.source)}`
+  const coding = item.compress ? ` ${item.compress}` : ''
+  return `${formatSize(item.size)}${coding}${parts}  from ${printable(item.source)}`
 }
 
 

@@ -3,6 +3,7 @@ import { actionGroups, storedOptions, type PlanRow } from './plan-groups.js'
 import { formatSize } from './format-size.js'
 import { codeCell, truncate } from './plan-markdown-escape.js'
 import { isNoOp, NO_CHANGES, planSentence, shownReasons, SYMBOLS, usedActions } from './plan-summary.js'
+import { phaseSentence } from './plan-phases.js'
 import { pruneLinesMarkdown } from './prune-notes.js'
 import { shardNotes } from './shard-notes.js'
 import { bucketLinesMarkdown } from './bucket-notes.js'
@@ -46,6 +47,8 @@ export function renderPlanMarkdown(plan: Plan): string {
     out.push(...rowTable(group.rows, budget), '', '</details>', '')
   }
   out.push(...pruneLinesMarkdown(plan.prune))
+  const phases = phaseSentence(plan)
+  if (phases !== undefined) out.push(phases, '')
   out.push(`**${planSentence(plan.summary)}**`)
   return `${out.join('\n')}\n`
 }

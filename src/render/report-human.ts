@@ -15,10 +15,14 @@ export function renderReportHuman(report: ApplyReport, c: Colors = NO_COLORS): s
   if (heldBack.length > 0 && !report.interrupted) {
     lines.push(c.yellow(`Deletes held back: ${heldBack.length} ${heldBack.length === 1 ? 'object was' : 'objects were'} not deleted, because not every upload succeeded; apply again once it does.`))
   }
+  const pagesHeld = report.items.filter((item) => item.action !== 'delete' && item.outcome === 'skipped')
+  if (pagesHeld.length > 0 && !report.interrupted) {
+    lines.push(c.yellow(`Pages held back: ${pagesHeld.length} ${pagesHeld.length === 1 ? 'object was' : 'objects were'} not written, because not every other upload succeeded; apply again once it does.`))
+  }
   for (const upload of report.orphanedUploads) {
     lines.push(c.red(`  multipart upload ${upload.uploadId} of ${upload.key} could not be aborted: remove it (aws s3api abort-multipart-upload)`))
   }
-  if (problems.length > 0 || report.interrupted || heldBack.length > 0) lines.push('')
+  if (problems.length > 0 || report.interrupted || heldBack.length > 0 || pagesHeld.length > 0) lines.push('')
   lines.push(summaryLine(report, c))
   return `${lines.join('\n')}\n`
 }

@@ -1,8 +1,9 @@
 import type { ApplyReport } from '../apply/index.js'
+import type { InvalidationReport } from '../workflow/invalidate-cdn.js'
 import { FORMAT_VERSION } from './error-json.js'
 
 /** The apply report document; shape in `schema/report.schema.json`. */
-export function renderReportJson(bucket: string, report: ApplyReport): string {
+export function renderReportJson(bucket: string, report: ApplyReport, invalidation?: InvalidationReport): string {
   const document = {
     formatVersion: FORMAT_VERSION,
     bucket,
@@ -11,6 +12,7 @@ export function renderReportJson(bucket: string, report: ApplyReport): string {
     interrupted: report.interrupted,
     orphanedUploads: report.orphanedUploads,
     items: report.items,
+    ...(invalidation === undefined ? {} : { invalidation }),
   }
   return JSON.stringify(document, null, 2)
 }

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { PutplanError, UsageError } from '../errors/index.js'
 import { loadManifest, type Manifest } from '../manifest/index.js'
+import { compressBodies, type CompressedBodies } from './compressed-bodies.js'
 import { checkFresh } from './check-fresh.js'
 import { manifestShard } from './manifest-shard.js'
 import { count, stale } from './stale-plan.js'
@@ -24,6 +25,8 @@ export interface SavedPlanRequest {
 export interface LoadedPlan extends SavedPlan {
   /** The manifest as the plan was made from it: its recorded variables, the secrets read again. */
   manifest: Manifest
+  /** The compressed copies the manifest's objects name; the caller disposes of them. */
+  bodies: CompressedBodies
 }
 
 /**
@@ -56,9 +59,15 @@ export async function loadSavedPlan(request: SavedPlanRequest): Promise<LoadedPl
   }
   if (differ.length > 0) throw stale(`${count(differ.length, 'variable')} ${differ.length === 1 ? 'differs' : 'differ'} from the plan's: ${differ.join(', ')}`)
 
-  // A shard's plan names only its shard's files.
-  await checkFresh(saved.plan, manifestShard(manifest, saved.plan.shard), request.concurrency)
-  return { ...saved, manifest }
+  const bodies = await compressBodies(manifest)
+  try {
+    // A shard's plan names only its shard's files.
+    await checkFresh(saved.plan, manifestShard(bodies.manifest, saved.plan.shard), request.concurrency)
+  } catch (error) {
+    await bodies.dispose()
+    throw error
+  }
+  return { ...saved, manifest: bodies.manifest, bodies }
 }
 
 async function readText(file: string, recorded: string): Promise<string> {

@@ -9,6 +9,8 @@ import { bucketRequestOptions } from './bucket-request-options.js'
 import { preflight } from './preflight.js'
 import type { BucketRequest } from './bucket-request.js'
 import { checkUnapplied } from './check-unapplied.js'
+import { compressBodies, type CompressedBodies } from './compressed-bodies.js'
+import { invalidateCdn, type InvalidateOptions, type InvalidationReport } from './invalidate-cdn.js'
 import { loadSavedPlan, type LoadedPlan } from './load-saved-plan.js'
 import { makePlan, type PlanResult } from './make-plan.js'
 import { openState } from './open-state.js'
@@ -24,6 +26,10 @@ interface ApplyOptions extends Omit<BucketRequest, 'file'> {
   /** The plan about to be executed, for totals. */
   onExecute?: (plan: Plan) => void
   onEvent?: (event: ApplyEvent) => void
+  /** With the manifest's `cdn`: wait for the invalidation to complete (`--wait-invalidation`). */
+  waitInvalidation?: boolean
+  /** How the invalidation is awaited, and (in tests) the CloudFront client's transport. */
+  invalidation?: Pick<InvalidateOptions, 'pollMs' | 'waitTimeoutMs' | 'client'>
 }
 
 /**
@@ -37,11 +43,21 @@ export interface ApplyResult {
   report: ApplyReport
   /** Why the state record could not be written; the objects themselves were applied. */
   stateError?: string
+  /** With the manifest's `cdn`, after an apply that changed objects: the CreateInvalidation made, or why it failed. */
+  invalidation?: InvalidationReport
 }
 
 /** `putplan apply`: a fresh or saved plan, approved, then executed; never a stale one, and a saved one once. */
 export async function runApply(request: ApplyRequest): Promise<ApplyResult> {
-  const { manifest, saved } = await openManifest(request)
+  const { manifest, saved, bodies } = await openManifest(request)
+  try {
+    return await applyManifest(manifest, saved, bodies.bodyPaths, request)
+  } finally {
+    await bodies.dispose()
+  }
+}
+
+async function applyManifest(manifest: Manifest, saved: LoadedPlan | undefined, bodyPaths: ReadonlyMap<string, string>, request: ApplyRequest): Promise<ApplyResult> {
   // A saved plan is applied to the store it was made for, unless --compatibility says otherwise.
   const connection = { ...request.connection, compatibility: request.connection.compatibility ?? saved?.plan.compatibility }
   const { store, profile } = await openStore(manifest, connection, request.env, request.client)
@@ -62,6 +78,7 @@ export async function runApply(request: ApplyRequest): Promise<ApplyResult> {
     const report = await executePlan(plan, {
       store,
       baseDir: path.dirname(manifest.file),
+      bodyPaths,
       concurrency: request.concurrency,
       conditionalWrites,
       signal: request.signal,
@@ -69,24 +86,32 @@ export async function runApply(request: ApplyRequest): Promise<ApplyResult> {
       secrets: secretsOf(manifest),
       deleteOptions: bucketRequestOptions(manifest),
     })
-    if (!state.access) return { plan, report }
-    try {
-      await recordApply(store, state.access, manifest, plan, read, report, saved && completed(plan, report) ? saved.planDigest : undefined)
-      return { plan, report }
-    } catch (error) {
-      return { plan, report, stateError: (error as Error).message }
+    let stateError: string | undefined
+    if (state.access) {
+      try {
+        await recordApply(store, state.access, manifest, plan, read, report, saved && completed(plan, report) ? saved.planDigest : undefined)
+      } catch (error) {
+        stateError = (error as Error).message
+      }
     }
+    // After the record: the objects landed whatever the CDN answers.
+    const invalidation = await invalidateCdn(manifest, report, { env: request.env, connection: request.connection, wait: request.waitInvalidation ?? false, ...request.invalidation })
+    return { plan, report, ...(stateError === undefined ? {} : { stateError }), ...(invalidation === undefined ? {} : { invalidation }) }
   } finally {
     await state.close()
     await store.close()
   }
 }
 
-async function openManifest(request: ApplyRequest): Promise<{ manifest: Manifest; saved?: LoadedPlan }> {
-  if (request.planFile === undefined) return { manifest: await loadManifest({ file: request.file, vars: request.vars, env: request.env }) }
+/** The manifest, its compressed objects' copies made (see `compressBodies`). */
+async function openManifest(request: ApplyRequest): Promise<{ manifest: Manifest; saved?: LoadedPlan; bodies: CompressedBodies }> {
+  if (request.planFile === undefined) {
+    const bodies = await compressBodies(await loadManifest({ file: request.file, vars: request.vars, env: request.env }))
+    return { manifest: bodies.manifest, bodies }
+  }
   const saved = await loadSavedPlan({ ...request, planFile: request.planFile })
   checkSameShard(request.planFile, saved.plan.shard, request.shard)
-  return { manifest: saved.manifest, saved }
+  return { manifest: saved.manifest, saved, bodies: saved.bodies }
 }
 
 /** A saved plan applies as the shard it was made for: `--shard`, when given, must name that one. */

@@ -1,6 +1,7 @@
 import { loadManifest, type Manifest } from '../manifest/index.js'
 import type { BatchExport, PlanWithOrigin } from '../plan/index.js'
 import type { BucketRequest } from './bucket-request.js'
+import { compressBodies } from './compressed-bodies.js'
 import { makePlan } from './make-plan.js'
 import { openState } from './open-state.js'
 import { openStore } from './open-store.js'
@@ -22,7 +23,16 @@ export interface PlanRequest extends BucketRequest {
  */
 export async function runPlan(request: PlanRequest): Promise<{ manifest: Manifest; plan: PlanWithOrigin; batch?: BatchExport }> {
   if (request.batchDir !== undefined) await checkBatchDir(request.batchDir)
-  const manifest = await loadManifest({ file: request.file, vars: request.vars, env: request.env })
+  const loaded = await loadManifest({ file: request.file, vars: request.vars, env: request.env })
+  const bodies = await compressBodies(loaded)
+  try {
+    return { manifest: loaded, ...(await planManifest(bodies.manifest, request)) }
+  } finally {
+    await bodies.dispose()
+  }
+}
+
+async function planManifest(manifest: Manifest, request: PlanRequest): Promise<{ plan: PlanWithOrigin; batch?: BatchExport }> {
   // Its secret digests are slow on purpose: computed while the bucket is read.
   const origin = planOrigin(manifest, request.cwd)
   origin.catch(() => {}) // awaited below; a plan that fails first must not leave it unhandled
@@ -40,7 +50,7 @@ export async function runPlan(request: PlanRequest): Promise<{ manifest: Manifes
     const plan = { ...made.plan, origin: await origin }
     if (request.out !== undefined) await writePlanFile(request.out, plan)
     const batch = request.batchDir === undefined ? undefined : await writeBatchOperations(request.batchDir, plan)
-    return { manifest, plan, ...(batch ? { batch } : {}) }
+    return { plan, ...(batch ? { batch } : {}) }
   } finally {
     await state.close()
     await store.close()

@@ -78,7 +78,7 @@ describe('a file dropped from the manifest', () => {
     expect(result.code, result.stderr).toBe(2)
     expect(plan.summary).toEqual({ create: 0, update: 0, repair: 0, delete: 1, unchanged: 2, undecided: 0, conflict: 0 })
     const drop = plan.actions.find((a) => a.key === 'old.html')!
-    expect(drop).toEqual({ key: 'old.html', action: 'delete', reasons: [{ code: 'not-declared', option: 'object' }], size: 9, remoteEtag: expect.stringMatching(/^[0-9a-f]{32}$/) })
+    expect(drop).toEqual({ key: 'old.html', action: 'delete', reasons: [{ code: 'not-declared', option: 'object' }], size: 9, remoteEtag: expect.stringMatching(/^[0-9a-f]{32}$/), phase: 'deletes' })
     expect(plan.prune).toEqual({ maxDeletes: 1000, protected: { count: 0, keys: [] }, unowned: { folders: [''], count: 0, keys: [], complete: true } })
 
     const human = await runPutplan(['plan'], { cwd: ws.dir, env: suite.env })

@@ -47,7 +47,7 @@ const IAM_USER = 'putplan-test'
 /** What the test user may do. moto checks these for every request in auth mode. */
 const POLICY = {
   Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Action: ['s3:*', 'kms:*', 'sts:*'], Resource: '*' }],
+  Statement: [{ Effect: 'Allow', Action: ['s3:*', 'kms:*', 'sts:*', 'cloudfront:*'], Resource: '*' }],
 }
 /** CreateUser, PutUserPolicy, CreateAccessKey: the unauthenticated requests we spend. */
 const SETUP_REQUESTS = 3

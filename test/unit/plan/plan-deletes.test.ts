@@ -82,7 +82,7 @@ describe('computePlan with prune', () => {
     const result = plan([declared('site/b.html')], facts({ owned: [object('site/a.html', 'e-a', 3)], found: [object('site/stray')] }))
     const saved = { ...result, origin: ORIGIN }
     const document = toPlanDocument(saved)
-    expect(document.actions[0]).toEqual({ key: 'site/a.html', action: 'delete', reasons: [{ code: 'not-declared', option: 'object' }], size: 3, remoteEtag: 'e-a' })
+    expect(document.actions[0]).toEqual({ key: 'site/a.html', action: 'delete', reasons: [{ code: 'not-declared', option: 'object' }], size: 3, remoteEtag: 'e-a', phase: 'deletes' })
     expect(document.prune?.unowned.keys).toEqual(['site/stray'])
     expect(fromPlanDocument(document)).toEqual(saved)
   })

@@ -68,11 +68,23 @@ describe('uploads.schema.json', () => {
   it('allows every put option in an entry, and nothing else besides the entry fields', () => {
     const options = Object.keys(propertiesAt(schema, '#/$defs/putOptions'))
     const entry = propertiesAt(schema, '#/$defs/entry')
-    const entryFields = ['source', 'exclude', 'root', 'prefix', 'key', 'allowEmpty']
+    const entryFields = ['source', 'exclude', 'root', 'prefix', 'key', 'allowEmpty', 'compress']
     expect(Object.keys(entry).sort()).toEqual([...entryFields, ...options].sort())
     for (const name of options) {
       expect(entry[name]?.$ref, name).toBe(`#/$defs/putOptions/properties/${name}`)
     }
+  })
+
+  it('allows every put option in a rule, besides match, phase and compress', () => {
+    const options = Object.keys(propertiesAt(schema, '#/$defs/putOptions'))
+    const rule = propertiesAt(schema, '#/$defs/rule')
+    expect(Object.keys(rule).sort()).toEqual(['match', 'phase', 'compress', ...options].sort())
+    for (const name of options) expect(rule[name]?.$ref, name).toBe(`#/$defs/putOptions/properties/${name}`)
+    expect(isValid(manifest({ rules: [{ match: '**/*.html', phase: 'last', compress: 'br', cacheControl: 'no-cache' }] }))).toBe(true)
+    expect(errorKeywords(manifest({ rules: [{ cacheControl: 'no-cache' }] }))).toContain('required')
+    expect(errorKeywords(manifest({ rules: [{ match: '*', phase: 'first' }] }))).toContain('const')
+    expect(errorKeywords(manifest({ rules: [{ match: '*', compress: 'zstd' }] }))).toContain('enum')
+    expect(errorKeywords(manifest({ defaults: { compress: 'gzip' } }))).toContain('additionalProperties')
   })
 
   it('accepts the manifest of the design document', () => {
