@@ -1,13 +1,14 @@
 import { DEFAULT_MULTIPART_POLICY, type MultipartPolicy } from '../local/index.js'
 import { PutplanError } from '../errors/index.js'
 import type { Manifest } from '../manifest/index.js'
-import { computePlan, pruneRefusal, type ObjectFacts, type Plan } from '../plan/index.js'
+import { computePlan, pruneRefusal, type DesiredObject, type ObjectFacts, type Plan } from '../plan/index.js'
 import { S3ServiceError, type ObjectStore, type RequestOptions } from '../s3/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
 import { knownObjects, readState, type LoadedState, type StateAccess } from '../state/index.js'
 import { EarlyHashes } from './early-hashes.js'
 import { gatherFacts } from './gather-facts.js'
 import { gatherPruneFacts } from './prune-facts.js'
+import { readInApply } from './read-in-apply.js'
 import { withUploadDigests } from './upload-digests.js'
 
 export interface PlanOptions {
@@ -18,6 +19,11 @@ export interface PlanOptions {
   /** Ask HeadObject for every object, trusting neither LIST nor the record (`--refresh`). */
   refresh?: boolean
   onObject?: (done: number, total: number) => void
+  /**
+   * The plan is applied in this run (a fresh `apply`): the files it creates that
+   * `readInApply` names are read once, by their upload, not hashed here first.
+   */
+  applyNow?: boolean
 }
 
 export interface PlanResult {
@@ -33,13 +39,14 @@ export async function makePlan(manifest: Manifest, store: ObjectStore, options: 
   const request = bucketRequestOptions(manifest)
   await checkBucket(store, manifest, request)
   const multipart = options.multipart ?? DEFAULT_MULTIPART_POLICY
+  const readLater = options.applyNow ? (desired: Pick<DesiredObject, 'size' | 'options'>) => readInApply(desired, multipart) : undefined
   // Prune reads the record even with --refresh: it alone says what putplan wrote.
   const reading = options.state && (!options.refresh || manifest.prune) ? readState(options.state) : undefined
   const early = new EarlyHashes(manifest.objects, multipart, options.refresh ? undefined : reading?.then((loaded) => loaded.document.objects))
   const gathering = async (): Promise<ObjectFacts[]> => {
     const keys = manifest.objects.map((o) => o.key)
     const listing = options.refresh ? undefined : await knownObjects(store, reading, keys, request)
-    return gatherFacts(manifest.objects, { store, concurrency: options.concurrency, multipart, known: listing?.known, early, onObject: options.onObject })
+    return gatherFacts(manifest.objects, { store, concurrency: options.concurrency, multipart, known: listing?.known, early, onObject: options.onObject, ...(readLater ? { readInApply: readLater } : {}) })
   }
   const pruning = manifest.prune ? gatherPruneFacts(store, manifest, manifest.prune, reading, request, options.concurrency) : undefined
   const [facts, prune] = await Promise.all([gathering(), pruning]).finally(() => early.stop())
@@ -47,7 +54,8 @@ export async function makePlan(manifest: Manifest, store: ObjectStore, options: 
   const plan = computePlan({ bucket: manifest.bucket, manifestDigest: manifest.digest, objects: facts, ...(prune ? { prune } : {}) })
   const refusal = pruneRefusal(plan)
   if (refusal !== undefined) throw new PutplanError('prune-refused', refusal)
-  return { plan: await withUploadDigests(plan, manifest.objects, multipart, options.concurrency), facts, ...(state ? { state } : {}) }
+  const uploads = await withUploadDigests(plan, manifest.objects, multipart, options.concurrency, readLater)
+  return { plan: uploads, facts, ...(state ? { state } : {}) }
 }
 
 /**

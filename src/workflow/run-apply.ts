@@ -79,7 +79,7 @@ async function openManifest(request: ApplyRequest): Promise<{ manifest: Manifest
 type Opened = { plan: Plan; read?: Pick<PlanResult, 'facts' | 'state'> }
 
 async function planFresh(manifest: Manifest, store: ObjectStore, access: StateAccess | undefined, request: ApplyRequest): Promise<Opened> {
-  const fresh = await makePlan(manifest, store, { concurrency: request.concurrency, state: access, refresh: request.refresh, onObject: request.onObject })
+  const fresh = await makePlan(manifest, store, { concurrency: request.concurrency, state: access, refresh: request.refresh, onObject: request.onObject, applyNow: true })
   if (hasChanges(fresh.plan) && !(await request.approve(fresh.plan))) {
     throw new PutplanError('not-approved', 'apply cancelled; nothing was written')
   }
