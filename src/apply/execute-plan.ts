@@ -18,8 +18,9 @@ import type { WriteContext } from './write-context.js'
 export const DEFAULT_PARTS_PER_OBJECT = 4
 
 /**
- * Bytes of bodies read whole ahead of their requests: 64 MiB keeps every slot of 16 busy
- * with files of 4 MiB, and several files of up to 8 MiB (the most apply reads so) ready.
+ * Bytes of bodies read whole ahead of their requests. 32 MiB keeps several files of up to
+ * 8 MiB (the most apply reads so) in flight; in an apply of 200 files of 1-8 MiB against
+ * a local server, 64 MiB sent no faster and peaked at about 25 MB more.
  */
 const BODY_MEMORY_BUDGET = 32 * 1024 * 1024
 
