@@ -13,10 +13,9 @@ export async function readWhole(path: string, size: number, into: Buffer): Promi
   try {
     const before = await handle.stat()
     if (before.size !== size) throw new SourceChangedError(`the file changed since the plan: ${before.size} bytes now, ${size} planned`)
-    const bytes = into
     let filled = 0
     for (;;) {
-      const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, filled)
+      const { bytesRead } = await handle.read(into, filled, into.length - filled, filled)
       if (bytesRead === 0) break
       filled += bytesRead
       if (filled > size) break
@@ -25,7 +24,7 @@ export async function readWhole(path: string, size: number, into: Buffer): Promi
     if (filled !== size || after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
       throw new SourceChangedError(`the file changed while it was read for the upload: ${size} bytes planned, ${filled} read`)
     }
-    return bytes.subarray(0, size)
+    return into.subarray(0, size)
   } finally {
     await handle.close()
   }
