@@ -10,7 +10,10 @@
  *   --full     also 200 files of 1-8 MiB, and one 1 GiB file for the hashing measurement
  *   --runs N   runs per measurement (medians are reported)
  *   --small N  number of small files
- *   --only LIST  comma-separated parts: startup,upload,noop,change,header,bare,medium,repair,hash
+ *   --huge N   number of files of the huge workload (default 100,000; 1-4 KiB each)
+ *   --only LIST  comma-separated parts: startup,upload,noop,change,header,bare,medium,repair,hash,huge
+ *              (huge: validate, the initial upload and the no-op of the huge workload, putplan
+ *              with a state record against `aws s3 sync` and `rclone copy --checksum`)
  *              (repair: a Cache-Control change on the 200 files of 1-8 MiB, putplan's repair
  *              in place against `aws s3 cp --recursive` uploading the tree again)
  *   --out FILE where the markdown goes (default bench/results.md)
@@ -51,12 +54,13 @@ const FULL = args.full === true
 const RUNS = Number(args.runs ?? 3)
 const SMALL = Number(args.small ?? (QUICK ? 2_000 : 10_000))
 const MEDIUM = 200
+const HUGE = Number(args.huge ?? 100_000)
 const CONCURRENCY = 16
 const OUT = args.out ?? join(repoRoot, 'bench', 'results.md')
 const ONLY = typeof args.only === 'string' ? new Set(args.only.split(',')) : undefined
 const LATENCY_MS = Number(args.latency ?? 0)
 const UPLINK = args.uplink === undefined ? undefined : Number(args.uplink)
-const wants = (part) => (ONLY ? ONLY.has(part) : part === 'medium' || part === 'repair' || part === 'hash' ? FULL : true)
+const wants = (part) => (ONLY ? ONLY.has(part) : part === 'medium' || part === 'repair' || part === 'hash' || part === 'huge' ? FULL : true)
 
 const REGION = 'us-east-1'
 const ACCESS_KEY = 'AKIAIOSFODNN7EXAMPLE'
@@ -87,6 +91,14 @@ try {
     if (wants('medium')) sections.push(...(await scenarios(medium, workloads.at(-1), new Set(['upload', 'noop', 'change', 'header']))))
     // The peer that must upload again to change a header: aws s3 sync alone would skip the unchanged files.
     if (wants('repair')) sections.push(...(await scenarios(medium, workloads.at(-1), new Set(['repair']), (tool) => tool.putplan || tool.reupload)))
+  }
+  if (wants('huge')) {
+    const huge = await makeWorkload('huge', HUGE, () => 1024 + Math.floor(Math.random() * 3 * 1024))
+    workloads.push(`${HUGE.toLocaleString('en')} files of 1-4 KiB`)
+    sections.push(await validation(huge, workloads.at(-1)))
+    // Without a state record a plan asks HeadObject of every object: not the row this size is for.
+    const peers = new Set(['putplan (state record)', 'aws s3 sync', 'rclone copy --checksum'])
+    sections.push(...(await scenarios(huge, workloads.at(-1), new Set(['upload', 'noop']), (tool) => peers.has(tool.name))))
   }
   if (wants('hash')) {
     workloads.push('one 1 GiB file')
@@ -204,7 +216,7 @@ async function scenarios(w, label, parts, only = () => true) {
     if (parts.has('upload') || parts.has('bare')) {
       const rowsOut = (parts.has('upload') ? list : []).map((t) => ({ tool: t.name, how: describe(t.upload('BUCKET')), ...medians(rows.get(t.name)) }))
       if (bareRows.length) rowsOut.push({ tool: 'bare client', how: `unsigned fetch PUT, ${CONCURRENCY} in flight (the server's limit)`, ...medians(bareRows) })
-      out.push({ title: `Initial upload: ${label}`, rows: rowsOut })
+      out.push({ title: `Initial upload: ${label}`, rows: rowsOut, objects: w.count })
     }
   }
 
@@ -222,7 +234,7 @@ async function scenarios(w, label, parts, only = () => true) {
       }
       rows.push({ tool: tool.name, how: tool.putplan ? '`plan --detailed-exitcode` (exit 0: no changes)' : describe(tool.upload('BUCKET')), ...medians(runs) })
     }
-    out.push({ title: `No-op (nothing to do): ${label}`, rows })
+    out.push({ title: `No-op (nothing to do): ${label}`, rows, objects: w.count })
   }
 
   // One file changed: rewrite one file (new bytes, new size, new mtime), then every tool syncs.
@@ -238,7 +250,11 @@ async function scenarios(w, label, parts, only = () => true) {
         log(`  change ${w.name} ${tool.name} #${run}: ${fmtRun(m)}`)
       }
     }
-    out.push({ title: `One file changed: ${label}`, rows: list.map((t) => ({ tool: t.name, how: t.putplan ? '`apply --auto-approve`' : describe(t.upload('BUCKET')), ...medians(runsByTool.get(t.name)) })) })
+    out.push({
+      title: `One file changed: ${label}`,
+      rows: list.map((t) => ({ tool: t.name, how: t.putplan ? '`apply --auto-approve`' : describe(t.upload('BUCKET')), ...medians(runsByTool.get(t.name)) })),
+      objects: w.count,
+    })
   }
 
   // A header changed on every object: alternate between two Cache-Control values.
@@ -260,7 +276,7 @@ async function scenarios(w, label, parts, only = () => true) {
       if (RUNS % 2 === 1) await measure(tool.header(buckets.get(tool.name), CACHE[0]), { cwd: w.dir })
       rows.push({ tool: tool.name, how: tool.headerLabel, ...medians(runs) })
     }
-    out.push({ title: `Cache-Control changed on every object: ${label}`, rows })
+    out.push({ title: `Cache-Control changed on every object: ${label}`, rows, objects: w.count })
   }
   // A header changed on every object, the peer uploading every file again to change it.
   // Each run changes a bucket the tool has just uploaded (not measured): moto, without its
@@ -281,9 +297,21 @@ async function scenarios(w, label, parts, only = () => true) {
       }
     }
     const rows = list.map((tool) => ({ tool: tool.reuploadName ?? tool.name, how: tool.reuploadLabel, ...medians(runsByTool.get(tool.name)) }))
-    out.push({ title: `Cache-Control changed on every object, putplan's repair against a re-upload: ${label}`, rows })
+    out.push({ title: `Cache-Control changed on every object, putplan's repair against a re-upload: ${label}`, rows, objects: w.count })
   }
   return out
+}
+
+/** `putplan validate` of a workload: no network, the manifest and the files alone. */
+async function validation(w, label) {
+  const runs = []
+  for (let run = 1; run <= RUNS; run++) {
+    const m = await measure(cli(['validate', '-f', join(w.dir, 'state.yaml'), '--var', 'BUCKET=validate-only', '--var', `CACHE=${CACHE[0]}`]), { cwd: w.dir, countRequests: false })
+    check(m, 'putplan validate')
+    runs.push(m)
+    log(`  validate ${w.name} #${run}: ${fmtRun(m)}`)
+  }
+  return { title: `Validate: ${label}`, rows: [{ tool: 'putplan validate', how: '`putplan validate` (no network)', ...medians(runs) }], noRatio: true, objects: w.count }
 }
 
 /** `putplan --version`, 10 runs. */
@@ -558,14 +586,16 @@ function renderMarkdown(machine, workloads, sections) {
     const ref = section.rows.find((r) => r.tool === 'putplan (state record)')
     const ref2 = section.rows.find((r) => r.tool === 'putplan (no state)')
     const ratio = !section.noRatio && ref
-    lines.push(`| tool | how | wall s | client CPU s | peak RSS MB | requests | server CPU s |${ratio ? ' wall ratio | CPU ratio |' : ''}`)
-    lines.push(`|---|---|---:|---:|---:|---:|---:|${ratio ? '---:|---:|' : ''}`)
+    // Client CPU per object of the workload, in milliseconds.
+    const perObject = section.objects !== undefined
+    lines.push(`| tool | how | wall s | client CPU s |${perObject ? ' CPU ms/object |' : ''} peak RSS MB | requests | server CPU s |${ratio ? ' wall ratio | CPU ratio |' : ''}`)
+    lines.push(`|---|---|---:|---:|${perObject ? '---:|' : ''}---:|---:|---:|${ratio ? '---:|---:|' : ''}`)
     for (const r of section.rows) {
       if (r.skipped) {
-        lines.push(`| ${r.tool} | ${r.how} | - | - | - | - | - |${ratio ? ' - | - |' : ''}`)
+        lines.push(`| ${r.tool} | ${r.how} | - | - |${perObject ? ' - |' : ''} - | - | - |${ratio ? ' - | - |' : ''}`)
         continue
       }
-      const cells = [r.tool, r.how, r.wall.toFixed(2), r.cpu.toFixed(2), r.rssMb.toFixed(0), String(r.requests), Number.isNaN(r.serverCpu) ? '?' : r.serverCpu.toFixed(2)]
+      const cells = [r.tool, r.how, r.wall.toFixed(2), r.cpu.toFixed(2), ...(perObject ? [((r.cpu / section.objects) * 1000).toFixed(3)] : []), r.rssMb.toFixed(0), String(r.requests), Number.isNaN(r.serverCpu) ? '?' : r.serverCpu.toFixed(2)]
       if (ratio) {
         const fmt = (a, b) => (b > 0 ? (a / b).toFixed(2) : '-')
         const pair = (field) => (r.tool.startsWith('putplan') ? '' : `${fmt(ref[field], r[field])}${ref2 ? ` (${fmt(ref2[field], r[field])})` : ''}`)

@@ -44,14 +44,20 @@ export async function applyObject(item: WriteItem, ctx: WriteContext, job: Objec
   const sizeProblem = checkSize(run.path, item)
   if (sizeProblem !== undefined) return failed(sizeProblem)
 
+  // The digests of the bytes sent: the plan's, or those of apply's own read of the file.
+  const sent = (): WriteItem => {
+    if (run.local === undefined) return item
+    ctx.readDigests.set(item.key, run.local)
+    return Object.assign({}, item, { local: run.local })
+  }
   try {
     const result = multipart ? await putMultipart(item, options, ctx, run) : await putSingle(item, options, ctx, run)
-    return outcomeOfWrite(item, result, run.attempts)
+    return outcomeOfWrite(sent(), result, run.attempts)
   } catch (error) {
     if (ctx.signal?.aborted) return failed('interrupted before the upload finished')
     const meaning = classifyFailure(error)
     if (meaning.kind === 'source-changed' || meaning.kind === 'failed') return failed(meaning.reason)
-    return withAttempts(await askTheBucket(item, options, meaning, ctx.store, failed), run.attempts)
+    return withAttempts(await askTheBucket(sent(), options, meaning, ctx.store, failed), run.attempts)
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ChecksumAlgorithm } from '../plan/local-digest.js'
+import type { ChecksumAlgorithm, LocalDigest } from '../plan/local-digest.js'
 import type { RepairOperation } from '../plan/option-table.js'
 import type { PlanAction, UploadItem } from '../plan/plan.js'
 import type { PutOptions } from '../plan/put-options.js'
@@ -73,6 +73,11 @@ export interface ApplyReport {
   interrupted: boolean
   /** Multipart uploads that even the final sweep could not abort (they cost storage until removed). */
   orphanedUploads: StartedUpload[]
+  /**
+   * The digests of files the plan left for apply to read (creates of a fresh apply), as
+   * that read computed them, by key: what the state record keeps of their writes.
+   */
+  readDigests?: ReadonlyMap<string, LocalDigest>
 }
 
 export interface StartedUpload {

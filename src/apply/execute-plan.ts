@@ -6,6 +6,7 @@ import { uploadPhase } from '../plan/plan-phase.js'
 import { describeReason } from '../plan/reason.js'
 import { mapBounded } from '../util/map-bounded.js'
 import { applyObject } from './apply-object.js'
+import { BodyMemory } from './body-memory.js'
 import type { ApplyEvent, ApplyReport, ExecuteOptions, ObjectOutcome } from './apply-types.js'
 import { DEFAULT_COPY_POLICY } from './copy-in-place.js'
 import { deleteObjects } from './delete-objects.js'
@@ -16,6 +17,13 @@ import { UploadRegistry } from './upload-registry.js'
 import type { WriteContext } from './write-context.js'
 
 export const DEFAULT_PARTS_PER_OBJECT = 4
+
+/**
+ * Bytes of bodies read whole ahead of their requests. 32 MiB keeps several files of up to
+ * 8 MiB (the most apply reads so) in flight; in an apply of 200 files of 1-8 MiB against
+ * a local server, 64 MiB sent no faster and peaked at about 25 MB more.
+ */
+const BODY_MEMORY_BUDGET = 32 * 1024 * 1024
 
 /**
  * Applies a plan: writes exactly its create, update and undecided items, and repairs its
@@ -37,6 +45,8 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     copyPolicy: options.copy ?? DEFAULT_COPY_POLICY,
     partsPerObject: Math.max(1, Math.floor(options.partsPerObject ?? DEFAULT_PARTS_PER_OBJECT)),
     conditionalWrites: options.conditionalWrites ?? true,
+    bodies: new BodyMemory(BODY_MEMORY_BUDGET),
+    readDigests: new Map(),
     ...(options.signal ? { signal: options.signal } : {}),
   }
   const job = { baseDir: options.baseDir, emit, ...(options.bodyPaths ? { bodyPaths: options.bodyPaths } : {}), ...(options.secrets ? { secrets: options.secrets } : {}) }
@@ -75,6 +85,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     bytesUploaded: items.reduce((sum, item) => sum + item.bytes, 0),
     interrupted,
     orphanedUploads,
+    ...(ctx.readDigests.size > 0 ? { readDigests: ctx.readDigests } : {}),
   }
 }
 

@@ -1,7 +1,11 @@
+import { createChecksumHasher, createMd5Hasher } from '../local/hasher.js'
+import type { ChecksumAlgorithm, LocalDigest } from '../plan/local-digest.js'
 import { uploadChecksumAlgorithm, type PutOptions } from '../plan/put-options.js'
 import type { PutObjectResult } from '../s3/index.js'
 import { cheapestCheck } from './body-check.js'
 import type { WriteItem } from './outcomes.js'
+import { readWhole } from './read-whole.js'
+import { SourceChangedError } from './source-changed-error.js'
 import { VerifiedBody } from './verified-body.js'
 import type { ObjectRun, WriteContext } from './write-context.js'
 import { writeCondition } from './write-options.js'
@@ -9,14 +13,14 @@ import { writeCondition } from './write-options.js'
 /**
  * One PutObject: every option's header, Content-MD5 and the full-object checksum (S3
  * verifies both), the condition, and a body streamed from the file that fails the request
- * if its bytes are not the planned ones.
+ * if its bytes are not the planned ones. A file the plan left for this read (a create in a
+ * fresh apply, see `readInApply`) is read once, whole, and hashed and sent from memory.
  */
 export async function putSingle(item: WriteItem, options: PutOptions, ctx: WriteContext, run: ObjectRun): Promise<PutObjectResult> {
   const algorithm = uploadChecksumAlgorithm(options)
   const { md5, checksums } = item.local
   const checksum = checksums[algorithm]
-  // The plan computes both for every file uploaded in one piece.
-  if (md5 === undefined || checksum === undefined) throw new Error(`the plan holds no MD5 or ${algorithm} checksum of ${item.source} for its PutObject`)
+  if (md5 === undefined || checksum === undefined) return putRead(item, options, ctx, run)
   const body = new VerifiedBody({
     path: run.path,
     start: 0,
@@ -35,4 +39,51 @@ export async function putSingle(item: WriteItem, options: PutOptions, ctx: Write
   } finally {
     run.attempts += body.attempts
   }
+}
+
+/**
+ * The file read once into a buffer of `ctx.bodies` (which bounds the bytes held so), its
+ * MD5 and checksum computed from the bytes that are then sent; any digest the plan did
+ * compute must agree. `run.local` gets the digests, for the report and the record.
+ */
+async function putRead(item: WriteItem, options: PutOptions, ctx: WriteContext, run: ObjectRun): Promise<PutObjectResult> {
+  const algorithm = uploadChecksumAlgorithm(options)
+  const buffer = await ctx.bodies.take(item.size + 1, ctx.signal)
+  try {
+    const bytes = await readWhole(run.path, item.size, buffer)
+    const local = digestsOf(bytes, [...new Set([algorithm, ...(Object.keys(item.local.checksums) as ChecksumAlgorithm[])])])
+    const differs = disagreement(item.local, local)
+    if (differs !== undefined) throw new SourceChangedError(`the file changed since the plan: its bytes no longer have the planned ${differs}`)
+    run.local = local
+    run.onBytes(bytes.length)
+    const body = (): Buffer => {
+      run.attempts++
+      return bytes
+    }
+    const input = { options, md5: local.md5!, checksum: { algorithm, value: local.checksums[algorithm]! }, condition: writeCondition(item, ctx.conditionalWrites), body, contentLength: item.size }
+    return await ctx.slots.run(() => ctx.store.putObject(item.key, input), ctx.signal)
+  } finally {
+    ctx.bodies.give(buffer)
+  }
+}
+
+function digestsOf(bytes: Buffer, algorithms: readonly ChecksumAlgorithm[]): LocalDigest {
+  const md5 = createMd5Hasher()
+  md5.update(bytes)
+  const checksums: LocalDigest['checksums'] = {}
+  for (const algorithm of algorithms) {
+    const hasher = createChecksumHasher(algorithm)
+    hasher.update(bytes)
+    checksums[algorithm] = hasher.digest()
+  }
+  return { size: bytes.length, md5: md5.digest(), checksums }
+}
+
+/** The first digest the plan holds that the bytes read do not have ("MD5", "CRC32 checksum"), if any. */
+function disagreement(planned: LocalDigest, read: LocalDigest): string | undefined {
+  if (planned.md5 !== undefined && planned.md5 !== read.md5) return 'MD5'
+  for (const [algorithm, value] of Object.entries(planned.checksums)) {
+    if (value !== undefined && read.checksums[algorithm as ChecksumAlgorithm] !== value) return `${algorithm} checksum`
+  }
+  return undefined
 }

@@ -1,5 +1,7 @@
 import type { MultipartPolicy } from '../local/part-size.js'
+import type { LocalDigest } from '../plan/local-digest.js'
 import type { ObjectStore } from '../s3/index.js'
+import type { BodyMemory } from './body-memory.js'
 import type { RequestSlots } from './request-slots.js'
 import type { UploadRegistry } from './upload-registry.js'
 
@@ -14,6 +16,10 @@ export interface WriteContext {
   partsPerObject: number
   conditionalWrites: boolean
   signal?: AbortSignal
+  /** Buffers for bodies read whole before they are sent. */
+  bodies: BodyMemory
+  /** Digests of files apply read for the first time (creates the plan left unread), by key. */
+  readDigests: Map<string, LocalDigest>
 }
 
 /** One object's write in progress: its file, the attempts so far, progress out. */
@@ -22,4 +28,6 @@ export interface ObjectRun {
   /** Body sends so far, retries included. */
   attempts: number
   onBytes: (delta: number) => void
+  /** The digests of the bytes sent, when this run read the file for the plan's digests (`putSingle`). */
+  local?: LocalDigest
 }

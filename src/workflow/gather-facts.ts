@@ -1,6 +1,6 @@
 import { FileChangedError, hashFile, type MultipartPolicy } from '../local/index.js'
 import { PutplanError } from '../errors/index.js'
-import { ACL_OPTIONS, compareContent, cutOf, evidenceNeeded, optionsWhere, remoteCut, remotePartCount, sameCut, type DesiredObject, type ObjectFacts, type RemoteObject } from '../plan/index.js'
+import { ACL_OPTIONS, compareContent, cutOf, evidenceNeeded, optionsWhere, remoteCut, remotePartCount, sameCut, type DesiredObject, type LocalDigest, type ObjectFacts, type RemoteObject } from '../plan/index.js'
 import { S3ServiceError, type HeadObjectOptions, type ObjectStore } from '../s3/index.js'
 import type { EarlyHashes } from './early-hashes.js'
 import { hashOptions } from './hash-options.js'
@@ -18,6 +18,8 @@ export interface GatherOptions {
   onObject?: (done: number, total: number) => void
   /** Digests computed while the bucket was being read; used where they are what is needed. */
   early?: EarlyHashes
+  /** Files that, when created, apply reads and hashes as it uploads them: the plan does not read them. */
+  readInApply?: (desired: DesiredObject) => boolean
 }
 
 /**
@@ -29,6 +31,10 @@ export async function gatherFacts(objects: readonly DesiredObject[], options: Ga
   let done = 0
   return mapBounded(objects, options.concurrency, async (desired) => {
     const remote = await readRemote(options.store, desired, options.known?.get(desired.key))
+    if (remote === undefined && options.readInApply?.(desired)) {
+      options.onObject?.(++done, objects.length)
+      return { desired, local: await unreadLocal(desired, options), remote }
+    }
     let local = await hashLocal(desired, remote, options.multipart, options.early)
     // Digests under a cut assumed from part 1 prove a match, never a difference: learn every
     // part's size, and hash again when the cut was another.
@@ -109,6 +115,12 @@ async function hashLocal(desired: DesiredObject, remote: RemoteObject | undefine
   } catch (error) {
     throw fileError(desired, error)
   }
+}
+
+/** A create left to apply's read: its size alone, or the digests hashed while the bucket was listed. */
+async function unreadLocal(desired: DesiredObject, options: GatherOptions): Promise<LocalDigest> {
+  const early = options.early?.take(desired, hashOptions(desired.options, undefined, options.multipart))
+  return (early && (await early)) || { size: desired.size, checksums: {} }
 }
 
 /** Options that change without a rewrite (their own calls repair them), so no record of a write vouches for them. */

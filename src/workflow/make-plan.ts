@@ -1,7 +1,7 @@
 import { DEFAULT_MULTIPART_POLICY, type MultipartPolicy } from '../local/index.js'
 import { PutplanError } from '../errors/index.js'
 import type { Manifest } from '../manifest/index.js'
-import { computePlan, pruneRefusal, STORE_PROFILES, type ObjectFacts, type Plan, type Shard, type StoreProfile } from '../plan/index.js'
+import { computePlan, pruneRefusal, STORE_PROFILES, type DesiredObject, type ObjectFacts, type Plan, type Shard, type StoreProfile } from '../plan/index.js'
 import { S3ServiceError, type ObjectStore, type RequestOptions } from '../s3/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
 import { preflight } from './preflight.js'
@@ -10,6 +10,7 @@ import { EarlyHashes } from './early-hashes.js'
 import { gatherFacts } from './gather-facts.js'
 import { manifestShard } from './manifest-shard.js'
 import { gatherPruneFacts } from './prune-facts.js'
+import { readInApply } from './read-in-apply.js'
 import { withUploadDigests } from './upload-digests.js'
 
 export interface PlanOptions {
@@ -24,6 +25,11 @@ export interface PlanOptions {
   shard?: Shard
   /** What the store accepts and honours; AWS when not given. */
   profile?: StoreProfile
+  /**
+   * The plan is applied in this run (a fresh `apply`): the files it creates that
+   * `readInApply` names are read once, by their upload, not hashed here first.
+   */
+  applyNow?: boolean
 }
 
 export interface PlanResult {
@@ -45,13 +51,14 @@ export async function makePlan(whole: Manifest, store: ObjectStore, options: Pla
   const manifest = manifestShard(whole, options.shard)
   const prune = options.shard ? undefined : manifest.prune
   const multipart = options.multipart ?? DEFAULT_MULTIPART_POLICY
+  const readLater = options.applyNow ? (desired: Pick<DesiredObject, 'size' | 'options' | 'compress'>) => readInApply(desired, multipart) : undefined
   // Prune reads the record even with --refresh: it alone says what putplan wrote.
   const reading = options.state && (!options.refresh || prune) ? readState(options.state) : undefined
   const early = new EarlyHashes(manifest.objects, multipart, options.refresh ? undefined : reading?.then((loaded) => loaded.document.objects))
   const gathering = async (): Promise<ObjectFacts[]> => {
     const keys = manifest.objects.map((o) => o.key)
     const listing = options.refresh ? undefined : await knownObjects(store, reading, keys, request, options.shard?.count)
-    return gatherFacts(manifest.objects, { store, concurrency: options.concurrency, multipart, known: listing?.known, early, onObject: options.onObject })
+    return gatherFacts(manifest.objects, { store, concurrency: options.concurrency, multipart, known: listing?.known, early, onObject: options.onObject, ...(readLater ? { readInApply: readLater } : {}) })
   }
   const pruning = prune ? gatherPruneFacts(store, manifest, prune, reading, request, options.concurrency) : undefined
   const [facts, pruneFacts] = await Promise.all([gathering(), pruning]).finally(() => early.stop())
@@ -64,7 +71,8 @@ export async function makePlan(whole: Manifest, store: ObjectStore, options: Pla
   const plan = { ...computed, bucketFacts, compatibility: profile.name, ...(warnings.length === 0 ? {} : { warnings }) }
   const refusal = pruneRefusal(plan)
   if (refusal !== undefined) throw new PutplanError('prune-refused', refusal)
-  return { plan: await withUploadDigests(plan, manifest.objects, multipart, options.concurrency), facts, ...(state ? { state } : {}) }
+  const uploads = await withUploadDigests(plan, manifest.objects, multipart, options.concurrency, readLater)
+  return { plan: uploads, facts, ...(state ? { state } : {}) }
 }
 
 /**

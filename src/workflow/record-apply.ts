@@ -46,7 +46,8 @@ export async function recordApply(
       // LIST must show this very write: another writer may have followed it.
       const etag = outcome.etag
       const ours = etag !== undefined && seen?.lastModified !== undefined && seen.etag === etag
-      learnt.set(key, ours && item && sent ? recordOfWrite(sent, item.local, { ...outcome, etag }, storedHeaderOptions(sent, outcome), seen.lastModified!) : undefined)
+      const local = report.readDigests?.get(key) ?? item?.local
+      learnt.set(key, ours && local && sent ? recordOfWrite(sent, local, { ...outcome, etag }, storedHeaderOptions(sent, outcome), seen.lastModified!) : undefined)
     } else if (copied(outcome)) {
       const item = planned.get(key)
       const sent = withSecrets.get(key) ?? item?.options

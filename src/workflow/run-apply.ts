@@ -125,7 +125,7 @@ function checkSameShard(planFile: string, planned: Shard | undefined, given: Sha
 type Opened = { plan: Plan; read?: Pick<PlanResult, 'facts' | 'state'> }
 
 async function planFresh(manifest: Manifest, store: ObjectStore, access: StateAccess | undefined, request: ApplyRequest, profile: StoreProfile): Promise<Opened> {
-  const fresh = await makePlan(manifest, store, { concurrency: request.concurrency, state: access, refresh: request.refresh, shard: request.shard, onObject: request.onObject, profile })
+  const fresh = await makePlan(manifest, store, { concurrency: request.concurrency, state: access, refresh: request.refresh, shard: request.shard, onObject: request.onObject, profile, applyNow: true })
   if (hasChanges(fresh.plan) && !(await request.approve(fresh.plan))) {
     throw new PutplanError('not-approved', 'apply cancelled; nothing was written')
   }

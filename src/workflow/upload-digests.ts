@@ -13,8 +13,15 @@ import { digestsAgree, rehashOptions } from './hash-options.js'
  * recomputes the first one's checksums, which must agree, and its digests replace the
  * first's, so that everything the plan holds of a file comes from one read.
  */
-export async function withUploadDigests(plan: Plan, objects: readonly DesiredObject[], policy: MultipartPolicy, concurrency: number): Promise<Plan> {
-  const missing = plan.items.filter(isUpload).filter((item) => lacksUploadDigests(item, policy))
+export async function withUploadDigests(
+  plan: Plan,
+  objects: readonly DesiredObject[],
+  policy: MultipartPolicy,
+  concurrency: number,
+  /** Creates apply reads as it uploads them (`readInApply`): left without digests. */
+  readLater?: (item: UploadItem) => boolean,
+): Promise<Plan> {
+  const missing = plan.items.filter(isUpload).filter((item) => lacksUploadDigests(item, policy) && !(item.action === 'create' && readLater?.(item)))
   if (missing.length === 0) return plan
   const sources = new Map(objects.map((o) => [o.key, o]))
   const digests = await mapBounded(missing, concurrency, (item) => uploadDigests(sources.get(item.key)!, item, policy))
