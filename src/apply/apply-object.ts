@@ -8,10 +8,13 @@ import { classifyFailure, outcomeAfterPrecondition, outcomeIfLanded, outcomeOfWr
 import { putMultipart } from './put-multipart.js'
 import { putSingle } from './put-single.js'
 import type { ObjectRun, WriteContext } from './write-context.js'
+import type { FileIdentity } from '../util/open-regular-file.js'
 import { headOptionsOf, writeOptions } from './write-options.js'
 
 export interface ObjectJob {
   baseDir: string
+  /** The file each key's source was checked to be, by key (see `DesiredObject.identity`). */
+  identity?: (key: string) => FileIdentity | undefined
   secrets?: (key: string) => Pick<PutOptions, 'sseCustomerKey'> | undefined
   emit: (event: ApplyEvent) => void
 }
@@ -26,6 +29,7 @@ export async function applyObject(item: WriteItem, ctx: WriteContext, job: Objec
   let done = 0
   const run: ObjectRun = {
     path: resolve(job.baseDir, item.source),
+    identity: job.identity?.(item.key),
     attempts: 0,
     onBytes: (delta) => {
       done += delta

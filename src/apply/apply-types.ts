@@ -26,6 +26,8 @@ export interface ExecuteOptions {
   onEvent?: (event: ApplyEvent) => void
   /** Secrets a saved plan lacks (redacted), supplied again per key; absent: the item's options as they are. */
   secrets?: (key: string) => Pick<PutOptions, 'sseCustomerKey'> | undefined
+  /** The file each key's source was checked to be: a body whose open finds another file (a link swapped since) fails. */
+  identity?: (key: string) => { dev: number; ino: number } | undefined
   /** The bucket owner / requester-pays options every DeleteObject carries. */
   deleteOptions?: RequestOptions
 }

@@ -38,7 +38,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     conditionalWrites: options.conditionalWrites ?? true,
     ...(options.signal ? { signal: options.signal } : {}),
   }
-  const job = { baseDir: options.baseDir, emit, ...(options.secrets ? { secrets: options.secrets } : {}) }
+  const job = { baseDir: options.baseDir, emit, ...(options.secrets ? { secrets: options.secrets } : {}), ...(options.identity ? { identity: options.identity } : {}) }
   refuseDeletes(plan, ctx.conditionalWrites)
   const writes = plan.items.filter(isApplied)
   const deletes = plan.items.filter((item): item is DeleteItem => item.action === 'delete')

@@ -19,6 +19,7 @@ export async function putSingle(item: WriteItem, options: PutOptions, ctx: Write
   if (md5 === undefined || checksum === undefined) throw new Error(`the plan holds no MD5 or ${algorithm} checksum of ${item.source} for its PutObject`)
   const body = new VerifiedBody({
     path: run.path,
+    identity: run.identity,
     start: 0,
     length: item.size,
     check: cheapestCheck(md5, algorithm, checksum),

@@ -31,6 +31,11 @@ export type DiagnosticCode =
   | 'conflicting-fields'
   | 'checksum-pin-mismatch'
   | 'content-encoding-mismatch'
+  | 'special-file'
+  | 'outside-boundary'
+  | 'symlink-outside'
+  | 'undeclared-variable'
+  | 'secret-not-allowed'
 
 /** 1-based, end exclusive. */
 export interface SourceRange {

@@ -1,7 +1,7 @@
-import { open } from 'node:fs/promises'
 import { brotliDecompressSync, constants } from 'node:zlib'
 import type { Diagnostic } from '../errors/index.js'
 import { mapBounded } from '../util/map-bounded.js'
+import { openRegular, type FileIdentity } from '../util/open-regular-file.js'
 import type { DesiredObject } from './desired-object.js'
 import type { RawManifest } from './manifest.js'
 import { nodeAt, nodeRange, type YamlSource } from './yaml-source.js'
@@ -26,7 +26,7 @@ export async function checkContentEncoding(source: YamlSource, manifest: RawMani
   const declared = objects.filter((object) => object.size > 0 && checkable(object.options.contentEncoding) !== undefined)
   const contradicted = await mapBounded(declared, FILES_IN_FLIGHT, async (object) => {
     const coding = checkable(object.options.contentEncoding)!
-    const head = await readHead(object.sourcePath)
+    const head = await readHead(object.sourcePath, object.identity)
     return head !== undefined && !looksEncoded(coding, head, object.size <= PROBE_BYTES) ? object : undefined
   })
   const byEntry = new Map<number, DesiredObject[]>()
@@ -75,9 +75,9 @@ function looksEncoded(coding: 'gzip' | 'br', head: Buffer, whole: boolean): bool
 }
 
 /** The file's first bytes; undefined when it cannot be read (plan reports that itself). */
-async function readHead(file: string): Promise<Buffer | undefined> {
+async function readHead(file: string, identity: FileIdentity | undefined): Promise<Buffer | undefined> {
   try {
-    const handle = await open(file, 'r')
+    const handle = await openRegular(file, identity)
     try {
       const buffer = Buffer.alloc(PROBE_BYTES)
       const { bytesRead } = await handle.read(buffer, 0, PROBE_BYTES, 0)

@@ -90,6 +90,12 @@ function fileProblem(problem: FileProblem): Pick<Diagnostic, 'code' | 'summary' 
       return { code: problem.code, summary: `file "${problem.path}" does not exist`, detail: 'expected a path relative to the manifest\'s folder' }
     case 'not-a-file':
       return { code: problem.code, summary: `"${problem.path}" is not a regular file`, detail: `expected a file; to upload a folder's files use "${problem.path}/**"` }
+    case 'special-file':
+      return {
+        code: problem.code,
+        summary: `"${problem.path}" is ${problem.kind ?? 'a special file'}, not a regular file`,
+        detail: 'expected regular files only: putplan never reads FIFOs, sockets or devices (one could make it wait for ever); leave it out with "exclude"',
+      }
     case 'symlink-loop':
       return { code: problem.code, summary: `"${problem.path}" is a symbolic link loop`, detail: 'expected links that do not lead back to their own folder; exclude it or fix the link' }
     case 'file-unreadable':

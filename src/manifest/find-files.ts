@@ -2,6 +2,7 @@ import { statSync, type Stats } from 'node:fs'
 import { realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import fg from 'fast-glob'
+import { fileKind } from '../util/open-regular-file.js'
 
 const REPLACEMENT_CHARACTER = '\uFFFD'
 
@@ -12,8 +13,10 @@ export interface FoundFile {
 }
 
 export interface FileProblem {
-  code: 'file-missing' | 'not-a-file' | 'symlink-loop' | 'file-unreadable' | 'file-name-not-utf8'
+  code: 'file-missing' | 'not-a-file' | 'symlink-loop' | 'file-unreadable' | 'file-name-not-utf8' | 'special-file'
   path: string
+  /** For a special file: what it is ("a FIFO (named pipe)"). */
+  kind?: string
 }
 
 export interface FindResult {
@@ -35,7 +38,7 @@ async function findLiteral(dir: string, literal: string): Promise<FindResult> {
   const relative = toPosix(path.normalize(literal))
   try {
     const stats = await stat(path.resolve(dir, literal))
-    if (!stats.isFile()) return { files: [], problems: [{ code: 'not-a-file', path: relative }] }
+    if (!stats.isFile()) return { files: [], problems: [notRegular(relative, stats)] }
     return { files: [{ path: relative, size: stats.size }], problems: [] }
   } catch (error) {
     return { files: [], problems: [{ code: problemCode(error), path: relative }] }
@@ -71,6 +74,7 @@ async function findGlob(dir: string, pattern: string, exclude: readonly string[]
       continue
     }
     if (stats.isFile()) files.push({ path: entry.path, size: stats.size })
+    else if (!stats.isDirectory()) problems.push(notRegular(entry.path, stats))
     else if (entry.dirent.isSymbolicLink()) problems.push(await brokenLink(dir, entry.path))
   }
   const loops = await symlinkLoops(dir, files)
@@ -81,6 +85,14 @@ async function findGlob(dir: string, pattern: string, exclude: readonly string[]
     files: files.filter((file) => !inLoop(file)),
     problems: [...problems.filter((problem) => !inLoop(problem)), ...loops.map((loop): FileProblem => ({ code: 'symlink-loop', path: loop }))],
   }
+}
+
+/**
+ * A FIFO, socket or device is an error, never skipped in silence nor read: opening a FIFO
+ * would wait for a writer for ever. A directory named as a file is the usual slip.
+ */
+function notRegular(relative: string, stats: Stats): FileProblem {
+  return stats.isDirectory() ? { code: 'not-a-file', path: relative } : { code: 'special-file', path: relative, kind: fileKind(stats) }
 }
 
 /** A link the walker could not follow: it points nowhere, or at itself. */

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { ManifestInvalidError, type Diagnostic, type SourceRange } from '../errors/index.js'
 import { checkContentEncoding } from './check-content-encoding.js'
@@ -11,6 +10,7 @@ import type { DesiredObject } from './desired-object.js'
 import { DEFAULT_MAX_DELETES, type Manifest, type ManifestVariable, type PruneSettings, type RawManifest, type RawPrune } from './manifest.js'
 import { withoutSecrets } from '../plan/put-options.js'
 import { nodeAt, nodeRange, parseYaml, type YamlSource } from './yaml-source.js'
+import { NotRegularFileError, readRegularFile } from '../util/open-regular-file.js'
 
 export interface LoadOptions {
   /** Path of the manifest, as the user gave it (shown in messages). */
@@ -86,8 +86,12 @@ function variablesUsed(source: YamlSource, raw: RawManifest, interpolated: Reado
 
 async function readManifestText(file: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8')
+    return await readRegularFile(file)
   } catch (error) {
+    if (error instanceof NotRegularFileError) {
+      const detail = 'expected the manifest to be a YAML file (putplan never reads FIFOs, sockets or devices: one could make it wait for ever)'
+      throw new ManifestInvalidError([{ code: 'special-file', summary: `manifest ${file} is ${error.kind}, not a regular file`, detail, file }])
+    }
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
     throw new ManifestInvalidError([
       {

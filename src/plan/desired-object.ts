@@ -19,5 +19,10 @@ export interface DesiredObject {
   size: number
   /** Entry options merged over `defaults`, variables resolved, contentType filled in. */
   options: PutOptions
+  /**
+   * Device and inode of the file when its real path was checked to lie inside the work
+   * tree: every later open must find this very file, not one a swapped link leads to.
+   */
+  identity?: { dev: number; ino: number }
   entry: EntryRef
 }

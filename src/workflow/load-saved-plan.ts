@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { PutplanError, UsageError } from '../errors/index.js'
 import { loadManifest, type Manifest } from '../manifest/index.js'
@@ -8,6 +7,7 @@ import { count, stale } from './stale-plan.js'
 import { manifestFileOf, sameFile } from './manifest-location.js'
 import { readPlanFile, type SavedPlan } from './plan-file.js'
 import { secretDigest } from './secret-digest.js'
+import { readRegularFile } from '../util/open-regular-file.js'
 
 export interface SavedPlanRequest {
   planFile: string
@@ -61,9 +61,10 @@ export async function loadSavedPlan(request: SavedPlanRequest): Promise<LoadedPl
 
 async function readText(file: string, recorded: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8')
+    return await readRegularFile(file)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
+    if (code === 'not-regular-file') throw new PutplanError('manifest-invalid', `the plan's manifest ${(error as Error).message}`)
     if (code !== 'ENOENT') throw new PutplanError('manifest-invalid', `the plan's manifest ${file} cannot be read: ${code ?? (error as Error).message}`)
     throw stale(`its manifest ${recorded} is not at ${file} (run apply in the repository, or the directory, the plan was made in)`)
   }

@@ -54,6 +54,7 @@ export async function runApply(request: ApplyRequest): Promise<ApplyResult> {
       signal: request.signal,
       onEvent: request.onEvent,
       secrets: secretsOf(manifest),
+      identity: identitiesOf(manifest),
       deleteOptions: bucketRequestOptions(manifest),
     })
     if (!state.access) return { plan, report }
@@ -96,6 +97,12 @@ async function checkSaved(saved: LoadedPlan, store: ObjectStore, access: StateAc
 /** Every write of the plan landed: the plan is used up. A plan that writes nothing is never used up. */
 function completed(plan: Plan, report: ApplyReport): boolean {
   return hasChanges(plan) && report.summary.failed === 0 && report.summary.conflict === 0 && report.summary.skipped === 0 && !report.interrupted
+}
+
+/** The file each key's source was when the manifest was loaded (and confined): apply's opens must find the same. */
+function identitiesOf(manifest: Manifest): (key: string) => { dev: number; ino: number } | undefined {
+  const byKey = new Map(manifest.objects.map((o) => [o.key, o.identity]))
+  return (key) => byKey.get(key)
 }
 
 /** A saved plan holds no secret: they come again from the manifest and its variables. */
