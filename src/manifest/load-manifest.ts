@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto'
 import path from 'node:path'
 import { ManifestInvalidError, type Diagnostic, type SourceRange } from '../errors/index.js'
+import { realpathSync } from 'node:fs'
+import { boundaryOf, contains, describeBoundary, shownFolder, type Boundary } from './boundary.js'
 import { checkContentEncoding } from './check-content-encoding.js'
 import { checkRules, secretPaths } from './check-rules.js'
 import { checkSchema } from './check-schema.js'
@@ -20,6 +22,8 @@ export interface LoadOptions {
   env?: Variables
   /** The manifest's text, when the caller has read it already (to check it before loading). */
   text?: string
+  /** Folders outside the work tree that sources may come from (`--allow-outside`), absolute or relative to the working directory. */
+  allowOutside?: readonly string[]
 }
 
 /**
@@ -28,6 +32,9 @@ export interface LoadOptions {
  * @throws ManifestInvalidError with all diagnostics
  */
 export async function loadManifest(options: LoadOptions): Promise<Manifest> {
+  const dir = path.dirname(path.resolve(options.file))
+  const flagged = (options.allowOutside ?? []).map((d) => path.resolve(d))
+  refuseManifestOutside(options.file, boundaryOf(dir, flagged))
   const text = options.text ?? (await readManifestText(options.file))
   const { source, diagnostics: syntax } = parseYaml(options.file, text)
   failIf(syntax)
@@ -40,7 +47,9 @@ export async function loadManifest(options: LoadOptions): Promise<Manifest> {
   failIf([...variables, ...schemaProblems])
   const raw = data as RawManifest
   failIf(checkRules(source, raw, interpolated))
-  const { objects, diagnostics } = await expandEntries(source, raw, path.dirname(path.resolve(options.file)))
+  const boundary = boundaryOf(dir, [...flagged, ...(raw.allowOutside ?? []).map((d) => path.resolve(dir, d))])
+  const confinement = { boundary, realDir: realpathSync.native(dir), skipLinks: raw.symlinks === 'skip' }
+  const { objects, diagnostics, skipped } = await expandEntries(source, raw, dir, confinement)
   failIf(diagnostics)
   const warnings = await checkContentEncoding(source, raw, objects)
   return {
@@ -55,6 +64,8 @@ export async function loadManifest(options: LoadOptions): Promise<Manifest> {
     objects,
     ...(raw.state === undefined ? {} : { state: raw.state }),
     ...pruneSettings(raw.prune),
+    ...(boundary.allowed.length === 0 ? {} : { allowOutside: boundary.allowed.map((d) => shownFolder(boundary, d)) }),
+    ...(skipped.length === 0 ? {} : { skippedLinks: skipped }),
     ...(warnings.length === 0 ? {} : { warnings }),
   }
 }
@@ -82,6 +93,25 @@ function variablesUsed(source: YamlSource, raw: RawManifest, interpolated: Reado
   const secret = new Set(secretPaths(raw).flatMap((at) => interpolated.get(nodeAt(source, at)) ?? []))
   const names = new Set([...interpolated.values()].flat())
   return [...names].sort().map((name) => ({ name, value: values[name]!, secret: secret.has(name) }))
+}
+
+/** A manifest that is a link to a file outside the work tree would show that file's lines in its errors. */
+function refuseManifestOutside(file: string, boundary: Boundary): void {
+  let real: string
+  try {
+    real = realpathSync.native(file)
+  } catch {
+    return // missing or unreadable: reading it says so
+  }
+  if (contains(boundary, real)) return
+  throw new ManifestInvalidError([
+    {
+      code: 'symlink-outside',
+      summary: `manifest ${file} leads to ${real}, outside ${describeBoundary(boundary)}`,
+      detail: 'expected the manifest to lie inside the git work tree that holds its path (nothing outside is read)',
+      file,
+    },
+  ])
 }
 
 async function readManifestText(file: string): Promise<string> {

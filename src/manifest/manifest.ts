@@ -25,6 +25,10 @@ export interface Manifest extends BucketSettings {
   state?: StateLocation
   /** Present when the manifest asks to delete what it no longer declares (and then `state` is too). */
   prune?: PruneSettings
+  /** Folders outside the work tree its files may come from (`--allow-outside`, `allowOutside`), relative to the work tree's root. */
+  allowOutside?: string[]
+  /** Links leading outside that `symlinks: skip` left out. */
+  skippedLinks?: SkippedLink[]
   /** Problems that do not make the manifest invalid (severity warning), for the command to show. */
   warnings?: readonly Diagnostic[]
 }
@@ -34,6 +38,14 @@ export interface ManifestVariable {
   value: string
   /** Referred to by a secret option (`sseCustomerKey`): never printed or saved. */
   secret: boolean
+}
+
+/** A symbolic link leading out of the boundary, left out by `symlinks: skip`: the plan lists it. */
+export interface SkippedLink {
+  /** Relative to the manifest's folder, `/`-separated. */
+  path: string
+  /** What the link says, as written in it. */
+  target: string
 }
 
 export interface StateLocation {
@@ -72,6 +84,8 @@ export interface RawManifest extends BucketSettings {
   requestPayer?: string
   state?: StateLocation
   prune?: RawPrune
+  allowOutside?: string[]
+  symlinks?: 'error' | 'skip'
   defaults?: PutOptions
   uploads: RawEntry[]
 }

@@ -30,6 +30,10 @@ export interface PlanDocument {
   actions: PlanDocumentAction[]
   /** With the manifest's `prune`: its cap, and the objects it leaves alone (unowned, protected). */
   prune?: PruneReport
+  /** See `Plan.allowOutside`. */
+  allowOutside?: string[]
+  /** See `Plan.skippedLinks`. */
+  skippedLinks?: { path: string; target: string }[]
 }
 
 export interface PlanDocumentAction {
@@ -84,7 +88,13 @@ function documentBody(plan: PlanWithOrigin): Omit<PlanDocument, 'planDigest'> {
     summary: plan.summary,
     actions: plan.items.map(documentAction),
     ...(plan.prune ? { prune: plan.prune } : {}),
+    ...confinementOf(plan),
   }
+}
+
+/** The plan's optional confinement fields, those present. */
+function confinementOf(plan: Pick<PlanDocument, 'allowOutside' | 'skippedLinks'>): Pick<PlanDocument, 'allowOutside' | 'skippedLinks'> {
+  return { ...(plan.allowOutside ? { allowOutside: plan.allowOutside } : {}), ...(plan.skippedLinks ? { skippedLinks: plan.skippedLinks } : {}) }
 }
 
 function documentAction(item: PlanItem): PlanDocumentAction {
@@ -117,5 +127,5 @@ export function fromPlanDocument(document: PlanDocument): PlanWithOrigin {
     }
   })
   const origin = { planId: document.planId, manifest: document.manifest }
-  return { bucket: document.bucket, manifestDigest: document.manifestDigest, summary: summarise(items), items, origin, ...(document.prune ? { prune: document.prune } : {}) }
+  return { bucket: document.bucket, manifestDigest: document.manifestDigest, summary: summarise(items), items, origin, ...(document.prune ? { prune: document.prune } : {}), ...confinementOf(document) }
 }

@@ -4,6 +4,7 @@ import { formatSize } from './format-size.js'
 import { actionGroups, storedOptions, type PlanRow } from './plan-groups.js'
 import { isNoOp, NO_CHANGES, planSentence, printable, shownReasons, SYMBOLS } from './plan-summary.js'
 import { pruneLinesHuman } from './prune-notes.js'
+import { confinementLinesHuman } from './confinement-notes.js'
 
 export interface PlanHumanOptions {
   /** Colours come in from the caller, so NO_COLOR and pipes are decided in one place. */
@@ -35,6 +36,7 @@ export function renderPlanHuman(plan: Plan, options: PlanHumanOptions): string {
   const verbose = options.verbose === true
   const lines: string[] = []
 
+  lines.push(...confinementLinesHuman(plan, c))
   if (isNoOp(plan)) lines.push(c.green(NO_CHANGES), '')
   const groups = actionGroups(plan, { fold: !verbose, unchanged: verbose })
   if (groups.length > 0) lines.push(`Objects in bucket ${plan.bucket}:`, '')

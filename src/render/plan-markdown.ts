@@ -4,6 +4,7 @@ import { formatSize } from './format-size.js'
 import { codeCell, truncate } from './plan-markdown-escape.js'
 import { isNoOp, NO_CHANGES, planSentence, shownReasons, SYMBOLS, usedActions } from './plan-summary.js'
 import { pruneLinesMarkdown } from './prune-notes.js'
+import { confinementLinesMarkdown } from './confinement-notes.js'
 
 /**
  * GitHub refuses comments over 65,536 characters. The listed rows share this budget; the
@@ -24,7 +25,7 @@ const MAX_CELL = 300
  * reasons are code spans, so no key can inject markup, mention someone or break a table.
  */
 export function renderPlanMarkdown(plan: Plan): string {
-  const out: string[] = [`### putplan: bucket ${codeCell(plan.bucket)}`, '']
+  const out: string[] = [`### putplan: bucket ${codeCell(plan.bucket)}`, '', ...confinementLinesMarkdown(plan)]
   if (isNoOp(plan)) out.push(NO_CHANGES, '')
   const table = summaryTable(plan)
   if (table.length > 0) out.push(...table, '')

@@ -17,6 +17,8 @@ export interface SavedPlanRequest {
   /** `--var` values: a secret's value, or the plan's own value of another variable. */
   vars: Readonly<Record<string, string>>
   env: Readonly<Record<string, string | undefined>>
+  /** `--allow-outside` of this apply: never the plan's, which anyone who hands over the plan file could widen. */
+  allowOutside?: string[]
   concurrency: number
 }
 
@@ -45,7 +47,7 @@ export async function loadSavedPlan(request: SavedPlanRequest): Promise<LoadedPl
 
   const secretNames = Object.keys(origin.secrets)
   const secrets = Object.fromEntries(secretNames.map((name) => [name, request.vars[name] ?? request.env[name]]))
-  const manifest = await loadManifest({ file, text, vars: { ...secrets, ...origin.variables }, env: {} })
+  const manifest = await loadManifest({ file, text, vars: { ...secrets, ...origin.variables }, env: {}, allowOutside: request.allowOutside })
 
   const digests = await Promise.all(secretNames.map((name) => secretDigest(planId, name, secrets[name]!)))
   const differ = secretNames.filter((name, i) => digests[i] !== origin.secrets[name]).map((name) => `${name} (secret: its value is not shown)`)

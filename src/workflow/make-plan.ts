@@ -44,7 +44,8 @@ export async function makePlan(manifest: Manifest, store: ObjectStore, options: 
   const pruning = manifest.prune ? gatherPruneFacts(store, manifest, manifest.prune, reading, request, options.concurrency) : undefined
   const [facts, prune] = await Promise.all([gathering(), pruning]).finally(() => early.stop())
   const state: LoadedState | undefined = await reading
-  const plan = computePlan({ bucket: manifest.bucket, manifestDigest: manifest.digest, objects: facts, ...(prune ? { prune } : {}) })
+  const computed = computePlan({ bucket: manifest.bucket, manifestDigest: manifest.digest, objects: facts, ...(prune ? { prune } : {}) })
+  const plan = { ...computed, ...(manifest.allowOutside ? { allowOutside: manifest.allowOutside } : {}), ...(manifest.skippedLinks ? { skippedLinks: manifest.skippedLinks } : {}) }
   const refusal = pruneRefusal(plan)
   if (refusal !== undefined) throw new PutplanError('prune-refused', refusal)
   return { plan: await withUploadDigests(plan, manifest.objects, multipart, options.concurrency), facts, ...(state ? { state } : {}) }

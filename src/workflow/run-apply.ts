@@ -71,7 +71,7 @@ export async function runApply(request: ApplyRequest): Promise<ApplyResult> {
 }
 
 async function openManifest(request: ApplyRequest): Promise<{ manifest: Manifest; saved?: LoadedPlan }> {
-  if (request.planFile === undefined) return { manifest: await loadManifest({ file: request.file, vars: request.vars, env: request.env }) }
+  if (request.planFile === undefined) return { manifest: await loadManifest({ file: request.file, vars: request.vars, env: request.env, allowOutside: request.allowOutside }) }
   const saved = await loadSavedPlan({ ...request, planFile: request.planFile })
   return { manifest: saved.manifest, saved }
 }

@@ -18,7 +18,7 @@ export interface PlanRequest extends BucketRequest {
  * as JSON, so either document can be applied alone.
  */
 export async function runPlan(request: PlanRequest): Promise<{ manifest: Manifest; plan: PlanWithOrigin }> {
-  const manifest = await loadManifest({ file: request.file, vars: request.vars, env: request.env })
+  const manifest = await loadManifest({ file: request.file, vars: request.vars, env: request.env, allowOutside: request.allowOutside })
   // Its secret digests are slow on purpose: computed while the bucket is read.
   const origin = planOrigin(manifest, request.cwd)
   origin.catch(() => {}) // awaited below; a plan that fails first must not leave it unhandled
