@@ -15,7 +15,7 @@ export interface ObjectJob {
   baseDir: string
   /** The file each key's source was checked to be, by key (see `DesiredObject.identity`). */
   identity?: (key: string) => FileIdentity | undefined
-  secrets?: (key: string) => Pick<PutOptions, 'sseCustomerKey'> | undefined
+  secrets?: (key: string) => PutOptions | undefined
   emit: (event: ApplyEvent) => void
 }
 

@@ -9,8 +9,10 @@ import { checkSchema } from './check-schema.js'
 import { expandEntries } from './expand-entries.js'
 import { interpolate, type Variables } from './interpolate.js'
 import type { DesiredObject } from './desired-object.js'
-import { DEFAULT_MAX_DELETES, type Manifest, type ManifestVariable, type PruneSettings, type RawManifest, type RawPrune } from './manifest.js'
+import { DEFAULT_MAX_DELETES, type Manifest, type ManifestVariable, type PruneSettings, type RawManifest, type RawPrune, type VariableDeclaration } from './manifest.js'
 import { withoutSecrets } from '../plan/put-options.js'
+import { redactSecrets } from '../plan/redact-secrets.js'
+import { checkSecretPlacement, declaredVariables, variableValues } from './declared-variables.js'
 import { nodeAt, nodeRange, parseYaml, type YamlSource } from './yaml-source.js'
 import { NotRegularFileError, readRegularFile } from '../util/open-regular-file.js'
 
@@ -38,25 +40,32 @@ export async function loadManifest(options: LoadOptions): Promise<Manifest> {
   const text = options.text ?? (await readManifestText(options.file))
   const { source, diagnostics: syntax } = parseYaml(options.file, text)
   failIf(syntax)
-  const values = { ...options.env, ...options.vars }
-  const { interpolated, unresolved, diagnostics: variables } = interpolate(source, values)
+  const declared = declaredVariables(source)
+  const values = variableValues(declared, options.vars ?? {}, options.env ?? {})
+  const { interpolated, unresolved, diagnostics: variables } = interpolate(source, values, new Set(declared.keys()))
   const data = source.doc.toJS({ maxAliasCount: 100 }) as unknown
+  // Messages quote values (a schema error names the value it refuses): never a secret's.
+  const declaredSecrets = [...declared].filter(([, d]) => d.secret === true).map(([name]) => values[name] ?? '')
+  const fail = (found: Diagnostic[]) => failIf(redactSecrets(found, declaredSecrets))
   // A value still holding an unresolved `${...}` fails its schema rule only because of it.
   const unresolvedAt = new Set([...unresolved].map((scalar) => positionKey(nodeRange(source, scalar))))
   const schemaProblems = checkSchema(source, data).filter((d) => !d.range || !unresolvedAt.has(positionKey(d.range)))
-  failIf([...variables, ...schemaProblems])
+  fail([...variables, ...schemaProblems])
   const raw = data as RawManifest
-  failIf(checkRules(source, raw, interpolated))
+  const used = variablesUsed(source, raw, interpolated, values, declared)
+  const secretNames = new Set(used.filter((v) => v.secret).map((v) => v.name))
+  fail([...checkRules(source, raw, interpolated), ...checkSecretPlacement(source, interpolated, secretNames)])
+  const secrets = used.filter((v) => v.secret).map((v) => v.value)
   const boundary = boundaryOf(dir, [...flagged, ...(raw.allowOutside ?? []).map((d) => path.resolve(dir, d))])
   const confinement = { boundary, realDir: realpathSync.native(dir), skipLinks: raw.symlinks === 'skip' }
   const { objects, diagnostics, skipped } = await expandEntries(source, raw, dir, confinement)
-  failIf(diagnostics)
+  fail(diagnostics)
   const warnings = await checkContentEncoding(source, raw, objects)
   return {
     file: path.resolve(options.file),
-    digest: manifestDigest(text, objects),
+    digest: manifestDigest(text, objects, secrets),
     textDigest: createHash('sha256').update(text).digest('hex'),
-    variables: variablesUsed(source, raw, interpolated, values),
+    variables: used,
     bucket: raw.bucket,
     region: raw.region,
     endpoint: raw.endpoint,
@@ -76,9 +85,9 @@ export async function loadManifest(options: LoadOptions): Promise<Manifest> {
  * not even as the SSE-C key's MD5 (one fast hash, which would let whoever reads the plan
  * test guesses of a weak key): a saved plan checks its secrets by a slow digest of each.
  */
-function manifestDigest(text: string, objects: readonly DesiredObject[]): string {
+function manifestDigest(text: string, objects: readonly DesiredObject[], secrets: readonly string[]): string {
   const hash = createHash('sha256').update(text)
-  for (const object of objects) hash.update(JSON.stringify([object.key, object.source, object.size, withoutSecrets(object.options)]))
+  for (const object of objects) hash.update(JSON.stringify([object.key, object.source, object.size, redactSecrets(withoutSecrets(object.options), secrets)]))
   return hash.digest('hex')
 }
 
@@ -88,11 +97,17 @@ function pruneSettings(prune: RawPrune | undefined): { prune?: PruneSettings } {
   return { prune: { maxDeletes: written.maxDeletes ?? DEFAULT_MAX_DELETES, protect: written.protect ?? [] } }
 }
 
-/** Every variable the manifest refers to, sorted by name; secret when a secret option refers to it. */
-function variablesUsed(source: YamlSource, raw: RawManifest, interpolated: ReadonlyMap<unknown, readonly string[]>, values: Variables): ManifestVariable[] {
+/** Every variable the manifest refers to, sorted by name; secret when declared so, or when a secret option refers to it. */
+function variablesUsed(
+  source: YamlSource,
+  raw: RawManifest,
+  interpolated: ReadonlyMap<unknown, readonly string[]>,
+  values: Variables,
+  declared: ReadonlyMap<string, VariableDeclaration>,
+): ManifestVariable[] {
   const secret = new Set(secretPaths(raw).flatMap((at) => interpolated.get(nodeAt(source, at)) ?? []))
   const names = new Set([...interpolated.values()].flat())
-  return [...names].sort().map((name) => ({ name, value: values[name]!, secret: secret.has(name) }))
+  return [...names].sort().map((name) => ({ name, value: values[name]!, secret: secret.has(name) || declared.get(name)?.secret === true }))
 }
 
 /** A manifest that is a link to a file outside the work tree would show that file's lines in its errors. */

@@ -36,7 +36,7 @@ export interface Manifest extends BucketSettings {
 export interface ManifestVariable {
   name: string
   value: string
-  /** Referred to by a secret option (`sseCustomerKey`): never printed or saved. */
+  /** Declared `secret: true`, or referred to by a secret option (`sseCustomerKey`): never printed or saved. */
   secret: boolean
 }
 
@@ -67,6 +67,15 @@ export const DEFAULT_MAX_DELETES = 1000
 /** `prune` as written: `true`, or its settings. */
 export type RawPrune = boolean | { maxDeletes?: number; protect?: string[] }
 
+/** A variable the manifest declares (`variables: { NAME: {...} }`): only declared names are read. */
+export interface VariableDeclaration {
+  description?: string
+  /** The value when neither `--var` nor the environment gives one. */
+  default?: string
+  /** Never printed (shown as `(secret)`), never allowed in keys or paths, never saved in a plan (a slow digest only). */
+  secret?: boolean
+}
+
 /** An entry of `uploads` as the schema admits it. */
 export interface RawEntry extends PutOptions {
   source: string | string[]
@@ -86,6 +95,7 @@ export interface RawManifest extends BucketSettings {
   prune?: RawPrune
   allowOutside?: string[]
   symlinks?: 'error' | 'skip'
+  variables?: Record<string, VariableDeclaration>
   defaults?: PutOptions
   uploads: RawEntry[]
 }

@@ -1,7 +1,7 @@
 import { hashFile } from '../local/index.js'
 import { PutplanError } from '../errors/index.js'
-import type { DesiredObject, Manifest } from '../manifest/index.js'
-import { canonicalJson, isUpload, withoutSecrets, type FilePlanItem, type Plan, type RepairItem, type UploadItem } from '../plan/index.js'
+import { secretValues, type DesiredObject, type Manifest } from '../manifest/index.js'
+import { canonicalJson, isUpload, redactSecrets, withoutSecrets, type FilePlanItem, type Plan, type RepairItem, type UploadItem } from '../plan/index.js'
 import { mapBounded } from '../util/map-bounded.js'
 import { digestsAgree, rehashOptions } from './hash-options.js'
 import { count, shown, stale } from './stale-plan.js'
@@ -21,9 +21,11 @@ export async function checkFresh(plan: Plan, manifest: Manifest, concurrency: nu
   const writes = plan.items.filter((item): item is UploadItem | RepairItem => isUpload(item) || item.action === 'repair')
   // The manifest is as it was, so a write it does not ask for (another key, file or option) was put in the plan by hand.
   const desired = new Map(manifest.objects.map((o) => [o.key, o]))
+  const secrets = secretValues(manifest)
   const foreign = writes.filter((item) => {
     const wanted = desired.get(item.key)
-    return wanted === undefined || wanted.source !== item.source || canonicalJson(withoutSecrets(wanted.options)) !== canonicalJson(withoutSecrets(item.options))
+    const shown = wanted && canonicalJson(redactSecrets(withoutSecrets(wanted.options), secrets))
+    return wanted === undefined || wanted.source !== item.source || shown !== canonicalJson(withoutSecrets(item.options))
   })
   if (foreign.length > 0) {
     throw new PutplanError(

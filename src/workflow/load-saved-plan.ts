@@ -49,7 +49,9 @@ export async function loadSavedPlan(request: SavedPlanRequest): Promise<LoadedPl
   const secrets = Object.fromEntries(secretNames.map((name) => [name, request.vars[name] ?? request.env[name]]))
   const manifest = await loadManifest({ file, text, vars: { ...secrets, ...origin.variables }, env: {}, allowOutside: request.allowOutside })
 
-  const digests = await Promise.all(secretNames.map((name) => secretDigest(planId, name, secrets[name]!)))
+  // The value read now: --var or the environment, else the declaration's default.
+  const valueOf = (name: string) => manifest.variables.find((v) => v.name === name)?.value ?? ''
+  const digests = await Promise.all(secretNames.map((name) => secretDigest(planId, name, valueOf(name))))
   const differ = secretNames.filter((name, i) => digests[i] !== origin.secrets[name]).map((name) => `${name} (secret: its value is not shown)`)
   for (const [name, value] of Object.entries(request.vars)) {
     const planned = origin.variables[name]

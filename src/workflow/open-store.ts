@@ -1,4 +1,5 @@
 import type { BucketSettings } from '../manifest/index.js'
+import { redactSecrets } from '../plan/index.js'
 import { S3Client, type S3ClientOptions, type S3Config } from '../s3/index.js'
 
 export interface ConnectionOptions {
@@ -35,6 +36,13 @@ export function openStore(
     maxAttempts: connection.maxAttempts,
   }
   return S3Client.create(dropUndefined(config), env, options)
+}
+
+/** The client's `--debug` events with every secret value redacted (a secret in metadata or tags travels in a header). */
+export function redactedDebug(options: S3ClientOptions | undefined, secrets: readonly string[]): S3ClientOptions | undefined {
+  const onDebug = options?.onDebug
+  if (onDebug === undefined || secrets.length === 0) return options
+  return { ...options, onDebug: (event) => onDebug(redactSecrets(event, secrets)) }
 }
 
 function dropUndefined<T extends object>(value: T): T {

@@ -1,8 +1,8 @@
 import path from 'node:path'
 import { executePlan, type ApplyEvent, type ApplyReport } from '../apply/index.js'
 import { PutplanError } from '../errors/index.js'
-import { loadManifest, type Manifest } from '../manifest/index.js'
-import { hasChanges, type Plan } from '../plan/index.js'
+import { loadManifest, secretValues, type Manifest } from '../manifest/index.js'
+import { hasChanges, redactSecrets, type Plan, type PutOptions } from '../plan/index.js'
 import type { ObjectStore } from '../s3/index.js'
 import { readState, type StateAccess } from '../state/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
@@ -12,7 +12,7 @@ import { loadSavedPlan, type LoadedPlan } from './load-saved-plan.js'
 import { makePlan, type PlanResult } from './make-plan.js'
 import { openState } from './open-state.js'
 import { optionsWithSecrets } from './options-with-secrets.js'
-import { openStore } from './open-store.js'
+import { openStore, redactedDebug } from './open-store.js'
 import { recordApply } from './record-apply.js'
 
 interface ApplyOptions extends Omit<BucketRequest, 'file'> {
@@ -41,10 +41,13 @@ export interface ApplyResult {
 /** `putplan apply`: a fresh or saved plan, approved, then executed; never a stale one, and a saved one once. */
 export async function runApply(request: ApplyRequest): Promise<ApplyResult> {
   const { manifest, saved } = await openManifest(request)
-  const store = await openStore(manifest, request.connection, request.env, request.client)
+  const secrets = secretValues(manifest)
+  const store = await openStore(manifest, request.connection, request.env, redactedDebug(request.client, secrets))
   const state = await openState(manifest, store, request, request.conditionalWrites)
   try {
-    const { plan, read } = saved ? await checkSaved(saved, store, state.access, request.concurrency) : await planFresh(manifest, store, state.access, request)
+    // What people see is redacted; what is executed holds the secrets.
+    const approve = (plan: Plan) => request.approve(redactSecrets(plan, secrets))
+    const { plan, read } = saved ? await checkSaved(saved, store, state.access, request.concurrency) : await planFresh(manifest, store, state.access, { ...request, approve })
     request.onExecute?.(plan)
     const report = await executePlan(plan, {
       store,
@@ -57,12 +60,13 @@ export async function runApply(request: ApplyRequest): Promise<ApplyResult> {
       identity: identitiesOf(manifest),
       deleteOptions: bucketRequestOptions(manifest),
     })
-    if (!state.access) return { plan, report }
+    const shown = { plan: redactSecrets(plan, secrets), report: redactSecrets(report, secrets) }
+    if (!state.access) return shown
     try {
       await recordApply(store, state.access, manifest, plan, read, report, saved && completed(plan, report) ? saved.planDigest : undefined)
-      return { plan, report }
+      return shown
     } catch (error) {
-      return { plan, report, stateError: (error as Error).message }
+      return { ...shown, stateError: redactSecrets((error as Error).message, secrets) }
     }
   } finally {
     await state.close()
@@ -105,11 +109,8 @@ function identitiesOf(manifest: Manifest): (key: string) => { dev: number; ino: 
   return (key) => byKey.get(key)
 }
 
-/** A saved plan holds no secret: they come again from the manifest and its variables. */
-function secretsOf(manifest: Manifest): (key: string) => { sseCustomerKey?: string } | undefined {
+/** A saved plan holds no secret: the options of objects that carry one come again from the manifest and its variables. */
+function secretsOf(manifest: Manifest): (key: string) => PutOptions | undefined {
   const withSecrets = optionsWithSecrets(manifest)
-  return (key) => {
-    const sseCustomerKey = withSecrets.get(key)?.sseCustomerKey
-    return sseCustomerKey === undefined ? undefined : { sseCustomerKey }
-  }
+  return (key) => withSecrets.get(key)
 }

@@ -1,9 +1,9 @@
-import { loadManifest, type Manifest } from '../manifest/index.js'
-import type { PlanWithOrigin } from '../plan/index.js'
+import { loadManifest, secretValues, type Manifest } from '../manifest/index.js'
+import { redactSecrets, type PlanWithOrigin } from '../plan/index.js'
 import type { BucketRequest } from './bucket-request.js'
 import { makePlan } from './make-plan.js'
 import { openState } from './open-state.js'
-import { openStore } from './open-store.js'
+import { openStore, redactedDebug } from './open-store.js'
 import { planOrigin } from './plan-origin.js'
 import { writePlanFile } from './plan-file.js'
 
@@ -22,7 +22,8 @@ export async function runPlan(request: PlanRequest): Promise<{ manifest: Manifes
   // Its secret digests are slow on purpose: computed while the bucket is read.
   const origin = planOrigin(manifest, request.cwd)
   origin.catch(() => {}) // awaited below; a plan that fails first must not leave it unhandled
-  const store = await openStore(manifest, request.connection, request.env, request.client)
+  const secrets = secretValues(manifest)
+  const store = await openStore(manifest, request.connection, request.env, redactedDebug(request.client, secrets))
   const state = await openState(manifest, store, request, true)
   try {
     const made = await makePlan(manifest, store, {
@@ -31,7 +32,8 @@ export async function runPlan(request: PlanRequest): Promise<{ manifest: Manifes
       refresh: request.refresh,
       onObject: request.onObject,
     })
-    const plan = { ...made.plan, origin: await origin }
+    // A secret variable's value shows nowhere: not in options, reasons, or the bucket's values.
+    const plan = redactSecrets({ ...made.plan, origin: await origin }, secrets)
     if (request.out !== undefined) await writePlanFile(request.out, plan)
     return { manifest, plan }
   } finally {
