@@ -1,5 +1,5 @@
 import { secretValues, type Manifest } from '../manifest/index.js'
-import { redactSecrets, type PutOptions } from '../plan/index.js'
+import { carries, type PutOptions } from '../plan/index.js'
 
 /**
  * The options of the objects that carry a secret (an SSE-C key, or a secret variable's
@@ -9,6 +9,6 @@ import { redactSecrets, type PutOptions } from '../plan/index.js'
  */
 export function optionsWithSecrets(manifest: Manifest): Map<string, PutOptions> {
   const secrets = secretValues(manifest)
-  const carries = (options: PutOptions) => options.sseCustomerKey !== undefined || (secrets.length > 0 && JSON.stringify(redactSecrets(options, secrets)) !== JSON.stringify(options))
-  return new Map(manifest.objects.filter((o) => carries(o.options)).map((o) => [o.key, o.options]))
+  const secret = (options: PutOptions): boolean => options.sseCustomerKey !== undefined || (secrets.length > 0 && carries(options, secrets))
+  return new Map(manifest.objects.filter((o) => secret(o.options)).map((o) => [o.key, o.options]))
 }

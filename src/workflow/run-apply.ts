@@ -2,7 +2,7 @@ import path from 'node:path'
 import { executePlan, type ApplyEvent, type ApplyReport } from '../apply/index.js'
 import { PutplanError } from '../errors/index.js'
 import { loadManifest, secretValues, type Manifest } from '../manifest/index.js'
-import { hasChanges, redactSecrets, type Plan, type PutOptions } from '../plan/index.js'
+import { bucketSecrets, hasChanges, redactSecrets, type Plan, type PutOptions } from '../plan/index.js'
 import type { ObjectStore } from '../s3/index.js'
 import { readState, type StateAccess } from '../state/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
@@ -12,7 +12,7 @@ import { loadSavedPlan, type LoadedPlan } from './load-saved-plan.js'
 import { makePlan, type PlanResult } from './make-plan.js'
 import { openState } from './open-state.js'
 import { optionsWithSecrets } from './options-with-secrets.js'
-import { openStore, redactedDebug } from './open-store.js'
+import { openStore, redactedDebug, secretHeaders } from './open-store.js'
 import { recordApply } from './record-apply.js'
 
 interface ApplyOptions extends Omit<BucketRequest, 'file'> {
@@ -42,11 +42,11 @@ export interface ApplyResult {
 export async function runApply(request: ApplyRequest): Promise<ApplyResult> {
   const { manifest, saved } = await openManifest(request)
   const secrets = secretValues(manifest)
-  const store = await openStore(manifest, request.connection, request.env, redactedDebug(request.client, secrets))
+  const store = await openStore(manifest, request.connection, request.env, redactedDebug(request.client, secrets, secretHeaders(manifest, secrets)))
   const state = await openState(manifest, store, request, request.conditionalWrites)
   try {
     // What people see is redacted; what is executed holds the secrets.
-    const approve = (plan: Plan) => request.approve(redactSecrets(plan, secrets))
+    const approve = (plan: Plan) => request.approve(redactSecrets(plan, [...secrets, ...bucketSecrets(plan, secrets)]))
     const { plan, read } = saved ? await checkSaved(saved, store, state.access, request.concurrency) : await planFresh(manifest, store, state.access, { ...request, approve })
     request.onExecute?.(plan)
     const report = await executePlan(plan, {
@@ -60,13 +60,14 @@ export async function runApply(request: ApplyRequest): Promise<ApplyResult> {
       identity: identitiesOf(manifest),
       deleteOptions: bucketRequestOptions(manifest),
     })
-    const shown = { plan: redactSecrets(plan, secrets), report: redactSecrets(report, secrets) }
+    const hidden = [...secrets, ...bucketSecrets(plan, secrets)]
+    const shown = { plan: redactSecrets(plan, hidden), report: redactSecrets(report, hidden) }
     if (!state.access) return shown
     try {
       await recordApply(store, state.access, manifest, plan, read, report, saved && completed(plan, report) ? saved.planDigest : undefined)
       return shown
     } catch (error) {
-      return { ...shown, stateError: redactSecrets((error as Error).message, secrets) }
+      return { ...shown, stateError: redactSecrets((error as Error).message, hidden) }
     }
   } finally {
     await state.close()

@@ -1,9 +1,9 @@
 import { loadManifest, secretValues, type Manifest } from '../manifest/index.js'
-import { redactSecrets, type PlanWithOrigin } from '../plan/index.js'
+import { bucketSecrets, redactSecrets, type PlanWithOrigin } from '../plan/index.js'
 import type { BucketRequest } from './bucket-request.js'
 import { makePlan } from './make-plan.js'
 import { openState } from './open-state.js'
-import { openStore, redactedDebug } from './open-store.js'
+import { openStore, redactedDebug, secretHeaders } from './open-store.js'
 import { planOrigin } from './plan-origin.js'
 import { writePlanFile } from './plan-file.js'
 
@@ -23,7 +23,7 @@ export async function runPlan(request: PlanRequest): Promise<{ manifest: Manifes
   const origin = planOrigin(manifest, request.cwd)
   origin.catch(() => {}) // awaited below; a plan that fails first must not leave it unhandled
   const secrets = secretValues(manifest)
-  const store = await openStore(manifest, request.connection, request.env, redactedDebug(request.client, secrets))
+  const store = await openStore(manifest, request.connection, request.env, redactedDebug(request.client, secrets, secretHeaders(manifest, secrets)))
   const state = await openState(manifest, store, request, true)
   try {
     const made = await makePlan(manifest, store, {
@@ -33,7 +33,7 @@ export async function runPlan(request: PlanRequest): Promise<{ manifest: Manifes
       onObject: request.onObject,
     })
     // A secret variable's value shows nowhere: not in options, reasons, or the bucket's values.
-    const plan = redactSecrets({ ...made.plan, origin: await origin }, secrets)
+    const plan = redactSecrets({ ...made.plan, origin: await origin }, [...secrets, ...bucketSecrets(made.plan, secrets)])
     if (request.out !== undefined) await writePlanFile(request.out, plan)
     return { manifest, plan }
   } finally {
