@@ -8,12 +8,15 @@ import { classifyFailure, outcomeAfterPrecondition, outcomeIfLanded, outcomeOfWr
 import { putMultipart } from './put-multipart.js'
 import { putSingle } from './put-single.js'
 import type { ObjectRun, WriteContext } from './write-context.js'
+import type { FileIdentity } from '../util/open-regular-file.js'
 import { headOptionsOf, writeOptions } from './write-options.js'
 
 export interface ObjectJob {
   baseDir: string
   bodyPaths?: ReadonlyMap<string, string>
-  secrets?: (key: string) => Pick<PutOptions, 'sseCustomerKey'> | undefined
+  /** The file each key's source was checked to be, by key (see `DesiredObject.identity`). */
+  identity?: (key: string) => FileIdentity | undefined
+  secrets?: (key: string) => PutOptions | undefined
   emit: (event: ApplyEvent) => void
 }
 
@@ -26,7 +29,8 @@ export async function applyObject(item: WriteItem, ctx: WriteContext, job: Objec
   job.emit({ type: 'object-start', key: item.key, action: item.action, size: item.size, multipart })
   let done = 0
   const run: ObjectRun = {
-    path: job.bodyPaths?.get(item.key) ?? resolve(job.baseDir, item.source),
+    // A compressed object sends putplan's own copy, made from the file checked at load.
+    ...bodyOf(item, job),
     attempts: 0,
     onBytes: (delta) => {
       done += delta
@@ -102,4 +106,11 @@ function checkSize(path: string, item: WriteItem): string | undefined {
 
 function withAttempts(outcome: ObjectOutcome, attempts: number): ObjectOutcome {
   return attempts > 0 ? { ...outcome, attempts } : outcome
+}
+
+/** The file a write sends: the compressed copy, or the source checked to be `identity`. */
+function bodyOf(item: WriteItem, job: ObjectJob): Pick<ObjectRun, 'path' | 'identity'> {
+  const copy = job.bodyPaths?.get(item.key)
+  if (copy !== undefined) return { path: copy }
+  return { path: resolve(job.baseDir, item.source), identity: job.identity?.(item.key) }
 }

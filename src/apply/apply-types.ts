@@ -27,7 +27,9 @@ export interface ExecuteOptions {
   signal?: AbortSignal
   onEvent?: (event: ApplyEvent) => void
   /** Secrets a saved plan lacks (redacted), supplied again per key; absent: the item's options as they are. */
-  secrets?: (key: string) => Pick<PutOptions, 'sseCustomerKey'> | undefined
+  secrets?: (key: string) => PutOptions | undefined
+  /** The file each key's source was checked to be: a body whose open finds another file (a link swapped since) fails. */
+  identity?: (key: string) => { dev: number; ino: number } | undefined
   /** The bucket owner / requester-pays options every DeleteObject carries. */
   deleteOptions?: RequestOptions
 }

@@ -49,7 +49,13 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     readDigests: new Map(),
     ...(options.signal ? { signal: options.signal } : {}),
   }
-  const job = { baseDir: options.baseDir, emit, ...(options.bodyPaths ? { bodyPaths: options.bodyPaths } : {}), ...(options.secrets ? { secrets: options.secrets } : {}) }
+  const job = {
+    baseDir: options.baseDir,
+    emit,
+    ...(options.bodyPaths ? { bodyPaths: options.bodyPaths } : {}),
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+    ...(options.identity ? { identity: options.identity } : {}),
+  }
   refuseDeletes(plan, ctx.conditionalWrites)
   const writes = plan.items.filter(isApplied)
   const deletes = plan.items.filter((item): item is DeleteItem => item.action === 'delete')

@@ -4,6 +4,7 @@ import { createChecksumHasher } from '../local/hasher.js'
 import { isCompositeAlgorithm, type ChecksumAlgorithm, type LocalDigest } from '../plan/local-digest.js'
 import type { ChecksumValue } from '../s3/index.js'
 import { SourceChangedError } from './source-changed-error.js'
+import { openRegularSync, type FileIdentity } from '../util/open-regular-file.js'
 import { BODY_CHUNK_SIZE } from './verified-body.js'
 
 export interface PartDigest {
@@ -18,11 +19,11 @@ export interface PartDigest {
  * as headers before the body. Reading the range twice keeps memory at a few chunks per
  * part instead of a whole part (16 MiB or more) per part in flight.
  */
-export async function digestRange(path: string, start: number, length: number, algorithm: ChecksumAlgorithm, what: string, signal?: AbortSignal): Promise<PartDigest> {
+export async function digestRange(path: string, start: number, length: number, algorithm: ChecksumAlgorithm, what: string, signal?: AbortSignal, identity?: FileIdentity): Promise<PartDigest> {
   const md5 = createHash('md5')
   const checksum = createChecksumHasher(algorithm)
   let read = 0
-  const stream = createReadStream(path, { start, end: start + length - 1, highWaterMark: BODY_CHUNK_SIZE, ...(signal ? { signal } : {}) })
+  const stream = createReadStream(path, { fd: openRegularSync(path, identity), start, end: start + length - 1, highWaterMark: BODY_CHUNK_SIZE, ...(signal ? { signal } : {}) })
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     md5.update(chunk)
     checksum.update(chunk)

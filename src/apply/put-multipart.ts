@@ -49,10 +49,10 @@ export async function putMultipart(item: WriteItem, options: PutOptions, ctx: Wr
       const start = starts[partNumber - 1]!
       const length = sizes[partNumber - 1]!
       const what = `part ${partNumber} of the file`
-      const digest = await digestRange(run.path, start, length, algorithm, what, signal)
+      const digest = await digestRange(run.path, start, length, algorithm, what, signal, run.identity)
       md5s[partNumber - 1] = digest.md5
       const check = cheapestCheck(digest.md5, algorithm, digest.checksum)
-      const body = new VerifiedBody({ path: run.path, start, length, check, what, onBytes: run.onBytes, ...(signal ? { signal } : {}) })
+      const body = new VerifiedBody({ path: run.path, identity: run.identity, start, length, check, what, onBytes: run.onBytes, ...(signal ? { signal } : {}) })
       const input = { uploadId, partNumber, body: body.open, contentLength: length, md5: digest.md5, checksum: { algorithm, value: digest.checksum }, options: perRequest }
       try {
         const part = await ctx.slots.run(() => store.uploadPart(item.key, input), signal)

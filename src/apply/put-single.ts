@@ -23,6 +23,7 @@ export async function putSingle(item: WriteItem, options: PutOptions, ctx: Write
   if (md5 === undefined || checksum === undefined) return putRead(item, options, ctx, run)
   const body = new VerifiedBody({
     path: run.path,
+    identity: run.identity,
     start: 0,
     length: item.size,
     check: cheapestCheck(md5, algorithm, checksum),

@@ -1,5 +1,6 @@
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs'
+import { closeSync, createReadStream, readSync } from 'node:fs'
 import { Readable, Transform, pipeline } from 'node:stream'
+import { openRegularSync, type FileIdentity } from '../util/open-regular-file.js'
 import type { BodyCheck } from './body-check.js'
 import { SourceChangedError } from './source-changed-error.js'
 
@@ -22,6 +23,8 @@ export interface VerifiedBodyOptions {
   check: BodyCheck
   /** Names the range in messages: "the file", "part 3". */
   what: string
+  /** The file every open must find (see `openRegularSync`): not one a link swapped since leads to. */
+  identity?: FileIdentity
   signal?: AbortSignal
   /** New bytes of this range read for the first time (retries re-read without counting again). */
   onBytes?: (delta: number) => void
@@ -51,7 +54,14 @@ export class VerifiedBody {
     if (signal?.aborted) return failed(signal.reason)
     if (this.options.length === 0) return Readable.from([], { objectMode: false })
     if (this.options.length <= SMALL_BODY_LIMIT) return this.small()
+    let fd: number
+    try {
+      fd = openRegularSync(this.options.path, this.options.identity)
+    } catch (error) {
+      return failed(error)
+    }
     const source = createReadStream(this.options.path, {
+      fd,
       start: this.options.start,
       end: this.options.start + this.options.length - 1,
       highWaterMark: BODY_CHUNK_SIZE,
@@ -64,10 +74,10 @@ export class VerifiedBody {
    * bytes, which the client writes at once, without a stream's plumbing.
    */
   private small(): Readable | Buffer {
-    const { path, start, length } = this.options
+    const { path, start, length, identity } = this.options
     let bytes: Buffer
     try {
-      bytes = readRange(path, start, length)
+      bytes = readRange(path, start, length, identity)
     } catch (error) {
       return failed(error)
     }
@@ -131,8 +141,8 @@ function destroyOnAbort<T extends Readable>(body: T, signal: AbortSignal | undef
 }
 
 /** Up to `length` bytes of the file from `start`; fewer when the file is shorter. */
-function readRange(path: string, start: number, length: number): Buffer {
-  const fd = openSync(path, 'r')
+function readRange(path: string, start: number, length: number, identity: FileIdentity | undefined): Buffer {
+  const fd = openRegularSync(path, identity)
   try {
     const bytes = Buffer.allocUnsafe(length)
     let filled = 0

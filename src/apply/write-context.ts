@@ -4,6 +4,7 @@ import type { ObjectStore } from '../s3/index.js'
 import type { BodyMemory } from './body-memory.js'
 import type { RequestSlots } from './request-slots.js'
 import type { UploadRegistry } from './upload-registry.js'
+import type { FileIdentity } from '../util/open-regular-file.js'
 
 /** What the writes of every object share. */
 export interface WriteContext {
@@ -25,6 +26,8 @@ export interface WriteContext {
 /** One object's write in progress: its file, the attempts so far, progress out. */
 export interface ObjectRun {
   path: string
+  /** The file checked to lie inside the work tree: every open of `path` must find it. */
+  identity?: FileIdentity
   /** Body sends so far, retries included. */
   attempts: number
   onBytes: (delta: number) => void

@@ -3,14 +3,12 @@ import type { HeadObjectOptions, ObjectRequestOptions, RequestOptions, WriteCond
 import type { AppliedItem, WriteItem } from './outcomes.js'
 
 /**
- * The options to write with: the item's, with the secrets a saved plan lacks supplied
- * again. Throws when a secret is still redacted: sending the marker as a key would fail
- * at S3 at best.
+ * The options to write with: the item's, or, for an object that carries a secret, the
+ * manifest's own (`secrets`), which a saved plan lacks (redacted there). Throws when the SSE-C
+ * key is still redacted: sending the marker as a key would fail at S3 at best.
  */
-export function writeOptions(item: Pick<AppliedItem, 'key' | 'options'>, secrets?: (key: string) => Pick<PutOptions, 'sseCustomerKey'> | undefined): PutOptions {
-  const supplied = secrets?.(item.key)
-  const options: PutOptions = { ...item.options }
-  if (supplied?.sseCustomerKey !== undefined) options.sseCustomerKey = supplied.sseCustomerKey
+export function writeOptions(item: Pick<AppliedItem, 'key' | 'options'>, secrets?: (key: string) => PutOptions | undefined): PutOptions {
+  const options: PutOptions = { ...(secrets?.(item.key) ?? item.options) }
   if (options.sseCustomerKey === REDACTED) {
     throw new Error('the SSE-C key was redacted from the saved plan and was not supplied again')
   }

@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs'
+import { closeSync, readFileSync } from 'node:fs'
 import { Command } from '@oclif/core'
 import { ExitCode, PutplanError, type Diagnostic } from '../errors/index.js'
 import { colorsFor } from '../render/colors.js'
 import { renderDiagnostics } from '../render/diagnostics.js'
 import { renderErrorJson } from '../render/error-json.js'
 import { exitCodeOf, isUsageError } from './exit-with.js'
+import { openRegularSync } from '../util/open-regular-file.js'
 
 export type OutputFormat = 'human' | 'json' | 'markdown'
 
@@ -65,9 +66,15 @@ function errorJson(error: unknown, known: boolean): string {
   return renderErrorJson(known ? 'usage' : 'internal', message, [])
 }
 
+/** The manifest's text for code frames; never a FIFO's (reading one would wait for a writer). */
 function readSource(file: string): string | undefined {
   try {
-    return readFileSync(file, 'utf8')
+    const fd = openRegularSync(file)
+    try {
+      return readFileSync(fd, 'utf8')
+    } finally {
+      closeSync(fd)
+    }
   } catch {
     return undefined
   }

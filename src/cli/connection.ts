@@ -32,7 +32,7 @@ function clientHooks(flags: { debug: boolean; verbose?: boolean }, write: (line:
 
 /** What plan and apply both take from their flags: the manifest, its variables, and how to reach the bucket. */
 export function bucketRequestFrom(
-  flags: S3FlagValues & { file: string; var?: string[]; verbose?: boolean; shard?: string },
+  flags: S3FlagValues & { file: string; var?: string[]; 'allow-outside'?: string[]; verbose?: boolean; shard?: string },
   write: (line: string) => void,
 ): Omit<BucketRequest, 'onObject'> {
   return {
@@ -40,6 +40,7 @@ export function bucketRequestFrom(
     cwd: process.cwd(),
     vars: parseVars(flags.var),
     env: process.env,
+    allowOutside: flags['allow-outside'] ?? [],
     connection: connectionFrom(flags),
     client: clientHooks(flags, write),
     concurrency: flags.concurrency,

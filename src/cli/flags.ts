@@ -40,6 +40,12 @@ export const varFlag = Flags.string({
   helpValue: 'NAME=VALUE',
 })
 
+export const allowOutsideFlag = Flags.string({
+  summary: 'Allow sources from DIR, a folder outside the git work tree that holds the manifest (nothing else outside is read). Repeatable.',
+  multiple: true,
+  helpValue: 'DIR',
+})
+
 export function formatFlag<T extends string>(options: readonly T[]) {
   return Flags.option({
     summary: 'Output format; json prints one JSON document on stdout and nothing else there.',

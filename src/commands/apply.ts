@@ -3,7 +3,7 @@ import { ApplyEventsView } from '../cli/apply-events-view.js'
 import { BaseCommand } from '../cli/base-command.js'
 import { confirm } from '../cli/confirm.js'
 import { bucketRequestFrom } from '../cli/connection.js'
-import { formatFlag, isManifestPath, manifestFile, manifestFlag, shardFlag, varFlag } from '../cli/flags.js'
+import { allowOutsideFlag, formatFlag, isManifestPath, manifestFile, manifestFlag, shardFlag, varFlag } from '../cli/flags.js'
 import { abortOnSignals } from '../cli/interrupt.js'
 import { progressLine } from '../cli/progress-line.js'
 import { s3Flags } from '../cli/s3-flags.js'
@@ -32,6 +32,7 @@ Exit code: 0 when everything was applied; 1 when anything failed or conflicted, 
     { description: 'Plan and apply, asking first', command: '<%= config.bin %> <%= command.id %>' },
     { description: 'In CI, after review', command: '<%= config.bin %> <%= command.id %> --auto-approve' },
     { description: 'Apply exactly a saved, reviewed plan (from the repository, in another CI job)', command: '<%= config.bin %> <%= command.id %> plans/plan.json' },
+    { description: 'A saved plan whose sources include a folder outside the work tree: allow it again (a plan file never widens what apply reads)', command: '<%= config.bin %> <%= command.id %> plans/plan.json --allow-outside ../shared-assets' },
     { description: 'A machine-readable report', command: '<%= config.bin %> <%= command.id %> --auto-approve --format json > report.json' },
     { description: 'Shard 2 of 4, on one of four runners applying at once (deletes wait for an unsharded apply)', command: '<%= config.bin %> <%= command.id %> --shard 2/4 --auto-approve' },
     { description: 'After the shards: the unsharded apply, which runs prune\'s deletes and finds the rest done', command: '<%= config.bin %> <%= command.id %> --auto-approve' },
@@ -46,6 +47,7 @@ Exit code: 0 when everything was applied; 1 when anything failed or conflicted, 
   static override flags = {
     file: manifestFlag,
     var: varFlag,
+    'allow-outside': allowOutsideFlag,
     format: formatFlag(['human', 'json'] as const),
     'auto-approve': Flags.boolean({ summary: 'Apply without asking (required when stdin is not a terminal).' }),
     'conditional-writes': Flags.boolean({

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../cli/base-command.js'
 import { bucketRequestFrom } from '../cli/connection.js'
-import { formatFlag, manifestArg, manifestFile, manifestFlag, shardFlag, varFlag } from '../cli/flags.js'
+import { allowOutsideFlag, formatFlag, manifestArg, manifestFile, manifestFlag, shardFlag, varFlag } from '../cli/flags.js'
 import { progressLine } from '../cli/progress-line.js'
 import { s3Flags } from '../cli/s3-flags.js'
 import { ExitCode } from '../errors/index.js'
@@ -25,6 +25,7 @@ Exit code: 0 (with --detailed-exitcode: 0 no changes, 2 changes); 1 on error, co
     { description: 'Plan ./uploads.yaml', command: '<%= config.bin %> <%= command.id %>' },
     { description: 'Post a plan on a pull request and keep it for apply', command: '<%= config.bin %> <%= command.id %> --format markdown --out plan.json > plan.md' },
     { description: 'Save the plan with a commit id for a later job to apply as reviewed', command: '<%= config.bin %> <%= command.id %> --var GIT_SHA=$(git rev-parse HEAD) --out plans/plan.json' },
+    { description: 'Allow sources from a folder outside the git work tree (shown in the plan)', command: '<%= config.bin %> <%= command.id %> --allow-outside ../shared-assets' },
     { description: 'Nightly drift check: exit 2 when the bucket drifted', command: '<%= config.bin %> <%= command.id %> --detailed-exitcode' },
     { description: 'Against a local S3-compatible store', command: '<%= config.bin %> <%= command.id %> --endpoint http://127.0.0.1:9000' },
     { description: 'Shard 2 of 4 on a CI matrix runner: only the keys whose hash falls in shard 2', command: '<%= config.bin %> <%= command.id %> --shard 2/4 --out plan-2.json' },
@@ -37,6 +38,7 @@ Exit code: 0 (with --detailed-exitcode: 0 no changes, 2 changes); 1 on error, co
   static override flags = {
     file: manifestFlag,
     var: varFlag,
+    'allow-outside': allowOutsideFlag,
     format: formatFlag(['human', 'json', 'markdown'] as const),
     out: Flags.string({
       summary: 'Save the plan to FILE, for `putplan apply FILE` (once, in any clone, no -f) or `putplan show FILE`. It records the manifest\'s path and the variable values used; never a secret.',

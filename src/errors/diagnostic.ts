@@ -35,6 +35,11 @@ export type DiagnosticCode =
   | 'bucket-refuses'
   | 'rule-unused'
   | 'already-compressed'
+  | 'special-file'
+  | 'outside-boundary'
+  | 'symlink-outside'
+  | 'undeclared-variable'
+  | 'secret-not-allowed'
 
 /** 1-based, end exclusive. */
 export interface SourceRange {

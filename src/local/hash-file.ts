@@ -4,6 +4,7 @@ import { partsAt, wantsMd5, type DigestRequest } from './digest-request.js'
 import { createChecksumHasher, createMd5Hasher, type Hasher } from './hasher.js'
 import { MultipartHasher } from './multipart-hasher.js'
 import { readOnce, SYNC_READ_LIMIT } from './read-once.js'
+import type { FileIdentity } from '../util/open-regular-file.js'
 
 /** How a file is read and hashed; what is computed is the `DigestRequest`. */
 export interface HashRunOptions {
@@ -18,6 +19,8 @@ export interface HashRunOptions {
   signal?: AbortSignal
   /** Called after each chunk with its length, for progress. */
   onBytes?: (bytes: number) => void
+  /** The file the path must still be when opened (see `readOnce`). */
+  identity?: FileIdentity
 }
 
 export const DEFAULT_WORKER_THRESHOLD = 64 * 1024 * 1024
@@ -60,7 +63,7 @@ export async function hashFile(path: string, request: DigestRequest, run: HashRu
         run.onBytes?.(chunk.length)
         return caughtUp
       },
-      { chunkSize: run.chunkSize, signal: run.signal, onOpen },
+      { chunkSize: run.chunkSize, signal: run.signal, onOpen, identity: run.identity },
     )
     const digest: LocalDigest = { size, checksums: Object.fromEntries(checksums.map(([a, h]) => [a, h.digest()])) }
     if (md5) digest.md5 = md5.digest()

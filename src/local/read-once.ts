@@ -1,5 +1,6 @@
-import { closeSync, fstatSync, openSync, readSync, type Stats } from 'node:fs'
-import { open, type FileHandle } from 'node:fs/promises'
+import { closeSync, fstatSync, readSync, type Stats } from 'node:fs'
+import type { FileHandle } from 'node:fs/promises'
+import { openRegular, openRegularSync, type FileIdentity } from '../util/open-regular-file.js'
 import { FileChangedError } from './file-changed-error.js'
 
 export interface ReadOnceOptions {
@@ -8,6 +9,8 @@ export interface ReadOnceOptions {
   signal?: AbortSignal
   /** Called before the first chunk with the size the file has at open. */
   onOpen?: (size: number) => void
+  /** The file the path must still be when opened (the one checked to lie inside the work tree). */
+  identity?: FileIdentity
 }
 
 export const DEFAULT_CHUNK_SIZE = 1024 * 1024
@@ -41,7 +44,7 @@ export async function readOnce(
   let handle: FileHandle | undefined
   let pending: Promise<unknown> | undefined
   try {
-    handle = await open(path, 'r')
+    handle = await openRegular(path, options.identity)
     const before = await handle.stat()
     const expected = before.size
     options.onOpen?.(expected)
@@ -128,7 +131,7 @@ const chunkReads = new ChunkReads(DEFAULT_CHUNK_SIZE, MAX_CHUNKED_READS)
  * blocking calls; `undefined` (file closed, nothing read) when the file is larger.
  */
 function readSmallOnce(path: string, onChunk: (chunk: Uint8Array) => unknown, options: ReadOnceOptions, chunkSize: number): number | undefined {
-  const fd = openSync(path, 'r')
+  const fd = openRegularSync(path, options.identity)
   try {
     const before = fstatSync(fd)
     if (before.size > SYNC_READ_LIMIT) return undefined

@@ -27,7 +27,7 @@ export async function checkContentEncoding(source: YamlSource, manifest: RawMani
   const declared = objects.filter((object) => object.size > 0 && object.compress === undefined && checkable(object.options.contentEncoding) !== undefined)
   const contradicted = await mapBounded(declared, FILES_IN_FLIGHT, async (object) => {
     const coding = checkable(object.options.contentEncoding)!
-    const head = await readHead(object.sourcePath, PROBE_BYTES)
+    const head = await readHead(object.sourcePath, PROBE_BYTES, object.identity)
     return head !== undefined && !looksEncoded(coding, head, object.size <= PROBE_BYTES) ? object : undefined
   })
   const byEntry = new Map<number, DesiredObject[]>()

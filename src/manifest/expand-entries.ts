@@ -1,27 +1,40 @@
 import path from 'node:path'
 import type { Diagnostic } from '../errors/index.js'
+import { describeBoundary, pathEscape, type Boundary } from './boundary.js'
 import type { DesiredObject } from './desired-object.js'
 import { findFiles, type FileProblem } from './find-files.js'
-import type { RawEntry, RawManifest } from './manifest.js'
+import type { RawEntry, RawManifest, SkippedLink } from './manifest.js'
 import { keyProblem, MAX_KEY_BYTES, objectKey } from './object-key.js'
 import { compileRules, optionResolver, type CompiledRule } from './resolve-options.js'
 import { nodeAt, nodeRange, type JsonPath, type YamlSource } from './yaml-source.js'
 
+/** Where an entry may read: the boundary, the manifest's folder (real), and what to do with links that leave. */
+export interface Confinement {
+  boundary: Boundary
+  realDir: string
+  /** `symlinks: skip`: a link leading out is left out (and listed) rather than an error. */
+  skipLinks: boolean
+}
+
 /**
  * Turns entries into the objects they want: globs expanded, keys mapped and checked, each
- * key claimed once. Every problem of every entry is reported, not only the first.
+ * key claimed once, every file inside the boundary. Every problem of every entry is
+ * reported, not only the first.
  */
 export async function expandEntries(
   source: YamlSource,
   manifest: RawManifest,
   dir: string,
-): Promise<{ objects: DesiredObject[]; diagnostics: Diagnostic[] }> {
+  confinement: Confinement,
+): Promise<{ objects: DesiredObject[]; diagnostics: Diagnostic[]; skipped: SkippedLink[] }> {
   const diagnostics: Diagnostic[] = []
+  const skipped = new Map<string, SkippedLink>()
   const byKey = new Map<string, DesiredObject>()
   const rules = compileRules(manifest.rules)
-  const expanded = await Promise.all(manifest.uploads.map((entry, index) => expandEntry(source, dir, manifest, rules, entry, index)))
+  const expanded = await Promise.all(manifest.uploads.map((entry, index) => expandEntry(source, dir, confinement, manifest, rules, entry, index)))
   for (const result of expanded) {
     diagnostics.push(...result.diagnostics)
+    for (const link of result.skipped) skipped.set(link.path, link)
     for (const object of result.objects) {
       const claimed = byKey.get(object.key)
       // Two patterns of one entry naming the same file is one object, not a conflict.
@@ -31,12 +44,13 @@ export async function expandEntries(
     }
   }
   const objects = [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-  return { objects, diagnostics }
+  return { objects, diagnostics, skipped: [...skipped.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) }
 }
 
-async function expandEntry(source: YamlSource, dir: string, manifest: RawManifest, rules: readonly CompiledRule[], entry: RawEntry, index: number) {
+async function expandEntry(source: YamlSource, dir: string, confinement: Confinement, manifest: RawManifest, rules: readonly CompiledRule[], entry: RawEntry, index: number) {
   const objects: DesiredObject[] = []
   const diagnostics: Diagnostic[] = []
+  const skipped: SkippedLink[] = []
   const resolve = optionResolver(manifest, entry, rules)
   const entryNode = nodeAt(source, ['uploads', index])
   const entryPos = nodeRange(source, entryNode)
@@ -44,10 +58,21 @@ async function expandEntry(source: YamlSource, dir: string, manifest: RawManifes
   const exclude = toList(entry.exclude)
   const patterns = toList(entry.source)
   const at = (field: JsonPath) => ({ file: source.file, range: nodeRange(source, nodeAt(source, ['uploads', index, ...field])) })
+  const { boundary, realDir } = confinement
+  const rootEscape = entry.root === undefined ? undefined : pathEscape(boundary, realDir, entry.root)
+  if (rootEscape) diagnostics.push({ ...escapeDiagnostic('root', entry.root!, rootEscape, boundary), ...at(['root']) })
   for (const [i, pattern] of patterns.entries()) {
     const patternAt = at(Array.isArray(entry.source) ? ['source', i] : ['source'])
-    const found = await findFiles(dir, pattern, exclude)
-    for (const problem of found.problems) diagnostics.push({ ...fileProblem(problem), ...patternAt })
+    const escape = pathEscape(boundary, realDir, pattern)
+    if (escape) {
+      diagnostics.push({ ...escapeDiagnostic('source', pattern, escape, boundary), ...patternAt })
+      continue
+    }
+    const found = await findFiles(dir, pattern, exclude, boundary)
+    for (const problem of found.problems) {
+      if (problem.code === 'symlink-outside' && confinement.skipLinks) skipped.push({ path: problem.path, target: problem.target ?? '' })
+      else diagnostics.push({ ...fileProblem(problem, boundary), ...patternAt })
+    }
     if (found.files.length === 0 && found.problems.length === 0 && !entry.allowEmpty) {
       diagnostics.push({
         code: 'glob-empty',
@@ -78,6 +103,7 @@ async function expandEntry(source: YamlSource, dir: string, manifest: RawManifes
         source: file.path,
         sourcePath: path.resolve(dir, file.path),
         size: file.size,
+        identity: file.identity,
         options,
         entry: ref,
         ...(origins && { origins }),
@@ -86,15 +112,41 @@ async function expandEntry(source: YamlSource, dir: string, manifest: RawManifes
       })
     }
   }
-  return { objects, diagnostics }
+  return { objects, diagnostics, skipped }
 }
 
-function fileProblem(problem: FileProblem): Pick<Diagnostic, 'code' | 'summary' | 'detail'> {
+/** A source or root that names a place outside the boundary, from its text alone. */
+function escapeDiagnostic(field: 'source' | 'root', written: string, escape: NonNullable<ReturnType<typeof pathEscape>>, boundary: Boundary): Pick<Diagnostic, 'code' | 'summary' | 'detail'> {
+  const summary = {
+    absolute: `${field} "${written}" is an absolute path`,
+    parent: `${field} "${written}" leads outside ${describeBoundary(boundary)}`,
+    'parent-after-wildcard': `${field} "${written}" has ".." after a wildcard`,
+  }[escape]
+  return {
+    code: 'outside-boundary',
+    summary,
+    detail: `expected a path relative to the manifest's folder, inside ${describeBoundary(boundary)}; name a folder that is meant to be shared with --allow-outside DIR or allowOutside: [DIR]`,
+  }
+}
+
+function fileProblem(problem: FileProblem, boundary: Boundary): Pick<Diagnostic, 'code' | 'summary' | 'detail'> {
   switch (problem.code) {
+    case 'symlink-outside':
+      return {
+        code: problem.code,
+        summary: `"${problem.path}" is a symbolic link to "${problem.target}", outside ${describeBoundary(boundary)}`,
+        detail: 'expected links that stay inside it (nothing outside is read); symlinks: skip leaves such links out and lists them in the plan, --allow-outside DIR allows a folder',
+      }
     case 'file-missing':
       return { code: problem.code, summary: `file "${problem.path}" does not exist`, detail: 'expected a path relative to the manifest\'s folder' }
     case 'not-a-file':
       return { code: problem.code, summary: `"${problem.path}" is not a regular file`, detail: `expected a file; to upload a folder's files use "${problem.path}/**"` }
+    case 'special-file':
+      return {
+        code: problem.code,
+        summary: `"${problem.path}" is ${problem.kind ?? 'a special file'}, not a regular file`,
+        detail: 'expected regular files only: putplan never reads FIFOs, sockets or devices (one could make it wait for ever); leave it out with "exclude"',
+      }
     case 'symlink-loop':
       return { code: problem.code, summary: `"${problem.path}" is a symbolic link loop`, detail: 'expected links that do not lead back to their own folder; exclude it or fix the link' }
     case 'file-unreadable':

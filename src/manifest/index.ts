@@ -3,3 +3,5 @@ export type { Manifest, ManifestVariable, BucketSettings, StateLocation, PruneSe
 export type { DesiredObject, EntryRef } from './desired-object.js'
 export { manifestSchemaText } from './schema-file.js'
 export { MAX_KEY_BYTES } from './object-key.js'
+export { workTreeOf } from './work-tree.js'
+export { secretValues } from './secret-values.js'

@@ -29,6 +29,10 @@ export interface Manifest extends BucketSettings {
   state?: StateLocation
   /** Present when the manifest asks to delete what it no longer declares (and then `state` is too). */
   prune?: PruneSettings
+  /** Folders outside the work tree its files may come from (`--allow-outside`, `allowOutside`), relative to the work tree's root. */
+  allowOutside?: string[]
+  /** Links leading outside that `symlinks: skip` left out. */
+  skippedLinks?: SkippedLink[]
   /** Problems that do not make the manifest invalid (severity warning), for the command to show. */
   warnings?: readonly Diagnostic[]
   /** The CloudFront distribution to invalidate after an apply that changed something. */
@@ -38,8 +42,16 @@ export interface Manifest extends BucketSettings {
 export interface ManifestVariable {
   name: string
   value: string
-  /** Referred to by a secret option (`sseCustomerKey`): never printed or saved. */
+  /** Declared `secret: true`, or referred to by a secret option (`sseCustomerKey`): never printed or saved. */
   secret: boolean
+}
+
+/** A symbolic link leading out of the boundary, left out by `symlinks: skip`: the plan lists it. */
+export interface SkippedLink {
+  /** Relative to the manifest's folder, `/`-separated. */
+  path: string
+  /** What the link says, as written in it. */
+  target: string
 }
 
 export interface StateLocation {
@@ -61,6 +73,15 @@ export const DEFAULT_MAX_DELETES = 1000
 /** `prune` as written: `true`, or its settings. */
 export type RawPrune = boolean | { maxDeletes?: number; protect?: string[] }
 
+/** A variable the manifest declares (`variables: { NAME: {...} }`): only declared names are read. */
+export interface VariableDeclaration {
+  description?: string
+  /** The value when neither `--var` nor the environment gives one. */
+  default?: string
+  /** Never printed (shown as `(secret)`), never allowed in keys or paths, never saved in a plan (a slow digest only). */
+  secret?: boolean
+}
+
 /** An entry of `uploads` as the schema admits it. */
 export interface RawEntry extends PutOptions {
   source: string | string[]
@@ -79,6 +100,9 @@ export interface RawManifest extends BucketSettings {
   requestPayer?: string
   state?: StateLocation
   prune?: RawPrune
+  allowOutside?: string[]
+  symlinks?: 'error' | 'skip'
+  variables?: Record<string, VariableDeclaration>
   defaults?: PutOptions
   uploads: RawEntry[]
   rules?: RawRule[]

@@ -1,9 +1,12 @@
-import { open } from 'node:fs/promises'
+import { openRegular, type FileIdentity } from '../util/open-regular-file.js'
 
-/** A file's first `bytes` bytes (fewer when it is shorter); undefined when it cannot be read (plan reports that itself). */
-export async function readHead(file: string, bytes: number): Promise<Buffer | undefined> {
+/**
+ * A file's first `bytes` bytes (fewer when it is shorter), opened as the regular file the
+ * manifest's check found (`identity`); undefined when it cannot be read (plan reports that itself).
+ */
+export async function readHead(file: string, bytes: number, identity?: FileIdentity): Promise<Buffer | undefined> {
   try {
-    const handle = await open(file, 'r')
+    const handle = await openRegular(file, identity)
     try {
       const buffer = Buffer.alloc(bytes)
       const { bytesRead } = await handle.read(buffer, 0, bytes, 0)

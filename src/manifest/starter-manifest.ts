@@ -21,6 +21,12 @@ bucket: ${bucket}
 # prune: true
 # prune: { maxDeletes: 100, protect: ["downloads/**"] }
 
+# The variables \${NAME} may use: only these are read, from --var NAME=..., then the
+# environment, then default. A secret is shown as (secret) everywhere and never saved.
+# variables:
+#   GIT_TAG: { description: the release tag, default: dev }
+#   SSE_C_KEY: { description: SSE-C key, secret: true }
+
 # PutObject options for every object (names as in \`aws s3api put-object\`, in camelCase).
 defaults:
   serverSideEncryption: AES256
@@ -32,7 +38,7 @@ uploads:
     root: dist
     exclude: ["**/*.map"]
     cacheControl: "public, max-age=300"
-  # One file under an exact key; \${NAME} comes from --var NAME=... or the environment.
+  # One file under an exact key; \${NAME} must be declared under variables: above.
   # - source: build/app.tar.gz
   #   key: releases/\${GIT_TAG}/app.tar.gz
   #   ifNoneMatch: "*"              # create-only: never overwrite

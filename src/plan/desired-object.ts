@@ -28,6 +28,11 @@ export interface DesiredObject {
   size: number
   /** Entry options merged over the matching rule and `defaults`, variables resolved, contentType filled in. */
   options: PutOptions
+  /**
+   * Device and inode of the file when its real path was checked to lie inside the work
+   * tree: every later open must find this very file, not one a swapped link leads to.
+   */
+  identity?: { dev: number; ino: number }
   entry: EntryRef
   /** Options that came from `defaults` or a rule; absent when all are the entry's own. */
   origins?: OptionOrigins

@@ -27,3 +27,4 @@ export { inShard, parseShard, shardLabel, shardOfKey, type Shard } from './shard
 export { batchOperations, BATCH_COPY_MAX_BYTES, type BatchExport, type BatchJob, type BatchOperation, type LeftRepair } from './batch-operations.js'
 export { batchFiles, createJobRequest, encodeManifestKey, manifestCsv, MANIFEST_SPEC, PLACEHOLDERS, type BatchFile } from './batch-job-files.js'
 export { invalidationPaths, encodePath, DEFAULT_MAX_PATHS, CLOUDFRONT_MAX_PATHS, CLOUDFRONT_MAX_WILDCARDS } from './invalidation-paths.js'
+export { bucketSecrets, carries, redactSecrets } from './redact-secrets.js'

@@ -39,6 +39,10 @@ export interface PlanDocument {
   bucketFacts?: BucketFacts
   compatibility?: StoreName
   warnings?: string[]
+  /** See `Plan.allowOutside`. */
+  allowOutside?: string[]
+  /** See `Plan.skippedLinks`. */
+  skippedLinks?: { path: string; target: string }[]
 }
 
 export interface PlanDocumentAction {
@@ -103,7 +107,13 @@ function documentBody(plan: PlanWithOrigin): Omit<PlanDocument, 'planDigest'> {
     ...(plan.bucketFacts ? { bucketFacts: plan.bucketFacts } : {}),
     ...(plan.compatibility ? { compatibility: plan.compatibility } : {}),
     ...(plan.warnings ? { warnings: plan.warnings } : {}),
+    ...confinementOf(plan),
   }
+}
+
+/** The plan's optional confinement fields, those present. */
+function confinementOf(plan: Pick<PlanDocument, 'allowOutside' | 'skippedLinks'>): Pick<PlanDocument, 'allowOutside' | 'skippedLinks'> {
+  return { ...(plan.allowOutside ? { allowOutside: plan.allowOutside } : {}), ...(plan.skippedLinks ? { skippedLinks: plan.skippedLinks } : {}) }
 }
 
 function documentAction(item: PlanItem): PlanDocumentAction {
@@ -145,5 +155,6 @@ export function fromPlanDocument(document: PlanDocument): PlanWithOrigin {
     ...(document.bucketFacts ? { bucketFacts: document.bucketFacts } : {}),
     ...(document.compatibility ? { compatibility: document.compatibility } : {}),
     ...(document.warnings ? { warnings: document.warnings } : {}),
+    ...confinementOf(document),
   }
 }

@@ -97,6 +97,10 @@ export interface Plan {
   items: PlanItem[]
   /** With `prune`: its cap, and what it leaves alone (its deletes are items). */
   prune?: PruneReport
+  /** Folders outside the work tree its files may come from (`--allow-outside`, `allowOutside`), relative to the work tree's root. */
+  allowOutside?: string[]
+  /** Symbolic links leading outside the work tree that `symlinks: skip` left out, with what each says. */
+  skippedLinks?: { path: string; target: string }[]
   /** Where the manifest is and what it was read with; set by `plan`, for a saved plan to stand alone. */
   origin?: PlanOrigin
   /** The bucket's settings the plan was checked against, shown in its header. */

@@ -7,6 +7,7 @@ import { phaseSentence } from './plan-phases.js'
 import { pruneLinesHuman } from './prune-notes.js'
 import { shardNotes } from './shard-notes.js'
 import { bucketLinesHuman } from './bucket-notes.js'
+import { confinementLinesHuman } from './confinement-notes.js'
 
 export interface PlanHumanOptions {
   /** Colours come in from the caller, so NO_COLOR and pipes are decided in one place. */
@@ -38,6 +39,7 @@ export function renderPlanHuman(plan: Plan, options: PlanHumanOptions): string {
   const verbose = options.verbose === true
   const lines: string[] = [...bucketLinesHuman(plan, c)]
 
+  lines.push(...confinementLinesHuman(plan, c))
   const shard = shardNotes(plan.shard)
   if (shard.length > 0) lines.push(...shard.map((note) => c.bold(note)), '')
   if (isNoOp(plan)) lines.push(c.green(NO_CHANGES), '')

@@ -7,6 +7,7 @@ import { phaseSentence } from './plan-phases.js'
 import { pruneLinesMarkdown } from './prune-notes.js'
 import { shardNotes } from './shard-notes.js'
 import { bucketLinesMarkdown } from './bucket-notes.js'
+import { confinementLinesMarkdown } from './confinement-notes.js'
 
 /**
  * GitHub refuses comments over 65,536 characters. The listed rows share this budget; the
@@ -27,7 +28,7 @@ const MAX_CELL = 300
  * reasons are code spans, so no key can inject markup, mention someone or break a table.
  */
 export function renderPlanMarkdown(plan: Plan): string {
-  const out: string[] = [`### putplan: bucket ${codeCell(plan.bucket)}`, '', ...bucketLinesMarkdown(plan)]
+  const out: string[] = [`### putplan: bucket ${codeCell(plan.bucket)}`, '', ...bucketLinesMarkdown(plan), ...confinementLinesMarkdown(plan)]
   for (const note of shardNotes(plan.shard)) out.push(note, '')
   if (isNoOp(plan)) out.push(NO_CHANGES, '')
   const table = summaryTable(plan)

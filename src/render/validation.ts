@@ -1,5 +1,5 @@
-import type { Manifest } from '../manifest/index.js'
-import { withoutSecrets } from '../plan/index.js'
+import { secretValues, type Manifest } from '../manifest/index.js'
+import { redactSecrets, withoutSecrets } from '../plan/index.js'
 import { NO_COLORS, type Colors } from './colors.js'
 import { FORMAT_VERSION } from './error-json.js'
 import { formatSize } from './format-size.js'
@@ -16,6 +16,7 @@ export function renderValidationHuman(manifest: Manifest, file: string, c: Color
 
 /** Every desired object with its resolved options; secrets never appear. */
 export function renderValidationJson(manifest: Manifest): string {
+  const secrets = secretValues(manifest)
   const document = {
     formatVersion: FORMAT_VERSION,
     valid: true,
@@ -27,7 +28,7 @@ export function renderValidationJson(manifest: Manifest): string {
       key: object.key,
       source: object.source,
       size: object.size,
-      options: withoutSecrets(object.options),
+      options: redactSecrets(withoutSecrets(object.options), secrets),
     })),
   }
   return JSON.stringify(document, null, 2)

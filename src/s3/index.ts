@@ -27,6 +27,6 @@ export { resolveS3Config, type S3Config, type ResolvedS3Config, type Env } from 
 export { loadS3Config } from './profile-region.js'
 export { S3ServiceError, NetworkError } from './s3-errors.js'
 export type { RetryEvent } from './retry-policy.js'
-export { redactHeaders, redactUrl, type S3DebugEvent, type S3DebugListener } from './debug-log.js'
+export { REDACTED as DEBUG_REDACTED, redactHeaders, redactUrl, type S3DebugEvent, type S3DebugListener } from './debug-log.js'
 export { storedHeaderOptions } from './object-headers.js'
 export { CloudFrontClient, CloudFrontError, cloudFrontEndpoint, type Invalidation, type CloudFrontOptions } from './cloudfront-client.js'

@@ -8,6 +8,8 @@ export interface BucketRequest {
   /** The directory the command runs in: a saved plan names its manifest relative to it, or to its git work tree. */
   cwd: string
   vars: Record<string, string>
+  /** `--allow-outside`: folders outside the work tree that sources may come from. */
+  allowOutside?: string[]
   env: Readonly<Record<string, string | undefined>>
   connection: ConnectionOptions
   client?: S3ClientOptions

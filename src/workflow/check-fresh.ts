@@ -1,7 +1,7 @@
 import { hashFile } from '../local/index.js'
 import { PutplanError } from '../errors/index.js'
-import type { Manifest } from '../manifest/index.js'
-import { canonicalJson, isUpload, withoutSecrets, type FilePlanItem, type Plan, type RepairItem, type UploadItem } from '../plan/index.js'
+import { secretValues, type DesiredObject, type Manifest } from '../manifest/index.js'
+import { canonicalJson, isUpload, redactSecrets, withoutSecrets, type FilePlanItem, type Plan, type RepairItem, type UploadItem } from '../plan/index.js'
 import { mapBounded } from '../util/map-bounded.js'
 import { digestsAgree, rehashOptions } from './hash-options.js'
 import { count, shown, stale } from './stale-plan.js'
@@ -21,9 +21,11 @@ export async function checkFresh(plan: Plan, manifest: Manifest, concurrency: nu
   const writes = plan.items.filter((item): item is UploadItem | RepairItem => isUpload(item) || item.action === 'repair')
   // The manifest is as it was, so a write it does not ask for (another key, file or option) was put in the plan by hand.
   const desired = new Map(manifest.objects.map((o) => [o.key, o]))
+  const secrets = secretValues(manifest)
   const foreign = writes.filter((item) => {
     const wanted = desired.get(item.key)
-    return wanted === undefined || wanted.source !== item.source || canonicalJson(withoutSecrets(wanted.options)) !== canonicalJson(withoutSecrets(item.options))
+    const shown = wanted && canonicalJson(redactSecrets(withoutSecrets(wanted.options), secrets))
+    return wanted === undefined || wanted.source !== item.source || shown !== canonicalJson(withoutSecrets(item.options))
   })
   if (foreign.length > 0) {
     throw new PutplanError(
@@ -31,8 +33,7 @@ export async function checkFresh(plan: Plan, manifest: Manifest, concurrency: nu
       `the saved plan writes what the manifest does not ask for (edited by hand?): ${shown(foreign.map((item) => `"${item.key}"`))}. Nothing was written; make a new plan with putplan plan --out`,
     )
   }
-  const paths = new Map(manifest.objects.map((o) => [o.key, o.sourcePath]))
-  const changed = (await mapBounded(writes, concurrency, async (item) => ((await sameBytes(paths.get(item.key), item)) ? undefined : item.source))).filter(
+  const changed = (await mapBounded(writes, concurrency, async (item) => ((await sameBytes(desired.get(item.key), item)) ? undefined : item.source))).filter(
     (source): source is string => source !== undefined,
   )
   if (changed.length > 0) throw stale(`${count(changed.length, 'planned file')} changed since the plan: ${shown(changed)}`)
@@ -62,11 +63,11 @@ function filesChanged(plan: Plan, manifest: Manifest): string {
   return causes.length > 0 ? causes.join('; ') : 'the manifest resolves to other objects or options than when the plan was made'
 }
 
-async function sameBytes(sourcePath: string | undefined, item: UploadItem | RepairItem): Promise<boolean> {
-  if (sourcePath === undefined) return false
+async function sameBytes(desired: DesiredObject | undefined, item: UploadItem | RepairItem): Promise<boolean> {
+  if (desired === undefined) return false
   try {
     // Exactly the digests the plan recorded, no more.
-    return digestsAgree(item.local, await hashFile(sourcePath, rehashOptions(item.local)))
+    return digestsAgree(item.local, await hashFile(desired.sourcePath, rehashOptions(item.local), { identity: desired.identity }))
   } catch {
     return false
   }

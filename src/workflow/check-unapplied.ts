@@ -15,7 +15,7 @@ export interface UnappliedCheck {
   request: RequestOptions
   concurrency: number
   /** The secrets the plan lacks, to read SSE-C objects with. */
-  secrets: (key: string) => Pick<PutOptions, 'sseCustomerKey'> | undefined
+  secrets: (key: string) => PutOptions | undefined
 }
 
 type Seen = { kind: 'as-planned' } | { kind: 'landed' } | { kind: 'changed'; item: UploadItem; now?: string }

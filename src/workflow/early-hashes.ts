@@ -54,7 +54,7 @@ export class EarlyHashes {
       if (this.taken.has(desired.key) || isMultipart(desired.size, policy)) continue
       const request = requestFor.get(desired.options, records?.[desired.key])
       // A file that cannot be read fails again, with its error reported, when hashed for real.
-      const digest = hashFile(desired.sourcePath, request).catch(() => undefined)
+      const digest = hashFile(desired.sourcePath, request, { identity: desired.identity }).catch(() => undefined)
       this.digests.set(desired.key, { request, digest })
       await digest
       await nextTurn()

@@ -111,7 +111,7 @@ async function hashLocal(desired: DesiredObject, remote: RemoteObject | undefine
   const request = hashOptions(desired.options, remote, policy)
   const ready = early?.take(desired, request)
   try {
-    return (ready && (await ready)) || (await hashFile(desired.sourcePath, request))
+    return (ready && (await ready)) || (await hashFile(desired.sourcePath, request, { identity: desired.identity }))
   } catch (error) {
     throw fileError(desired, error)
   }

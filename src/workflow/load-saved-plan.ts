@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { PutplanError, UsageError } from '../errors/index.js'
 import { loadManifest, type Manifest } from '../manifest/index.js'
@@ -10,6 +9,7 @@ import { count, stale } from './stale-plan.js'
 import { manifestFileOf, sameFile } from './manifest-location.js'
 import { readPlanFile, type SavedPlan } from './plan-file.js'
 import { secretDigest } from './secret-digest.js'
+import { readRegularFile } from '../util/open-regular-file.js'
 
 export interface SavedPlanRequest {
   planFile: string
@@ -19,6 +19,8 @@ export interface SavedPlanRequest {
   /** `--var` values: a secret's value, or the plan's own value of another variable. */
   vars: Readonly<Record<string, string>>
   env: Readonly<Record<string, string | undefined>>
+  /** `--allow-outside` of this apply: never the plan's, which anyone who hands over the plan file could widen. */
+  allowOutside?: string[]
   concurrency: number
 }
 
@@ -49,9 +51,11 @@ export async function loadSavedPlan(request: SavedPlanRequest): Promise<LoadedPl
 
   const secretNames = Object.keys(origin.secrets)
   const secrets = Object.fromEntries(secretNames.map((name) => [name, request.vars[name] ?? request.env[name]]))
-  const manifest = await loadManifest({ file, text, vars: { ...secrets, ...origin.variables }, env: {} })
+  const manifest = await loadManifest({ file, text, vars: { ...secrets, ...origin.variables }, env: {}, allowOutside: request.allowOutside })
 
-  const digests = await Promise.all(secretNames.map((name) => secretDigest(planId, name, secrets[name]!)))
+  // The value read now: --var or the environment, else the declaration's default.
+  const valueOf = (name: string) => manifest.variables.find((v) => v.name === name)?.value ?? ''
+  const digests = await Promise.all(secretNames.map((name) => secretDigest(planId, name, valueOf(name))))
   const differ = secretNames.filter((name, i) => digests[i] !== origin.secrets[name]).map((name) => `${name} (secret: its value is not shown)`)
   for (const [name, value] of Object.entries(request.vars)) {
     const planned = origin.variables[name]
@@ -72,9 +76,10 @@ export async function loadSavedPlan(request: SavedPlanRequest): Promise<LoadedPl
 
 async function readText(file: string, recorded: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8')
+    return await readRegularFile(file)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
+    if (code === 'not-regular-file') throw new PutplanError('manifest-invalid', `the plan's manifest ${(error as Error).message}`)
     if (code !== 'ENOENT') throw new PutplanError('manifest-invalid', `the plan's manifest ${file} cannot be read: ${code ?? (error as Error).message}`)
     throw stale(`its manifest ${recorded} is not at ${file} (run apply in the repository, or the directory, the plan was made in)`)
   }

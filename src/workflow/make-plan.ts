@@ -68,7 +68,14 @@ export async function makePlan(whole: Manifest, store: ObjectStore, options: Pla
   const state: LoadedState | undefined = await reading
   const shard = options.shard && { ...options.shard, ...(manifest.prune ? { pruneDeferred: true as const } : {}) }
   const computed = computePlan({ bucket: manifest.bucket, manifestDigest: manifest.digest, objects: facts, ...(pruneFacts ? { prune: pruneFacts } : {}), ...(shard ? { shard } : {}) })
-  const plan = { ...computed, bucketFacts, compatibility: profile.name, ...(warnings.length === 0 ? {} : { warnings }) }
+  const plan = {
+    ...computed,
+    bucketFacts,
+    compatibility: profile.name,
+    ...(warnings.length === 0 ? {} : { warnings }),
+    ...(manifest.allowOutside ? { allowOutside: manifest.allowOutside } : {}),
+    ...(manifest.skippedLinks ? { skippedLinks: manifest.skippedLinks } : {}),
+  }
   const refusal = pruneRefusal(plan)
   if (refusal !== undefined) throw new PutplanError('prune-refused', refusal)
   const uploads = await withUploadDigests(plan, manifest.objects, multipart, options.concurrency, readLater)

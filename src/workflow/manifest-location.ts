@@ -1,7 +1,8 @@
-import { existsSync, realpathSync } from 'node:fs'
+import { realpathSync } from 'node:fs'
 import path from 'node:path'
 import { PutplanError } from '../errors/index.js'
 import type { ManifestOrigin } from '../plan/index.js'
+import { workTreeOf } from '../manifest/index.js'
 
 export type ManifestLocation = Pick<ManifestOrigin, 'path' | 'relativeTo'>
 
@@ -32,14 +33,6 @@ export function manifestFileOf(location: ManifestLocation, cwd: string): string 
 /** Whether two paths name one file (through symbolic links too). */
 export function sameFile(a: string, b: string): boolean {
   return real(a) === real(b)
-}
-
-/** The nearest directory at or above `dir` with a `.git` entry (a directory, or a file in a linked work tree or submodule). */
-function workTreeOf(dir: string): string | undefined {
-  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
-    if (existsSync(path.join(at, '.git'))) return at
-    if (path.dirname(at) === at) return undefined
-  }
 }
 
 function real(file: string): string {

@@ -1,8 +1,9 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { ValidateFunction } from 'ajv'
 import { PutplanError } from '../errors/index.js'
+import { readRegularFile } from '../util/open-regular-file.js'
 import { fromPlanDocument, PLAN_FORMAT_VERSION, planDocumentDigest, toPlanDocument, type PlanDocument, type PlanWithOrigin } from '../plan/index.js'
 
 const PLAN_SCHEMA_URL = new URL('../../schema/plan.schema.json', import.meta.url)
@@ -23,9 +24,9 @@ export interface SavedPlan {
 export async function readPlanFile(file: string): Promise<SavedPlan> {
   let text: string
   try {
-    text = await readFile(file, 'utf8')
+    text = await readRegularFile(file)
   } catch (error) {
-    throw new PutplanError('plan-file-invalid', `cannot read plan file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
+    throw new PutplanError('plan-file-invalid', `cannot read plan file ${file}: ${(error as NodeJS.ErrnoException).code === 'not-regular-file' ? (error as Error).message : ((error as NodeJS.ErrnoException).code ?? (error as Error).message)}`)
   }
   let document: unknown
   try {

@@ -1,8 +1,8 @@
 import path from 'node:path'
 import { executePlan, type ApplyEvent, type ApplyReport } from '../apply/index.js'
 import { PutplanError, UsageError } from '../errors/index.js'
-import { loadManifest, type Manifest } from '../manifest/index.js'
-import { hasChanges, shardLabel, type Plan, type Shard, type StoreProfile } from '../plan/index.js'
+import { loadManifest, secretValues, type Manifest } from '../manifest/index.js'
+import { bucketSecrets, hasChanges, redactSecrets, shardLabel, type Plan, type PutOptions, type Shard, type StoreProfile } from '../plan/index.js'
 import type { ObjectStore } from '../s3/index.js'
 import { readState, type StateAccess } from '../state/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
@@ -15,7 +15,7 @@ import { loadSavedPlan, type LoadedPlan } from './load-saved-plan.js'
 import { makePlan, type PlanResult } from './make-plan.js'
 import { openState } from './open-state.js'
 import { optionsWithSecrets } from './options-with-secrets.js'
-import { openStore } from './open-store.js'
+import { openStore, redactedDebug, secretHeaders } from './open-store.js'
 import { recordApply } from './record-apply.js'
 
 interface ApplyOptions extends Omit<BucketRequest, 'file'> {
@@ -60,7 +60,8 @@ export async function runApply(request: ApplyRequest): Promise<ApplyResult> {
 async function applyManifest(manifest: Manifest, saved: LoadedPlan | undefined, bodyPaths: ReadonlyMap<string, string>, request: ApplyRequest): Promise<ApplyResult> {
   // A saved plan is applied to the store it was made for, unless --compatibility says otherwise.
   const connection = { ...request.connection, compatibility: request.connection.compatibility ?? saved?.plan.compatibility }
-  const { store, profile } = await openStore(manifest, connection, request.env, request.client)
+  const secrets = secretValues(manifest)
+  const { store, profile } = await openStore(manifest, connection, request.env, redactedDebug(request.client, secrets, secretHeaders(manifest, secrets)))
   // A store that ignores conditional PUTs is sent none; the plan warned of it.
   const conditionalWrites = request.conditionalWrites && profile.conditionalPut !== 'no'
   const shard = saved ? saved.plan.shard : request.shard
@@ -73,7 +74,11 @@ async function applyManifest(manifest: Manifest, saved: LoadedPlan | undefined, 
   }
   const state = await openState(manifest, store, request, conditionalWrites)
   try {
-    const { plan, read } = saved ? await checkSaved(saved, store, state.access, request.concurrency, profile) : await planFresh(manifest, store, state.access, request, profile)
+    // What people see is redacted; what is executed holds the secrets.
+    const approve = (plan: Plan) => request.approve(redactSecrets(plan, [...secrets, ...bucketSecrets(plan, secrets)]))
+    const { plan, read } = saved
+      ? await checkSaved(saved, store, state.access, request.concurrency, profile)
+      : await planFresh(manifest, store, state.access, { ...request, approve }, profile)
     request.onExecute?.(plan)
     const report = await executePlan(plan, {
       store,
@@ -84,19 +89,22 @@ async function applyManifest(manifest: Manifest, saved: LoadedPlan | undefined, 
       signal: request.signal,
       onEvent: request.onEvent,
       secrets: secretsOf(manifest),
+      identity: identitiesOf(manifest),
       deleteOptions: bucketRequestOptions(manifest),
     })
+    const hidden = [...secrets, ...bucketSecrets(plan, secrets)]
     let stateError: string | undefined
     if (state.access) {
       try {
         await recordApply(store, state.access, manifest, plan, read, report, saved && completed(plan, report) ? saved.planDigest : undefined)
       } catch (error) {
-        stateError = (error as Error).message
+        stateError = redactSecrets((error as Error).message, hidden)
       }
     }
     // After the record: the objects landed whatever the CDN answers.
     const invalidation = await invalidateCdn(manifest, report, { env: request.env, connection: request.connection, wait: request.waitInvalidation ?? false, ...request.invalidation })
-    return { plan, report, ...(stateError === undefined ? {} : { stateError }), ...(invalidation === undefined ? {} : { invalidation }) }
+    const shown = { plan: redactSecrets(plan, hidden), report: redactSecrets(report, hidden) }
+    return { ...shown, ...(stateError === undefined ? {} : { stateError }), ...(invalidation === undefined ? {} : { invalidation }) }
   } finally {
     await state.close()
     await store.close()
@@ -106,7 +114,7 @@ async function applyManifest(manifest: Manifest, saved: LoadedPlan | undefined, 
 /** The manifest, its compressed objects' copies made (see `compressBodies`). */
 async function openManifest(request: ApplyRequest): Promise<{ manifest: Manifest; saved?: LoadedPlan; bodies: CompressedBodies }> {
   if (request.planFile === undefined) {
-    const bodies = await compressBodies(await loadManifest({ file: request.file, vars: request.vars, env: request.env }))
+    const bodies = await compressBodies(await loadManifest({ file: request.file, vars: request.vars, env: request.env, allowOutside: request.allowOutside }))
     return { manifest: bodies.manifest, bodies }
   }
   const saved = await loadSavedPlan({ ...request, planFile: request.planFile })
@@ -145,11 +153,14 @@ function completed(plan: Plan, report: ApplyReport): boolean {
   return hasChanges(plan) && report.summary.failed === 0 && report.summary.conflict === 0 && report.summary.skipped === 0 && !report.interrupted
 }
 
-/** A saved plan holds no secret: they come again from the manifest and its variables. */
-function secretsOf(manifest: Manifest): (key: string) => { sseCustomerKey?: string } | undefined {
+/** The file each key's source was when the manifest was loaded (and confined): apply's opens must find the same. */
+function identitiesOf(manifest: Manifest): (key: string) => { dev: number; ino: number } | undefined {
+  const byKey = new Map(manifest.objects.map((o) => [o.key, o.identity]))
+  return (key) => byKey.get(key)
+}
+
+/** A saved plan holds no secret: the options of objects that carry one come again from the manifest and its variables. */
+function secretsOf(manifest: Manifest): (key: string) => PutOptions | undefined {
   const withSecrets = optionsWithSecrets(manifest)
-  return (key) => {
-    const sseCustomerKey = withSecrets.get(key)?.sseCustomerKey
-    return sseCustomerKey === undefined ? undefined : { sseCustomerKey }
-  }
+  return (key) => withSecrets.get(key)
 }

@@ -1,10 +1,10 @@
-import { loadManifest, type Manifest } from '../manifest/index.js'
-import type { BatchExport, PlanWithOrigin } from '../plan/index.js'
+import { loadManifest, secretValues, type Manifest } from '../manifest/index.js'
+import { bucketSecrets, redactSecrets, type BatchExport, type PlanWithOrigin } from '../plan/index.js'
 import type { BucketRequest } from './bucket-request.js'
 import { compressBodies } from './compressed-bodies.js'
 import { makePlan } from './make-plan.js'
 import { openState } from './open-state.js'
-import { openStore } from './open-store.js'
+import { openStore, redactedDebug, secretHeaders } from './open-store.js'
 import { planOrigin } from './plan-origin.js'
 import { writePlanFile } from './plan-file.js'
 import { checkBatchDir, writeBatchOperations } from './write-batch-operations.js'
@@ -23,7 +23,7 @@ export interface PlanRequest extends BucketRequest {
  */
 export async function runPlan(request: PlanRequest): Promise<{ manifest: Manifest; plan: PlanWithOrigin; batch?: BatchExport }> {
   if (request.batchDir !== undefined) await checkBatchDir(request.batchDir)
-  const loaded = await loadManifest({ file: request.file, vars: request.vars, env: request.env })
+  const loaded = await loadManifest({ file: request.file, vars: request.vars, env: request.env, allowOutside: request.allowOutside })
   const bodies = await compressBodies(loaded)
   try {
     return { manifest: loaded, ...(await planManifest(bodies.manifest, request)) }
@@ -36,7 +36,8 @@ async function planManifest(manifest: Manifest, request: PlanRequest): Promise<{
   // Its secret digests are slow on purpose: computed while the bucket is read.
   const origin = planOrigin(manifest, request.cwd)
   origin.catch(() => {}) // awaited below; a plan that fails first must not leave it unhandled
-  const { store, profile } = await openStore(manifest, request.connection, request.env, request.client)
+  const secrets = secretValues(manifest)
+  const { store, profile } = await openStore(manifest, request.connection, request.env, redactedDebug(request.client, secrets, secretHeaders(manifest, secrets)))
   const state = await openState(manifest, store, request, true)
   try {
     const made = await makePlan(manifest, store, {
@@ -47,7 +48,8 @@ async function planManifest(manifest: Manifest, request: PlanRequest): Promise<{
       profile,
       onObject: request.onObject,
     })
-    const plan = { ...made.plan, origin: await origin }
+    // A secret variable's value shows nowhere: not in options, reasons, or the bucket's values.
+    const plan = redactSecrets({ ...made.plan, origin: await origin }, [...secrets, ...bucketSecrets(made.plan, secrets)])
     if (request.out !== undefined) await writePlanFile(request.out, plan)
     const batch = request.batchDir === undefined ? undefined : await writeBatchOperations(request.batchDir, plan)
     return { plan, ...(batch ? { batch } : {}) }

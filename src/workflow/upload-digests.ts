@@ -52,7 +52,7 @@ async function uploadDigests(desired: DesiredObject, item: UploadItem, policy: M
         etag: false,
         composite: [...(recompute.parts?.composite ?? []), ...(isCompositeAlgorithm(algorithm) ? [algorithm] : [])],
       },
-    })
+    }, { identity: desired.identity })
     if (!digestsAgree(first, second)) throw new FileChangedError(desired.sourcePath, first.size, second.size, 'its digests differ from the first read')
     return second
   } catch (error) {

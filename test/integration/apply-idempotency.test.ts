@@ -70,6 +70,7 @@ function manifest(of: readonly Combination[]): object {
   return {
     version: 1,
     bucket,
+    variables: { SSE_KEY: { secret: true } },
     uploads: of.map((c) => ({
       source: SIZES[c.size],
       key: c.key,

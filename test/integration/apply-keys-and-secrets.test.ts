@@ -39,6 +39,7 @@ function manifest(tag: string): object {
   return {
     version: 1,
     bucket,
+    variables: { SSE_KEY: { secret: true } },
     uploads: [
       { source: 'empty.txt', key: 'empty.txt', metadata: { tag } },
       { source: 'a.txt', key: 'secret/small.txt', sseCustomerKey: '${SSE_KEY}', metadata: { tag } },

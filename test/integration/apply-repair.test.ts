@@ -111,6 +111,7 @@ describe('site: 40 small objects and one of 9 MiB, tagged, with a state record',
       version: 1,
       bucket,
       state: { key: STATE_KEY },
+      variables: { CACHE: {} },
       uploads: [{ source: 'site/**', root: 'site', cacheControl: '${CACHE}', tagging: { team: 'web' }, ...extra }],
     })
   const vars = (cache: string) => ['--var', `CACHE=${cache}`]
@@ -287,6 +288,7 @@ describe('create-only objects and encrypted objects', () => {
     await ws.manifest({
       version: 1,
       bucket,
+      variables: { CACHE: {}, SSEC_KEY: { secret: true } },
       defaults: { cacheControl: '${CACHE}' },
       uploads: [
         { source: 'kms.txt', key: 'kms.txt', serverSideEncryption: 'aws:kms', ssekmsKeyId: kmsArn },

@@ -66,7 +66,7 @@ async function repository(bucket: string, extra: object = {}): Promise<Workspace
   await createBucket(suite.server, bucket, { versioning: true })
   for (const name of ['a', 'b']) await ws.write(`site/public/${name}.txt`, `${name}: ours\n`)
   await ws.manifest(
-    { version: 1, bucket, ...extra, uploads: [{ source: 'public/*.txt', root: 'public', cacheControl: 'no-cache', metadata: { commit: '${GIT_SHA}' } }] },
+    { version: 1, bucket, variables: { GIT_SHA: {} }, ...extra, uploads: [{ source: 'public/*.txt', root: 'public', cacheControl: 'no-cache', metadata: { commit: '${GIT_SHA}' } }] },
     'site/uploads.yaml',
   )
   return ws

@@ -233,7 +233,7 @@ describe("the GitHub example's putplan steps, in order, against moto", () => {
     const pr = join(dir, 'pull-request')
     await mkdir(join(pr, 'public'), { recursive: true })
     await writeFile(join(pr, 'public', 'index.html'), '<h1>reviewed</h1>\n')
-    await writeFile(join(pr, 'uploads.yaml'), `version: 1\nbucket: ${bucket}\nuploads:\n  - source: "public/**"\n    root: public\n    metadata: { commit: "\${GITHUB_SHA}" }\n`)
+    await writeFile(join(pr, 'uploads.yaml'), `version: 1\nbucket: ${bucket}\nvariables:\n  GITHUB_SHA: { description: the commit }\nuploads:\n  - source: "public/**"\n    root: public\n    metadata: { commit: "\${GITHUB_SHA}" }\n`)
     expect((await runProcess('git', ['init', '-q'], { cwd: pr, env: cleanEnv() })).code).toBe(0)
 
     const plan = await runStep(step('plan', 'plan'), { cwd: pr, env: { GITHUB_SHA: 'c0ffee1' } })

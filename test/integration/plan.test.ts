@@ -146,6 +146,7 @@ describe('saved plans: plan --out, show', () => {
     await ws.manifest({
       version: 1,
       bucket,
+      variables: { SSE_KEY: { secret: true } },
       uploads: [
         { source: 'site/*', root: 'site', prefix: 'site/', cacheControl: 'no-cache' },
         { source: 'private/secret.txt', key: 'private/secret.txt', sseCustomerAlgorithm: 'AES256', sseCustomerKey: '${SSE_KEY}', checksumAlgorithm: 'SHA256' },

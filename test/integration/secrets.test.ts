@@ -61,6 +61,7 @@ beforeAll(async () => {
   await ws.manifest({
     version: 1,
     bucket: BUCKET,
+    variables: { SSE_KEY: { secret: true } },
     uploads: [
       { source: 'public.txt', key: 'public.txt' },
       { source: 'secret.txt', key: 'secret.txt', sseCustomerAlgorithm: 'AES256', sseCustomerKey: '${SSE_KEY}', checksumAlgorithm: 'SHA256' },

@@ -137,12 +137,34 @@ describe('loadManifest: where variables come from', () => {
     const key = 'k'.repeat(32)
     const secret = await loadManifest({ file: join(FIXTURES, 'good', 'sse-customer-key-variable', 'uploads.yaml'), env: { SSE_C_KEY: key } })
     expect(secret.variables).toEqual([{ name: 'SSE_C_KEY', value: key, secret: true }])
-    const text = 'version: 1\nbucket: example-bucket\ndefaults:\n  sseCustomerAlgorithm: AES256\n  sseCustomerKey: ${K}\nuploads:\n  - source: site/index.html\n    key: "${K}/${TAG}"\n'
+    const text =
+      'version: 1\nbucket: example-bucket\nvariables: { K: {}, TAG: {} }\ndefaults:\n  sseCustomerAlgorithm: AES256\n  sseCustomerKey: ${K}\nuploads:\n  - source: site/index.html\n    key: "${TAG}"\n    metadata: { k: "${K}" }\n'
     const both = await loadManifest({ file: join(FIXTURES, 'good', 'sse-customer-key-variable', 'other.yaml'), text, env: { K: key, TAG: 't' } })
     expect(both.variables).toEqual([
       { name: 'K', value: key, secret: true },
       { name: 'TAG', value: 't', secret: false },
     ])
+  })
+
+  it('marks a variable secret when its declaration says so, and refuses it in a key', async () => {
+    const text = 'version: 1\nbucket: example-bucket\nvariables: { T: { secret: true } }\nuploads:\n  - source: site/index.html\n    key: "${T}.html"\n'
+    const other = join(FIXTURES, 'good', 'sse-customer-key-variable', 'other.yaml')
+    const error = await loadManifest({ file: other, text, env: { T: 'tok' } }).catch((e: { diagnostics: { code: string; summary: string }[] }) => e)
+    expect((error as { diagnostics: { code: string }[] }).diagnostics.map((d) => d.code)).toEqual(['secret-not-allowed'])
+    const metadata = await loadManifest({ file: other, text: text.replace('key: "${T}.html"', 'key: a.html\n    metadata: { t: "${T}" }'), env: { T: 'tok' } })
+    expect(metadata.variables).toEqual([{ name: 'T', value: 'tok', secret: true }])
+  })
+
+  it('reads only declared variables: an undeclared one is an error with the nearest declared name; a default fills in', async () => {
+    const text = 'version: 1\nbucket: example-bucket\nvariables: { GIT_SHA: { default: d } }\nuploads:\n  - source: site/index.html\n    key: a.html\n    metadata: { a: "${GIT_SAH}", b: "${HOME}" }\n'
+    const other = join(FIXTURES, 'good', 'sse-customer-key-variable', 'other.yaml')
+    const error = await loadManifest({ file: other, text, env: { GIT_SAH: 'x', HOME: '/root' } }).catch((e: { diagnostics: { code: string; summary: string }[] }) => e)
+    expect((error as { diagnostics: { summary: string }[] }).diagnostics.map((d) => d.summary)).toEqual([
+      'variable GIT_SAH is not declared; did you mean GIT_SHA?',
+      'variable HOME is not declared',
+    ])
+    const withDefault = await loadManifest({ file: other, text: text.replace('${GIT_SAH}', '${GIT_SHA}').replace(', b: "${HOME}"', ''), env: {} })
+    expect(withDefault.variables).toEqual([{ name: 'GIT_SHA', value: 'd', secret: false }])
   })
 
   it('reports every undefined variable, not only the first', async () => {
