@@ -67,9 +67,9 @@ async function applyManifest(manifest: Manifest, saved: LoadedPlan | undefined, 
   const shard = saved ? saved.plan.shard : request.shard
   if (shard && manifest.state && !conditionalWrites) {
     await store.close()
-    const why = request.conditionalWrites ? `the store (${profile.name}) ignores conditional writes` : '--no-conditional-writes'
+    const why = request.conditionalWrites ? `a store that ignores conditional writes (${profile.name})` : '--no-conditional-writes'
     throw new UsageError(
-      `--shard where ${why}: shards applied at once would overwrite each other's state record ${manifest.state.key} (its writes are If-Match); apply unsharded. Nothing was written`,
+      `--shard with ${why}: shards applied at once would overwrite each other's state record ${manifest.state.key} (its writes are If-Match); apply unsharded. Nothing was written`,
     )
   }
   const state = await openState(manifest, store, request, conditionalWrites)
