@@ -1,9 +1,9 @@
-import { createReadStream, createWriteStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { createWriteStream } from 'node:fs'
 import { Transform, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { constants, createBrotliCompress, createGzip } from 'node:zlib'
 import type { Compression } from '../plan/desired-object.js'
+import { openRegular, type FileIdentity } from '../util/open-regular-file.js'
 
 /** Highest gzip level: a site's files are compressed once per plan, and served many times. */
 export const GZIP_LEVEL = 9
@@ -24,10 +24,18 @@ const CHUNK = 64 * 1024
  * unchanged file plans as unchanged. gzip at level 9 with the header zlib writes (no file
  * name, modification time 0) and the OS byte fixed; brotli at a fixed quality, generic
  * mode, and the file's size as the size hint. Streams: a file is never held whole.
- * Returns the compressed size.
+ * Returns the compressed size. The source is opened as the regular file `identity` names,
+ * when given (the one the manifest's confinement checked).
  */
-export async function compressFile(source: string, target: string, coding: Compression): Promise<number> {
-  const { size } = await stat(source)
+export async function compressFile(source: string, target: string, coding: Compression, identity?: FileIdentity): Promise<number> {
+  const handle = await openRegular(source, identity)
+  const size = await handle.stat().then(
+    (stats) => stats.size,
+    async (error: unknown) => {
+      await handle.close()
+      throw error
+    },
+  )
   const compressor =
     coding === 'gzip'
       ? createGzip({ level: GZIP_LEVEL })
@@ -46,6 +54,7 @@ export async function compressFile(source: string, target: string, coding: Compr
       done(null, chunk)
     },
   })
-  await pipeline(createReadStream(source, { highWaterMark: CHUNK }), compressor, count, createWriteStream(target))
+  // The stream owns the handle from here and closes it.
+  await pipeline(handle.createReadStream({ highWaterMark: CHUNK }), compressor, count, createWriteStream(target))
   return written
 }

@@ -32,7 +32,7 @@ export async function compressBodies(manifest: Manifest): Promise<CompressedBodi
     const copies = await mapBounded(wanted, availableParallelism(), async (object, index) => {
       const target = path.join(dir, `${index}.${object.compress === 'gzip' ? 'gz' : 'br'}`)
       try {
-        return { key: object.key, sourcePath: target, size: await compressFile(object.sourcePath, target, object.compress!) }
+        return { key: object.key, sourcePath: target, size: await compressFile(object.sourcePath, target, object.compress!, object.identity) }
       } catch (error) {
         throw new PutplanError('file-unreadable', `cannot compress ${object.source} for ${JSON.stringify(object.key)}: ${(error as Error).message}`)
       }
@@ -41,7 +41,10 @@ export async function compressBodies(manifest: Manifest): Promise<CompressedBodi
     for (const copy of copies) bodyPaths.set(copy.key, copy.sourcePath)
     const objects = manifest.objects.map((object) => {
       const copy = byKey.get(object.key)
-      return copy === undefined ? object : { ...object, sourcePath: copy.sourcePath, size: copy.size }
+      if (copy === undefined) return object
+      // The copy is putplan's own file: the source's identity was checked when it was read.
+      const { identity: _checked, ...rest } = object
+      return { ...rest, sourcePath: copy.sourcePath, size: copy.size }
     })
     return { manifest: { ...manifest, objects }, bodyPaths, dispose }
   } catch (error) {
