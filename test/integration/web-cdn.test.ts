@@ -10,6 +10,8 @@
  * and accepted. So invalidations are read back from moto's own state (`/moto-api/data.json`),
  * which holds exactly what CloudFront was asked to do.
  */
+import { cp, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { applyJson, getBytes, outcomes } from '../support/apply-workspace.js'
 import { runAwsJson } from '../support/aws-cli.js'
@@ -18,6 +20,7 @@ import { createUser, denyingPolicy } from '../support/moto-iam.js'
 import { useMotoSuite } from '../support/moto-suite.js'
 import type { Workspace } from '../support/plan-workspace.js'
 import { runPutplan } from '../support/run-cli.js'
+import { HeadObjectCommand } from '@aws-sdk/client-s3'
 
 const suite = useMotoSuite('putplan-cdn-')
 
@@ -126,4 +129,28 @@ describe('cdn invalidation', () => {
     expect(validate.code).toBe(1)
     expect(validate.stderr).toMatch(/uploads\.yaml:5:5: error\[unknown-field\]/)
   })
+})
+
+describe('examples/static-site', () => {
+  it('applies as written (its distribution id swapped for moto\'s): gzip stored with the page\'s type, one invalidation, then nothing to do', async () => {
+    const ws = await suite.workspace()
+    await cp(new URL('../../examples/static-site', import.meta.url), ws.dir, { recursive: true })
+    const manifestFile = join(ws.dir, 'uploads.yaml')
+    const distributionId = await createDistribution()
+    await writeFile(manifestFile, (await readFile(manifestFile, 'utf8')).replace('E2QWRUHAPOMQZL', distributionId))
+    await createBucket(suite.server, 'example-static-site')
+
+    const applied = await applyJson(ws, suite.env)
+    expect(applied.result.code, applied.result.stderr).toBe(0)
+    expect(Object.values(outcomes(applied.report)).every((outcome) => outcome === 'created')).toBe(true)
+    expect(applied.report.items).toHaveLength(6)
+    const page = await suite.s3.send(new HeadObjectCommand({ Bucket: 'example-static-site', Key: 'index.html' }))
+    expect([page.ContentEncoding, page.ContentType, page.CacheControl]).toEqual(['gzip', 'text/html; charset=utf-8', 'no-cache'])
+    expect(await invalidationsOf(distributionId)).toHaveLength(1)
+
+    const again = await applyJson(ws, suite.env)
+    expect(again.result.code, again.result.stderr).toBe(0)
+    expect(Object.values(outcomes(again.report)).every((outcome) => outcome === 'unchanged')).toBe(true)
+    expect(await invalidationsOf(distributionId)).toHaveLength(1)
+  }, 60_000)
 })
