@@ -4,6 +4,7 @@ import path from 'node:path'
 import { PutplanError } from '../errors/index.js'
 import { compressFile } from '../local/index.js'
 import type { Manifest } from '../manifest/index.js'
+import { inShard, type Shard } from '../plan/index.js'
 import { mapBounded } from '../util/map-bounded.js'
 
 export interface CompressedBodies {
@@ -20,10 +21,11 @@ export interface CompressedBodies {
  * is hashed: hashing, the plan's digests, the upload (in parts too) and the checks of a
  * saved plan then read the compressed copy like any file, streamed from disk, never held
  * in memory. A plan and the apply that follows it compress the same bytes, as compression
- * is deterministic; the body check of every upload proves it.
+ * is deterministic; the body check of every upload proves it. With `shard`, only that
+ * shard's objects: the others are never read in this run.
  */
-export async function compressBodies(manifest: Manifest): Promise<CompressedBodies> {
-  const wanted = manifest.objects.filter((object) => object.compress !== undefined)
+export async function compressBodies(manifest: Manifest, shard?: Shard): Promise<CompressedBodies> {
+  const wanted = manifest.objects.filter((object) => object.compress !== undefined && (shard === undefined || inShard(object.key, shard)))
   if (wanted.length === 0) return { manifest, bodyPaths: new Map(), dispose: async () => {} }
   const dir = await mkdtemp(path.join(tmpdir(), 'putplan-compressed-'))
   const dispose = () => rm(dir, { recursive: true, force: true })

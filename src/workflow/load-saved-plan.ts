@@ -63,7 +63,7 @@ export async function loadSavedPlan(request: SavedPlanRequest): Promise<LoadedPl
   }
   if (differ.length > 0) throw stale(`${count(differ.length, 'variable')} ${differ.length === 1 ? 'differs' : 'differ'} from the plan's: ${differ.join(', ')}`)
 
-  const bodies = await compressBodies(manifest)
+  const bodies = await compressBodies(manifest, saved.plan.shard)
   try {
     // A shard's plan names only its shard's files.
     await checkFresh(saved.plan, manifestShard(bodies.manifest, saved.plan.shard), request.concurrency)

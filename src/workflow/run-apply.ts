@@ -114,7 +114,7 @@ async function applyManifest(manifest: Manifest, saved: LoadedPlan | undefined, 
 /** The manifest, its compressed objects' copies made (see `compressBodies`). */
 async function openManifest(request: ApplyRequest): Promise<{ manifest: Manifest; saved?: LoadedPlan; bodies: CompressedBodies }> {
   if (request.planFile === undefined) {
-    const bodies = await compressBodies(await loadManifest({ file: request.file, vars: request.vars, env: request.env, allowOutside: request.allowOutside }))
+    const bodies = await compressBodies(await loadManifest({ file: request.file, vars: request.vars, env: request.env, allowOutside: request.allowOutside }), request.shard)
     return { manifest: bodies.manifest, bodies }
   }
   const saved = await loadSavedPlan({ ...request, planFile: request.planFile })

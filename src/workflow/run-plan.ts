@@ -24,7 +24,7 @@ export interface PlanRequest extends BucketRequest {
 export async function runPlan(request: PlanRequest): Promise<{ manifest: Manifest; plan: PlanWithOrigin; batch?: BatchExport }> {
   if (request.batchDir !== undefined) await checkBatchDir(request.batchDir)
   const loaded = await loadManifest({ file: request.file, vars: request.vars, env: request.env, allowOutside: request.allowOutside })
-  const bodies = await compressBodies(loaded)
+  const bodies = await compressBodies(loaded, request.shard)
   try {
     return { manifest: loaded, ...(await planManifest(bodies.manifest, request)) }
   } finally {
