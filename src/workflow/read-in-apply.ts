@@ -16,7 +16,7 @@ const READ_IN_APPLY_MIN = 64 * 1024
  * Whether a fresh apply leaves the digests of a file it creates to the upload's one read
  * instead of hashing it in the plan and again while it streams: a file sent in one
  * PutObject, no checksum pinned (the plan checks pins), of a size in between, and not
- * compressed (the state record keeps a compressed object's source digest, which the plan computes).
+ * compressed (its body is putplan's own copy, hashed once by the plan when it is made).
  */
 export function readInApply({ size, options, compress }: Pick<DesiredObject, 'size' | 'options' | 'compress'>, policy: MultipartPolicy): boolean {
   if (compress !== undefined || size <= READ_IN_APPLY_MIN || size > READ_IN_APPLY_LIMIT || isMultipart(size, policy)) return false
