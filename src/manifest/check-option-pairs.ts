@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../errors/index.js'
 import type { PutOptionName, PutOptions } from '../plan/put-options.js'
-import { ENTRY_SELECTORS, type RawEntry, type RawManifest } from './manifest.js'
+import type { RawManifest } from './manifest.js'
+import { entryOwnOptions } from './resolve-options.js'
 import { keyNodeAt, nodeRange, type JsonPath, type YamlSource } from './yaml-source.js'
 
 const GRANTS = ['grantFullControl', 'grantRead', 'grantReadACP', 'grantWriteACP'] as const satisfies readonly PutOptionName[]
@@ -16,7 +17,7 @@ export function checkOptionPairs(source: YamlSource, manifest: RawManifest): Dia
   const found = new Map<string, Diagnostic>()
   const rules: (PutOptions | undefined)[] = [undefined, ...(manifest.rules ?? [])]
   manifest.uploads.forEach((entry, index) => rules.forEach((rule, position) => {
-    const options: PutOptions = { ...manifest.defaults, ...rule, ...entryOwn(entry) }
+    const options: PutOptions = { ...manifest.defaults, ...rule, ...(entryOwnOptions(entry) as PutOptions) }
     const ruleIndex = position - 1
     const at = (name: PutOptionName): JsonPath =>
       entry[name] !== undefined ? ['uploads', index, name] : rule?.[name] !== undefined ? ['rules', ruleIndex, name] : ['defaults', name]
@@ -33,13 +34,6 @@ export function checkOptionPairs(source: YamlSource, manifest: RawManifest): Dia
     if (lockProblem !== undefined) report(lockProblem.declared, lockProblem.summary, 'S3 needs objectLockMode and objectLockRetainUntilDate together to retain an object')
   }))
   return [...found.values()]
-}
-
-/** The put options an entry declares itself, without what selects its files. */
-function entryOwn(entry: RawEntry): PutOptions {
-  const own: Record<string, unknown> = { ...entry }
-  for (const selector of ENTRY_SELECTORS) delete own[selector]
-  return own as PutOptions
 }
 
 function objectLockProblem(options: PutOptions): { declared: PutOptionName; summary: string } | undefined {

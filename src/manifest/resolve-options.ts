@@ -43,8 +43,7 @@ export function firstRule(rules: readonly CompiledRule[], key: string): Compiled
  * hold a handful, not ten thousand.
  */
 export function optionResolver(manifest: RawManifest, entry: RawEntry, rules: readonly CompiledRule[]): (file: string, key: string) => ResolvedOptions {
-  const own: Record<string, unknown> = { ...entry }
-  for (const selector of ENTRY_SELECTORS) delete own[selector]
+  const own = entryOwnOptions(entry)
   const bucketLevel: PutOptions = {}
   if (manifest.expectedBucketOwner !== undefined) bucketLevel.expectedBucketOwner = manifest.expectedBucketOwner
   if (manifest.requestPayer !== undefined) bucketLevel.requestPayer = manifest.requestPayer
@@ -80,6 +79,13 @@ export function optionResolver(manifest: RawManifest, entry: RawEntry, rules: re
     if (resolve === undefined) byRule.set(rule, (resolve = resolverFor(rule)))
     return resolve(file)
   }
+}
+
+/** The put options an entry declares itself: the entry without what selects its files. */
+export function entryOwnOptions(entry: RawEntry): Record<string, unknown> {
+  const own: Record<string, unknown> = { ...entry }
+  for (const selector of ENTRY_SELECTORS) delete own[selector]
+  return own
 }
 
 /**
