@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { Transform, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -19,15 +20,32 @@ const GZIP_OS_OFFSET = 9
 const CHUNK = 64 * 1024
 
 /**
+ * What, besides the coding, decides the bytes `compressFile` makes: a state record that
+ * names other settings describes another compression, and the file is compressed again.
+ * Derived from the constants, so changing one of them changes it.
+ */
+export function compressionSettings(coding: Compression): string {
+  const level = coding === 'gzip' ? `level ${GZIP_LEVEL}, os ${GZIP_OS_UNIX}` : `quality ${BROTLI_QUALITY}, generic, size hint`
+  return `${coding} ${level}, read ${CHUNK}`
+}
+
+/** What `compressFile` made: the copy's size, and the source's size and SHA-256 (base64) as read for it. */
+export interface Compressed {
+  size: number
+  source: { size: number; sha256: string }
+}
+
+/**
  * Compresses `source` into `target`, deterministically: the same bytes in give the same
  * bytes out on every run and machine (with Node's bundled zlib and brotli), so an
  * unchanged file plans as unchanged. gzip at level 9 with the header zlib writes (no file
  * name, modification time 0) and the OS byte fixed; brotli at a fixed quality, generic
  * mode, and the file's size as the size hint. Streams: a file is never held whole.
- * Returns the compressed size. The source is opened as the regular file `identity` names,
+ * The same read hashes the source (SHA-256), which the state record keeps to know the file
+ * again without compressing it. The source is opened as the regular file `identity` names,
  * when given (the one the manifest's confinement checked).
  */
-export async function compressFile(source: string, target: string, coding: Compression, identity?: FileIdentity): Promise<number> {
+export async function compressFile(source: string, target: string, coding: Compression, identity?: FileIdentity): Promise<Compressed> {
   const handle = await openRegular(source, identity)
   const size = await handle.stat().then(
     (stats) => stats.size,
@@ -46,6 +64,15 @@ export async function compressFile(source: string, target: string, coding: Compr
             [constants.BROTLI_PARAM_SIZE_HINT]: Math.min(size, 0xffffffff),
           },
         })
+  const sha256 = createHash('sha256')
+  let read = 0
+  const hash = new Transform({
+    transform(chunk: Buffer, _encoding, done: TransformCallback) {
+      sha256.update(chunk)
+      read += chunk.length
+      done(null, chunk)
+    },
+  })
   let written = 0
   const count = new Transform({
     transform(chunk: Buffer, _encoding, done: TransformCallback) {
@@ -55,6 +82,6 @@ export async function compressFile(source: string, target: string, coding: Compr
     },
   })
   // The stream owns the handle from here and closes it.
-  await pipeline(handle.createReadStream({ highWaterMark: CHUNK }), compressor, count, createWriteStream(target))
-  return written
+  await pipeline(handle.createReadStream({ highWaterMark: CHUNK }), hash, compressor, count, createWriteStream(target))
+  return { size: written, source: { size: read, sha256: sha256.digest('base64') } }
 }

@@ -11,4 +11,4 @@ export {
 } from './part-size.js'
 export { FileChangedError } from './file-changed-error.js'
 export { createChecksumHasher, createMd5Hasher, type Hasher } from './hasher.js'
-export { compressFile } from './compress-file.js'
+export { compressFile, compressionSettings, type Compressed } from './compress-file.js'

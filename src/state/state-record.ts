@@ -1,4 +1,4 @@
-import { cutOf, isCompositeAlgorithm, uploadChecksumAlgorithm, type ChecksumAlgorithm, type LocalDigest, type PutOptions, type RemoteHeaderOptions, type RemoteObject } from '../plan/index.js'
+import { cutOf, isCompositeAlgorithm, uploadChecksumAlgorithm, type ChecksumAlgorithm, type Compression, type LocalDigest, type PutOptions, type RemoteHeaderOptions, type RemoteObject } from '../plan/index.js'
 
 export const STATE_FORMAT_VERSION = 1
 
@@ -35,7 +35,29 @@ export function rememberApplied(applied: readonly string[] | undefined, planDige
  * `written`: putplan made this write itself (absent: it only verified an object another
  * client wrote). Prune deletes only written objects.
  */
-export type StateRecord = Omit<RemoteObject, 'tagging' | 'acl' | 'versionId' | 'lastModified'> & { lastModified: string; written?: true }
+export type StateRecord = Omit<RemoteObject, 'tagging' | 'acl' | 'versionId' | 'lastModified'> & { lastModified: string; written?: true; compressedFrom?: CompressedFrom }
+
+/**
+ * For an object whose bytes are a file compressed by putplan (`compress`): the file those
+ * bytes were made from, and how. While the record stands for the object and the file, the
+ * coding and the settings are still these, the object's bytes are what compressing the file
+ * now would give (compression is deterministic), so a plan need not compress it again.
+ * Absent in records written before putplan kept it, and for every other object.
+ */
+export interface CompressedFrom {
+  /** The file's size in bytes. */
+  size: number
+  /** The file's SHA-256, base64. */
+  sha256: string
+  coding: Compression
+  /** What else decides the compressed bytes (level, header, input pieces): another value means another compression. */
+  settings: string
+}
+
+/** The record's `compressedFrom`, when the record describes the write `remote` shows (LIST's or HeadObject's facts); else undefined. */
+export function recordedSource(record: StateRecord | undefined, remote: RemoteObject): CompressedFrom | undefined {
+  return record?.compressedFrom !== undefined && sameWrite(record, remote) ? record.compressedFrom : undefined
+}
 
 /** What LIST says of a key. */
 export interface ListedFacts {

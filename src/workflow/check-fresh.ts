@@ -52,7 +52,9 @@ function filesChanged(plan: Plan, manifest: Manifest): string {
   const resized = manifest.objects
     .filter((o) => {
       const item = planned.get(o.key)
-      return item !== undefined && (item.size !== o.size || item.source !== o.source)
+      // A compressed object's planned size is its copy's, made only for the plan's writes.
+      const sized = item !== undefined && (item.compress === undefined || isUpload(item) || item.action === 'repair')
+      return item !== undefined && ((sized && item.size !== o.size) || item.source !== o.source)
     })
     .map((o) => o.source)
   const causes = [

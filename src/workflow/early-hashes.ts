@@ -16,7 +16,7 @@ interface EarlyDigest {
  * under it, which is what a create needs (and covers the comparison with most copies in
  * the bucket). Where the bucket calls for more, `take` says no and the file is hashed
  * again. Only files apply uploads whole are hashed early, so a large file is never read
- * twice; one file at a time, giving the bucket's answers a turn between files.
+ * twice, and no file with `compress`; one file at a time, giving the bucket's answers a turn between files.
  */
 export class EarlyHashes {
   private readonly digests = new Map<string, EarlyDigest>()
@@ -51,7 +51,8 @@ export class EarlyHashes {
     const requestFor = new HashOptionsMemo(policy)
     for (const desired of objects) {
       if (this.stopped) return
-      if (this.taken.has(desired.key) || isMultipart(desired.size, policy)) continue
+      // A compressed object's bytes are its copy's, made (if at all) when it is gathered.
+      if (this.taken.has(desired.key) || desired.compress !== undefined || isMultipart(desired.size, policy)) continue
       const request = requestFor.get(desired.options, records?.[desired.key])
       // A file that cannot be read fails again, with its error reported, when hashed for real.
       const digest = hashFile(desired.sourcePath, request, { identity: desired.identity }).catch(() => undefined)

@@ -1,9 +1,12 @@
 import { FileChangedError, hashFile, type MultipartPolicy } from '../local/index.js'
 import { PutplanError } from '../errors/index.js'
-import { ACL_OPTIONS, compareContent, cutOf, evidenceNeeded, optionsWhere, remoteCut, remotePartCount, sameCut, type DesiredObject, type LocalDigest, type ObjectFacts, type RemoteObject } from '../plan/index.js'
+import { ACL_OPTIONS, compareContent, cutOf, evidenceNeeded, optionsFix, optionsWhere, remoteCut, remotePartCount, sameCut, type DesiredObject, type LocalDigest, type ObjectFacts, type RemoteObject } from '../plan/index.js'
 import { S3ServiceError, type HeadObjectOptions, type ObjectStore } from '../s3/index.js'
+import { recordedSource, type StateRecord } from '../state/index.js'
+import type { CompressedBodies } from './compressed-bodies.js'
 import type { EarlyHashes } from './early-hashes.js'
 import { hashOptions } from './hash-options.js'
+import { recordedBody, sameSource, sourceToMatch } from './recorded-body.js'
 import { mapBounded } from '../util/map-bounded.js'
 
 export interface GatherOptions {
@@ -20,6 +23,10 @@ export interface GatherOptions {
   early?: EarlyHashes
   /** Files that, when created, apply reads and hashes as it uploads them: the plan does not read them. */
   readInApply?: (desired: DesiredObject) => boolean
+  /** The compressed copies of objects with `compress` (needed when there are any): made only for those the record does not vouch for. */
+  bodies?: CompressedBodies
+  /** The state record's objects, when it was read and may be trusted (not with `--refresh`). */
+  records?: Readonly<Record<string, StateRecord>>
 }
 
 /**
@@ -29,12 +36,18 @@ export interface GatherOptions {
  */
 export async function gatherFacts(objects: readonly DesiredObject[], options: GatherOptions): Promise<ObjectFacts[]> {
   let done = 0
-  return mapBounded(objects, options.concurrency, async (desired) => {
-    const remote = await readRemote(options.store, desired, options.known?.get(desired.key))
-    if (remote === undefined && options.readInApply?.(desired)) {
+  return mapBounded(objects, options.concurrency, async (given) => {
+    const remote = await readRemote(options.store, given, options.known?.get(given.key))
+    if (remote === undefined && options.readInApply?.(given)) {
       options.onObject?.(++done, objects.length)
-      return { desired, local: await unreadLocal(desired, options), remote }
+      return { desired: given, local: await unreadLocal(given, options), remote }
     }
+    const recorded = given.compress === undefined ? undefined : await recordedCompression(given, remote, options)
+    if (recorded !== undefined) {
+      options.onObject?.(++done, objects.length)
+      return { desired: { ...given, size: recorded.size }, local: recorded, remote }
+    }
+    const desired = given.compress === undefined ? given : await compressedBody(given, options.bodies)
     let local = await hashLocal(desired, remote, options.multipart, options.early)
     // Digests under a cut assumed from part 1 prove a match, never a difference: learn every
     // part's size, and hash again when the cut was another.
@@ -47,6 +60,29 @@ export async function gatherFacts(objects: readonly DesiredObject[], options: Ga
     options.onObject?.(++done, objects.length)
     return { desired, local, remote }
   })
+}
+
+/**
+ * The digest of a compressed object's bytes as its state record gives it, when the record
+ * stands for the object (LIST or HeadObject shows its write), names the file as it is now
+ * (read, not compressed: a SHA-256 costs a fraction of a compression) and the plan needs no
+ * more of the bytes (`recordedBody`). Undefined when the file must be compressed instead.
+ */
+async function recordedCompression(desired: DesiredObject, remote: RemoteObject | undefined, options: GatherOptions): Promise<LocalDigest | undefined> {
+  const bodies = options.bodies
+  const source = remote && bodies && sourceToMatch(recordedSource(options.records?.[desired.key], remote), desired)
+  const body = source && recordedBody(remote, hashOptions(desired.options, remote, options.multipart), optionsFix(desired.options, remote))
+  if (!source || !body) return undefined
+  try {
+    return sameSource(source, await bodies.fingerprint(desired)) ? body : undefined
+  } catch (error) {
+    throw fileError(desired, error)
+  }
+}
+
+function compressedBody(desired: DesiredObject, bodies: CompressedBodies | undefined): Promise<DesiredObject> {
+  if (bodies === undefined) throw new Error(`${desired.key}: an object with compress needs its compressed body`)
+  return bodies.body(desired)
 }
 
 async function readRemote(store: ObjectStore, desired: DesiredObject, known: RemoteObject | null | undefined): Promise<RemoteObject | undefined> {

@@ -2,13 +2,15 @@ import { createHash } from 'node:crypto'
 import path from 'node:path'
 import { PutplanError, UsageError } from '../errors/index.js'
 import { loadManifest, type Manifest } from '../manifest/index.js'
-import { compressBodies, type CompressedBodies } from './compressed-bodies.js'
+import { isUpload, type Plan } from '../plan/index.js'
+import { CompressedBodies } from './compressed-bodies.js'
 import { checkFresh } from './check-fresh.js'
 import { manifestShard } from './manifest-shard.js'
 import { count, stale } from './stale-plan.js'
 import { manifestFileOf, sameFile } from './manifest-location.js'
 import { readPlanFile, type SavedPlan } from './plan-file.js'
 import { secretDigest } from './secret-digest.js'
+import { mapBounded } from '../util/map-bounded.js'
 import { readRegularFile } from '../util/open-regular-file.js'
 
 export interface SavedPlanRequest {
@@ -27,7 +29,7 @@ export interface SavedPlanRequest {
 export interface LoadedPlan extends SavedPlan {
   /** The manifest as the plan was made from it: its recorded variables, the secrets read again. */
   manifest: Manifest
-  /** The compressed copies the manifest's objects name; the caller disposes of them. */
+  /** The compressed copies the manifest's objects name (those the plan writes); the caller disposes of them. */
   bodies: CompressedBodies
 }
 
@@ -63,15 +65,27 @@ export async function loadSavedPlan(request: SavedPlanRequest): Promise<LoadedPl
   }
   if (differ.length > 0) throw stale(`${count(differ.length, 'variable')} ${differ.length === 1 ? 'differs' : 'differ'} from the plan's: ${differ.join(', ')}`)
 
-  const bodies = await compressBodies(manifest, saved.plan.shard)
+  const bodies = new CompressedBodies()
   try {
+    const written = await withWrittenBodies(manifest, saved.plan, bodies, request.concurrency)
     // A shard's plan names only its shard's files.
-    await checkFresh(saved.plan, manifestShard(bodies.manifest, saved.plan.shard), request.concurrency)
+    await checkFresh(saved.plan, manifestShard(written, saved.plan.shard), request.concurrency)
+    return { ...saved, manifest: written, bodies }
   } catch (error) {
     await bodies.dispose()
     throw error
   }
-  return { ...saved, manifest: bodies.manifest, bodies }
+}
+
+/**
+ * The manifest with the compressed copy of each object with `compress` that the plan
+ * writes (uploads, or repairs in place, whose bytes must still be the plan's): the checks
+ * of the saved plan and the uploads read them. Other objects are not compressed.
+ */
+async function withWrittenBodies(manifest: Manifest, plan: Plan, bodies: CompressedBodies, concurrency: number): Promise<Manifest> {
+  const writes = new Set(plan.items.filter((item) => isUpload(item) || item.action === 'repair').map((item) => item.key))
+  const objects = await mapBounded(manifest.objects, concurrency, async (object) => (writes.has(object.key) ? bodies.body(object) : object))
+  return { ...manifest, objects }
 }
 
 async function readText(file: string, recorded: string): Promise<string> {

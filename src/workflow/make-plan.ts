@@ -1,17 +1,19 @@
 import { DEFAULT_MULTIPART_POLICY, type MultipartPolicy } from '../local/index.js'
 import { PutplanError } from '../errors/index.js'
 import type { Manifest } from '../manifest/index.js'
-import { computePlan, pruneRefusal, STORE_PROFILES, type DesiredObject, type ObjectFacts, type Plan, type Shard, type StoreProfile } from '../plan/index.js'
+import { computePlan, isUpload, pruneRefusal, STORE_PROFILES, type DesiredObject, type ObjectFacts, type Plan, type Shard, type StoreProfile } from '../plan/index.js'
 import { S3ServiceError, type ObjectStore, type RequestOptions } from '../s3/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
 import { preflight } from './preflight.js'
 import { knownObjects, readState, type LoadedState, type StateAccess } from '../state/index.js'
+import type { CompressedBodies } from './compressed-bodies.js'
 import { EarlyHashes } from './early-hashes.js'
 import { gatherFacts } from './gather-facts.js'
 import { manifestShard } from './manifest-shard.js'
 import { gatherPruneFacts } from './prune-facts.js'
 import { readInApply } from './read-in-apply.js'
 import { withUploadDigests } from './upload-digests.js'
+import { mapBounded } from '../util/map-bounded.js'
 
 export interface PlanOptions {
   concurrency: number
@@ -30,6 +32,8 @@ export interface PlanOptions {
    * `readInApply` names are read once, by their upload, not hashed here first.
    */
   applyNow?: boolean
+  /** The compressed copies of objects with `compress`, made as gathering finds them needed (see `CompressedBodies`). */
+  bodies?: CompressedBodies
 }
 
 export interface PlanResult {
@@ -58,7 +62,18 @@ export async function makePlan(whole: Manifest, store: ObjectStore, options: Pla
   const gathering = async (): Promise<ObjectFacts[]> => {
     const keys = manifest.objects.map((o) => o.key)
     const listing = options.refresh ? undefined : await knownObjects(store, reading, keys, request, options.shard?.count)
-    return gatherFacts(manifest.objects, { store, concurrency: options.concurrency, multipart, known: listing?.known, early, onObject: options.onObject, ...(readLater ? { readInApply: readLater } : {}) })
+    const records = listing?.state?.document.objects
+    return gatherFacts(manifest.objects, {
+      store,
+      concurrency: options.concurrency,
+      multipart,
+      known: listing?.known,
+      early,
+      onObject: options.onObject,
+      ...(readLater ? { readInApply: readLater } : {}),
+      ...(options.bodies ? { bodies: options.bodies } : {}),
+      ...(records ? { records } : {}),
+    })
   }
   const pruning = prune ? gatherPruneFacts(store, manifest, prune, reading, request, options.concurrency) : undefined
   const [facts, pruneFacts] = await Promise.all([gathering(), pruning]).finally(() => early.stop())
@@ -78,8 +93,18 @@ export async function makePlan(whole: Manifest, store: ObjectStore, options: Pla
   }
   const refusal = pruneRefusal(plan)
   if (refusal !== undefined) throw new PutplanError('prune-refused', refusal)
-  const uploads = await withUploadDigests(plan, manifest.objects, multipart, options.concurrency, readLater)
+  const uploads = await withUploadDigests(plan, await uploadBodies(plan, facts, options.bodies, options.concurrency), multipart, options.concurrency, readLater)
   return { plan: uploads, facts, ...(state ? { state } : {}) }
+}
+
+/**
+ * The objects as uploads read them: a compressed object's copy, made now for one the plan
+ * uploads though its record vouched for the bytes (which gathering avoids: it then reads
+ * the record only when no upload is due), the copy made while gathering for the others.
+ */
+async function uploadBodies(plan: Plan, facts: readonly ObjectFacts[], bodies: CompressedBodies | undefined, concurrency: number): Promise<DesiredObject[]> {
+  const uploaded = new Set(plan.items.filter(isUpload).map((item) => item.key))
+  return mapBounded(facts, concurrency, async ({ desired }) => (bodies && uploaded.has(desired.key) ? bodies.body(desired) : desired))
 }
 
 /**

@@ -1,11 +1,24 @@
 import type { ApplyReport, ObjectOutcome } from '../apply/index.js'
 import type { Manifest } from '../manifest/index.js'
-import type { Plan } from '../plan/index.js'
+import type { FilePlanItem, Plan } from '../plan/index.js'
 import { storedHeaderOptions, type ObjectStore } from '../s3/index.js'
-import { listKeys, recordOfCopy, recordOfRemote, recordOfWrite, recordStands, rememberApplied, updateState, type StateAccess, type StateDocument, type StateRecord } from '../state/index.js'
+import {
+  listKeys,
+  recordOfCopy,
+  recordOfRemote,
+  recordOfWrite,
+  recordStands,
+  rememberApplied,
+  updateState,
+  type CompressedFrom,
+  type StateAccess,
+  type StateDocument,
+  type StateRecord,
+} from '../state/index.js'
 import { bucketRequestOptions } from './bucket-request-options.js'
 import type { PlanResult } from './make-plan.js'
 import { optionsWithSecrets } from './options-with-secrets.js'
+import { sameSource } from './recorded-body.js'
 
 /**
  * After apply, the state record learns every object this run wrote (its LastModified read
@@ -15,8 +28,12 @@ import { optionsWithSecrets } from './options-with-secrets.js'
  * failed or conflicted lose theirs, and so do deleted ones, in the same write; a delete
  * that failed or was held back keeps its record, to be deleted by a later apply. `fresh` is
  * what the plan read: the facts it was computed from and the record itself (for a saved
- * plan, the record as apply read it, and no facts). `appliedPlan`: the digest of a saved
- * plan this apply completed, which the record remembers so that it is not applied twice.
+ * plan, the record as apply read it, and no facts). `sources`: for objects with `compress`,
+ * their files as this run read them, to compress them or to know them again; the record of
+ * each such object this apply wrote, or found holding the plan's bytes, keeps it
+ * (`compressedFrom`), and a record from before putplan kept one gains it. `appliedPlan`:
+ * the digest of a saved plan this apply completed, which the record remembers so that it
+ * is not applied twice.
  */
 export async function recordApply(
   store: ObjectStore,
@@ -25,6 +42,7 @@ export async function recordApply(
   plan: Plan,
   fresh: Pick<PlanResult, 'facts' | 'state'> | undefined,
   report: ApplyReport,
+  sources: ReadonlyMap<string, CompressedFrom>,
   appliedPlan?: string,
 ): Promise<void> {
   // A copy in parts answers without LastModified: LIST tells it, as for an upload.
@@ -47,20 +65,22 @@ export async function recordApply(
       const etag = outcome.etag
       const ours = etag !== undefined && seen?.lastModified !== undefined && seen.etag === etag
       const local = report.readDigests?.get(key) ?? item?.local
-      learnt.set(key, ours && local && sent ? recordOfWrite(sent, local, { ...outcome, etag }, storedHeaderOptions(sent, outcome), seen.lastModified!) : undefined)
+      learnt.set(key, ours && local && sent ? withSource(recordOfWrite(sent, local, { ...outcome, etag }, storedHeaderOptions(sent, outcome), seen.lastModified!), item, sources) : undefined)
     } else if (copied(outcome)) {
       const item = planned.get(key)
       const sent = withSecrets.get(key) ?? item?.options
       const seen = listed.get(key)
       const lastModified = outcome.lastModified ?? (seen?.etag === outcome.etag ? seen?.lastModified : undefined)
       const record = item && sent && lastModified !== undefined && recordOfCopy(sent, item.local, { ...outcome, etag: outcome.etag! }, storedHeaderOptions(sent, outcome), lastModified)
-      learnt.set(key, record || undefined)
+      learnt.set(key, record ? withSource(record, item, sources) : undefined)
     } else if (outcome.outcome === 'unchanged' || outcome.outcome === 'repaired') {
       const remote = verified.get(key)
       // Retention and legal hold changed without a rewrite; no record vouches for them anyway.
       if (remote?.lastModified === undefined || outcome.repairs?.some((op) => op === 'retention' || op === 'legal-hold')) continue
-      // Most unchanged objects were judged by their record, which needs no rewrite.
-      if (!recordStands(recorded[key], remote)) learnt.set(key, recordOfRemote(remote, remote.lastModified))
+      // Most unchanged objects were judged by their record, which needs no rewrite (unless it gains its file's fingerprint).
+      const standing = recordStands(recorded[key], remote) ? recorded[key]! : undefined
+      const record = withSource(standing ?? recordOfRemote(remote, remote.lastModified), planned.get(key), sources)
+      if (record !== standing) learnt.set(key, record)
     } else if (outcome.outcome === 'deleted' || outcome.outcome === 'conflict' || (outcome.outcome === 'failed' && outcome.action !== 'delete')) {
       // A delete in conflict met another client's write: the object is theirs now.
       learnt.set(key, undefined)
@@ -76,6 +96,18 @@ export async function recordApply(
     return { ...document, objects, ...(appliedPlan === undefined ? {} : { appliedPlans: rememberApplied(document.appliedPlans, appliedPlan) }) }
   }
   await updateState(access, change, { current: fresh?.state })
+}
+
+/**
+ * `record` with the fingerprint of the file its compressed bytes were made from, read in
+ * this run (as `item` planned them: the plan's digests of the copy, or the record's, which
+ * the file was found to give): unchanged when it holds that one already, or has no file.
+ */
+function withSource(record: StateRecord, item: FilePlanItem | undefined, sources: ReadonlyMap<string, CompressedFrom>): StateRecord {
+  const source = item && sources.get(item.key)
+  if (source === undefined || item?.compress !== source.coding) return record
+  if (record.compressedFrom !== undefined && sameSource(record.compressedFrom, source)) return record
+  return { ...record, compressedFrom: source }
 }
 
 /** A repair that rewrote the object (a copy onto itself): its answer has the new ETag. */

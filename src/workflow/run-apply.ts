@@ -9,7 +9,7 @@ import { bucketRequestOptions } from './bucket-request-options.js'
 import { preflight } from './preflight.js'
 import type { BucketRequest } from './bucket-request.js'
 import { checkUnapplied } from './check-unapplied.js'
-import { compressBodies, type CompressedBodies } from './compressed-bodies.js'
+import { CompressedBodies } from './compressed-bodies.js'
 import { invalidateCdn, type InvalidateOptions, type InvalidationReport } from './invalidate-cdn.js'
 import { loadSavedPlan, type LoadedPlan } from './load-saved-plan.js'
 import { makePlan, type PlanResult } from './make-plan.js'
@@ -51,13 +51,13 @@ export interface ApplyResult {
 export async function runApply(request: ApplyRequest): Promise<ApplyResult> {
   const { manifest, saved, bodies } = await openManifest(request)
   try {
-    return await applyManifest(manifest, saved, bodies.bodyPaths, request)
+    return await applyManifest(manifest, saved, bodies, request)
   } finally {
     await bodies.dispose()
   }
 }
 
-async function applyManifest(manifest: Manifest, saved: LoadedPlan | undefined, bodyPaths: ReadonlyMap<string, string>, request: ApplyRequest): Promise<ApplyResult> {
+async function applyManifest(manifest: Manifest, saved: LoadedPlan | undefined, bodies: CompressedBodies, request: ApplyRequest): Promise<ApplyResult> {
   // A saved plan is applied to the store it was made for, unless --compatibility says otherwise.
   const connection = { ...request.connection, compatibility: request.connection.compatibility ?? saved?.plan.compatibility }
   const secrets = secretValues(manifest)
@@ -78,12 +78,12 @@ async function applyManifest(manifest: Manifest, saved: LoadedPlan | undefined, 
     const approve = (plan: Plan) => request.approve(redactSecrets(plan, [...secrets, ...bucketSecrets(plan, secrets)]))
     const { plan, read } = saved
       ? await checkSaved(saved, store, state.access, request.concurrency, profile)
-      : await planFresh(manifest, store, state.access, { ...request, approve }, profile)
+      : await planFresh(manifest, store, state.access, { ...request, approve }, profile, bodies)
     request.onExecute?.(plan)
     const report = await executePlan(plan, {
       store,
       baseDir: path.dirname(manifest.file),
-      bodyPaths,
+      bodyPaths: bodies.bodyPaths,
       concurrency: request.concurrency,
       conditionalWrites,
       signal: request.signal,
@@ -96,7 +96,7 @@ async function applyManifest(manifest: Manifest, saved: LoadedPlan | undefined, 
     let stateError: string | undefined
     if (state.access) {
       try {
-        await recordApply(store, state.access, manifest, plan, read, report, saved && completed(plan, report) ? saved.planDigest : undefined)
+        await recordApply(store, state.access, manifest, plan, read, report, bodies.sources, saved && completed(plan, report) ? saved.planDigest : undefined)
       } catch (error) {
         stateError = redactSecrets((error as Error).message, hidden)
       }
@@ -111,11 +111,11 @@ async function applyManifest(manifest: Manifest, saved: LoadedPlan | undefined, 
   }
 }
 
-/** The manifest, its compressed objects' copies made (see `compressBodies`). */
+/** The manifest, and its compressed objects' copies: a saved plan's made for its writes, a fresh plan's made as it finds them needed. */
 async function openManifest(request: ApplyRequest): Promise<{ manifest: Manifest; saved?: LoadedPlan; bodies: CompressedBodies }> {
   if (request.planFile === undefined) {
-    const bodies = await compressBodies(await loadManifest({ file: request.file, vars: request.vars, env: request.env, allowOutside: request.allowOutside }), request.shard)
-    return { manifest: bodies.manifest, bodies }
+    const manifest = await loadManifest({ file: request.file, vars: request.vars, env: request.env, allowOutside: request.allowOutside })
+    return { manifest, bodies: new CompressedBodies() }
   }
   const saved = await loadSavedPlan({ ...request, planFile: request.planFile })
   checkSameShard(request.planFile, saved.plan.shard, request.shard)
@@ -132,8 +132,8 @@ function checkSameShard(planFile: string, planned: Shard | undefined, given: Sha
 /** The plan to execute, and what was read to make or check it (for the state record). */
 type Opened = { plan: Plan; read?: Pick<PlanResult, 'facts' | 'state'> }
 
-async function planFresh(manifest: Manifest, store: ObjectStore, access: StateAccess | undefined, request: ApplyRequest, profile: StoreProfile): Promise<Opened> {
-  const fresh = await makePlan(manifest, store, { concurrency: request.concurrency, state: access, refresh: request.refresh, shard: request.shard, onObject: request.onObject, profile, applyNow: true })
+async function planFresh(manifest: Manifest, store: ObjectStore, access: StateAccess | undefined, request: ApplyRequest, profile: StoreProfile, bodies: CompressedBodies): Promise<Opened> {
+  const fresh = await makePlan(manifest, store, { concurrency: request.concurrency, state: access, refresh: request.refresh, shard: request.shard, onObject: request.onObject, profile, applyNow: true, bodies })
   if (hasChanges(fresh.plan) && !(await request.approve(fresh.plan))) {
     throw new PutplanError('not-approved', 'apply cancelled; nothing was written')
   }

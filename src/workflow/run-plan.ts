@@ -1,7 +1,7 @@
 import { loadManifest, secretValues, type Manifest } from '../manifest/index.js'
 import { bucketSecrets, redactSecrets, type BatchExport, type PlanWithOrigin } from '../plan/index.js'
 import type { BucketRequest } from './bucket-request.js'
-import { compressBodies } from './compressed-bodies.js'
+import { CompressedBodies } from './compressed-bodies.js'
 import { makePlan } from './make-plan.js'
 import { openState } from './open-state.js'
 import { openStore, redactedDebug, secretHeaders } from './open-store.js'
@@ -24,15 +24,15 @@ export interface PlanRequest extends BucketRequest {
 export async function runPlan(request: PlanRequest): Promise<{ manifest: Manifest; plan: PlanWithOrigin; batch?: BatchExport }> {
   if (request.batchDir !== undefined) await checkBatchDir(request.batchDir)
   const loaded = await loadManifest({ file: request.file, vars: request.vars, env: request.env, allowOutside: request.allowOutside })
-  const bodies = await compressBodies(loaded, request.shard)
+  const bodies = new CompressedBodies()
   try {
-    return { manifest: loaded, ...(await planManifest(bodies.manifest, request)) }
+    return { manifest: loaded, ...(await planManifest(loaded, request, bodies)) }
   } finally {
     await bodies.dispose()
   }
 }
 
-async function planManifest(manifest: Manifest, request: PlanRequest): Promise<{ plan: PlanWithOrigin; batch?: BatchExport }> {
+async function planManifest(manifest: Manifest, request: PlanRequest, bodies: CompressedBodies): Promise<{ plan: PlanWithOrigin; batch?: BatchExport }> {
   // Its secret digests are slow on purpose: computed while the bucket is read.
   const origin = planOrigin(manifest, request.cwd)
   origin.catch(() => {}) // awaited below; a plan that fails first must not leave it unhandled
@@ -47,6 +47,7 @@ async function planManifest(manifest: Manifest, request: PlanRequest): Promise<{
       shard: request.shard,
       profile,
       onObject: request.onObject,
+      bodies,
     })
     // A secret variable's value shows nowhere: not in options, reasons, or the bucket's values.
     const plan = redactSecrets({ ...made.plan, origin: await origin }, [...secrets, ...bucketSecrets(made.plan, secrets)])

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { compressFile } from '../../../src/local/compress-file.js'
+import { compressFile, compressionSettings } from '../../../src/local/compress-file.js'
 import { useTempDir } from './temp-dir.js'
 
 const tmp = useTempDir()
@@ -19,10 +20,11 @@ describe('compressFile', () => {
     const source = tmp.write('index.html', page(300_000))
     const first = join(tmp.dir(), `a.${coding}`)
     const second = join(tmp.dir(), `b.${coding}`)
-    const size = await compressFile(source, first, coding)
+    const { size, source: read } = await compressFile(source, first, coding)
     await compressFile(source, second, coding)
     const bytes = readFileSync(first)
     expect(size).toBe(bytes.length)
+    expect(read).toEqual({ size: 300_000, sha256: createHash('sha256').update(readFileSync(source)).digest('base64') })
     expect(size).toBeLessThan(300_000 / 5)
     expect(readFileSync(second).equals(bytes)).toBe(true)
     const back = coding === 'gzip' ? gunzipSync(bytes) : brotliDecompressSync(bytes)
@@ -48,5 +50,11 @@ describe('compressFile', () => {
       const bytes = readFileSync(target)
       expect((coding === 'gzip' ? gunzipSync(bytes) : brotliDecompressSync(bytes)).length).toBe(0)
     }
+  })
+
+  it('names settings that differ by coding, so a record of one never stands for the other', () => {
+    expect(compressionSettings('gzip')).not.toBe(compressionSettings('br'))
+    expect(compressionSettings('gzip')).toMatch(/^gzip level 9/)
+    expect(compressionSettings('br')).toMatch(/^br quality 9/)
   })
 })
