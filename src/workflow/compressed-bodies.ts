@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import path from 'node:path'
 import { PutplanError } from '../errors/index.js'
 import { compressFile, compressionSettings, hashFile } from '../local/index.js'
@@ -15,6 +15,9 @@ import type { CompressedFrom } from '../state/index.js'
  * proves it. An object whose state record vouches for its bytes is never asked for
  * (`gatherFacts`), so a plan of unchanged files compresses none of them.
  */
+/** Compressions at once: each holds a compressor's window and tables (megabytes for brotli), and the thread pool that runs them is small. */
+const COMPRESSING_AT_ONCE = availableParallelism()
+
 export class CompressedBodies {
   /** Key -> the compressed copy apply sends: those made so far. */
   readonly bodyPaths = new Map<string, string>()
@@ -23,12 +26,14 @@ export class CompressedBodies {
   private readonly copies = new Map<string, Promise<DesiredObject>>()
   private dir: Promise<string> | undefined
   private made = 0
+  private compressing = 0
+  private readonly waiting: (() => void)[] = []
 
   /** `desired` as its object's bytes are: for one with `compress`, its compressed copy (the same one every time it is asked for). */
   body(desired: DesiredObject): Promise<DesiredObject> {
     if (desired.compress === undefined) return Promise.resolve(desired)
     let copy = this.copies.get(desired.key)
-    if (copy === undefined) this.copies.set(desired.key, (copy = this.compress(desired)))
+    if (copy === undefined) this.copies.set(desired.key, (copy = this.inTurn(() => this.compress(desired))))
     return copy
   }
 
@@ -40,9 +45,20 @@ export class CompressedBodies {
 
   /** Removes the copies. */
   async dispose(): Promise<void> {
-    const dir = this.dir
+    const dir = await this.dir?.catch(() => undefined)
     this.dir = undefined
-    if (dir !== undefined) await rm(await dir.catch(() => ''), { recursive: true, force: true })
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true })
+  }
+
+  private async inTurn<T>(work: () => Promise<T>): Promise<T> {
+    while (this.compressing >= COMPRESSING_AT_ONCE) await new Promise<void>((resolve) => this.waiting.push(resolve))
+    this.compressing++
+    try {
+      return await work()
+    } finally {
+      this.compressing--
+      this.waiting.shift()?.()
+    }
   }
 
   private async compress(desired: DesiredObject): Promise<DesiredObject> {
