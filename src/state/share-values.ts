@@ -4,8 +4,8 @@ import type { StateRecord } from './state-record.js'
  * Gives records that hold equal values one copy of them, in place: the headers (with their
  * metadata), LastModified and the checksum type. JSON.parse makes a string and an object of
  * every value it reads, and records of one upload repeat the same Content-Type,
- * Cache-Control and second of writing in each of them: at 100,000 records that was about
- * 25 MB held for the whole plan. Nothing changes a record's values in place (a newer
+ * Cache-Control and second of writing in each of them: at 100,000 records, 100,000 copies
+ * of each, held for the whole plan. Nothing changes a record's values in place (a newer
  * record replaces an old one whole), so sharing them is safe.
  */
 export function shareRecordValues(objects: Record<string, StateRecord>): void {
