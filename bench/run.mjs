@@ -130,6 +130,7 @@ async function makeWorkload(name, count, sizeOf) {
   for (const state of [true, false]) {
     const lines = [
       'version: 1',
+      'variables: { BUCKET: { description: the bucket }, CACHE: { description: the Cache-Control value } }',
       'bucket: ${BUCKET}',
       `region: ${REGION}`,
       ...(state ? ['state: { key: .putplan/state.json }'] : []),

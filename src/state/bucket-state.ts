@@ -4,6 +4,7 @@ import type { RemoteObject } from '../plan/index.js'
 import { STATE_FORMAT_VERSION, trustRecord, type StateDocument } from './state-record.js'
 import { S3ServiceError, type ListedObject, type ObjectStore, type RequestOptions, type WriteCondition } from '../s3/index.js'
 import { listWanted } from './list-wanted.js'
+import { shareRecordValues } from './share-values.js'
 import { stateBody } from './state-json.js'
 
 /** Where the state record lives, and the store that reaches it. */
@@ -36,7 +37,9 @@ function parseState(text: string, bucket: string): StateDocument | undefined {
   try {
     const parsed = JSON.parse(text) as Partial<StateDocument>
     const valid = parsed.formatVersion === STATE_FORMAT_VERSION && parsed.bucket === bucket && typeof parsed.objects === 'object' && parsed.objects !== null
-    return valid ? (parsed as StateDocument) : undefined
+    if (!valid) return undefined
+    shareRecordValues(parsed.objects!)
+    return parsed as StateDocument
   } catch {
     return undefined
   }

@@ -91,13 +91,23 @@ async function readRemote(store: ObjectStore, desired: DesiredObject, known: Rem
   if (known === null) return undefined
   // Retention and legal hold change without a rewrite: a record cannot vouch for them.
   const trusted = known !== undefined && !declaresObjectLock(desired)
-  const remote = trusted ? { ...known } : await remoteCall(key, 's3:GetObject', () => store.headObject(key, request))
+  const remote = trusted ? ownCopy(desired, known) : await remoteCall(key, 's3:GetObject', () => store.headObject(key, request))
   if (remote === undefined) return undefined
   if (options.tagging !== undefined) remote.tagging = await remoteCall(key, 's3:GetObjectTagging', () => store.getObjectTagging(key, request))
   if (declaresAcl(desired)) remote.acl = await remoteCall(key, 's3:GetObjectAcl', () => store.getObjectAcl(key, request))
   // A multipart object without a full-object checksum is judged by digests of its parts.
   if (remotePartCount(remote) !== undefined && evidenceNeeded(remote).parts !== undefined) await learnCut(store, desired, remote, 'assumed')
   return remote
+}
+
+/**
+ * The record to learn more of in place (tags, the ACL, the cut into parts) is a copy: the
+ * state record keeps it as read. The others, nearly all, are used as they are: a copy of
+ * each would be held to the end of the plan.
+ */
+function ownCopy(desired: DesiredObject, known: RemoteObject): RemoteObject {
+  const learns = desired.options.tagging !== undefined || declaresAcl(desired) || remotePartCount(known) !== undefined
+  return learns ? { ...known } : known
 }
 
 /** The request options every HeadObject of the desired object repeats (the SSE-C key, the bucket owner, the payer). */

@@ -138,6 +138,28 @@ describe('readState', () => {
     expect(Object.keys(loaded.document.objects)).toEqual(['a', 'b'])
     expect(loaded.etag).toBe(store.objects.get(STATE_KEY)!.etag)
   })
+
+  it('gives records one copy of the values they repeat, each record reading as written', async () => {
+    const headers = (cacheControl: string) => ({ metadata: {}, storageClass: 'STANDARD', cacheControl, contentType: 'text/html' })
+    const record = (etag: string, cacheControl: string): StateRecord => ({
+      etag,
+      size: 1,
+      lastModified: '2025-01-01T00:00:00.000Z',
+      written: true,
+      checksums: { CRC64NVME: `crc-${etag}` },
+      checksumType: 'FULL_OBJECT',
+      headers: headers(cacheControl),
+    })
+    const objects = { a: record('a', 'max-age=60'), b: record('b', 'max-age=60'), c: record('c', 'no-cache') }
+    const store = new MemoryStore()
+    store.putDirect(STATE_KEY, JSON.stringify({ formatVersion: STATE_FORMAT_VERSION, bucket: BUCKET, objects }))
+    const read = (await readState(access(store))).document.objects
+    expect(read).toEqual(objects)
+    expect(read.a!.headers).toBe(read.b!.headers)
+    expect(read.c!.headers).not.toBe(read.a!.headers)
+    expect(read.c!.headers.cacheControl).toBe('no-cache')
+    expect(read.a!.checksums).not.toBe(read.b!.checksums)
+  })
 })
 
 describe('updateState', () => {

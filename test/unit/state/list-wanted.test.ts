@@ -28,7 +28,8 @@ class ListingBucket extends MemoryStore {
     this.lists.push(where)
     const { prefix = '', startAfter } = where
     const matching = this.keys.filter((key) => key.startsWith(prefix) && (startAfter === undefined || utf8Order(key, startAfter) > 0))
-    for (let first = 0; first < matching.length; first += this.pageSize) {
+    // A listing with nothing to show is still one request, answering an empty page.
+    for (let first = 0; first === 0 || first < matching.length; first += this.pageSize) {
       this.listsInFlight++
       this.mostListsInFlight = Math.max(this.mostListsInFlight, this.listsInFlight)
       // A round trip: other ranges run meanwhile.
@@ -43,9 +44,18 @@ class ListingBucket extends MemoryStore {
 
 describe('keyRanges', () => {
   it('cuts sorted keys into ranges, each from after the one before to its own last key', () => {
-    expect(keyRanges(['a', 'b', 'c', 'd', 'e'], 2)).toEqual([{ last: 'b' }, { startAfter: 'b', last: 'd' }, { startAfter: 'd', last: 'e' }])
-    expect(keyRanges(['a', 'b'], 2)).toEqual([{ last: 'b' }])
+    expect(keyRanges(['a', 'b', 'c', 'd', 'e'], 2)).toEqual([
+      { prefix: '', last: 'b' },
+      { prefix: '', startAfter: 'b', last: 'd' },
+      { prefix: 'e', startAfter: 'd', last: 'e' },
+    ])
+    expect(keyRanges(['a', 'b'], 2)).toEqual([{ prefix: '', last: 'b' }])
     expect(keyRanges([], 2)).toEqual([])
+  })
+
+  it("gives each range its own keys' prefix, the first range that of all the keys", () => {
+    const keys = ['site/a/1', 'site/a/2', 'site/b/1', 'site/b/2', 'site/b/3', 'site/c/1']
+    expect(keyRanges(keys, 2).map((range) => range.prefix)).toEqual(['site/', 'site/b/', 'site/'])
   })
 })
 
@@ -59,8 +69,8 @@ describe('listWanted', () => {
     const listed = await listWanted(bucket, wanted, {}, { perRange: 10, rangesAtOnce: 3 })
     expect([...listed!.keys()].sort()).toEqual(wanted.filter((_, i) => i % 7 !== 3))
     expect(bucket.lists.map((l) => l.startAfter)).toEqual([undefined, 'site/009', 'site/019', 'site/029', 'site/039'])
-    // Every range lists the keys' common prefix.
-    expect(new Set(bucket.lists.map((l) => l.prefix))).toEqual(new Set(['site/0']))
+    // The first range lists the keys' common prefix, every other its own keys' prefix.
+    expect(bucket.lists.map((l) => l.prefix)).toEqual(['site/0', 'site/01', 'site/02', 'site/03', 'site/04'])
     expect(bucket.mostListsInFlight).toBe(3)
   })
 
@@ -76,6 +86,14 @@ describe('listWanted', () => {
     expect([...listed!.keys()]).toEqual(['site/000', 'site/001'])
     // The first two ranges were asked at once; both saw the end, so the other three were not.
     expect(bucket.lists.map((l) => l.startAfter)).toEqual([undefined, 'site/009'])
+  })
+
+  it('lists, after a range that found the end of its own prefix, a later range under another prefix', async () => {
+    const keys = ['x/a1', 'x/a2', 'x/b1', 'x/b2', 'x/c1', 'x/c2']
+    const bucket = new ListingBucket(['x/c1', 'x/d'], 10)
+    const listed = await listWanted(bucket, keys, {}, { perRange: 2, rangesAtOnce: 1 })
+    expect([...listed!.keys()]).toEqual(['x/c1'])
+    expect(bucket.lists).toEqual([{ prefix: 'x/' }, { prefix: 'x/b', startAfter: 'x/a2' }, { prefix: 'x/c', startAfter: 'x/b2' }])
   })
 
   it('orders ranges as S3 does, by UTF-8 bytes', async () => {

@@ -70,3 +70,26 @@ describe('gatherFacts with a trusted record', () => {
     expect(store.callsOf('headObject').map((c) => c.key)).toEqual(['k'])
   })
 })
+
+describe('gatherFacts leaves the trusted record as it was read', () => {
+  it.each<[string, PutOptions, boolean]>([
+    ['tags learnt', { contentType: 'text/html', tagging: { team: 'web' } }, false],
+    ['the cut into parts learnt', { contentType: 'text/html' }, true],
+  ])('%s: on a copy of the record', async (_, options, multipart) => {
+    const known = trustedWrite(options, multipart ? 16 : undefined)
+    const asRead = structuredClone(known)
+    const store = new MemoryStore()
+    const desired = desiredObject({ key: 'k', sourcePath: file, size: data.length, options })
+    const [facts] = await gatherFacts([desired], { store, concurrency: 1, multipart: multipart ? policy : { threshold: 1024, partSize: 1024 }, known: new Map([['k', known]]) })
+    expect(known).toEqual(asRead)
+    expect(facts!.remote).not.toBe(known)
+  })
+
+  it('the others: the record itself, not a copy held beside it', async () => {
+    const options: PutOptions = { contentType: 'text/html' }
+    const known = trustedWrite(options)
+    const desired = desiredObject({ key: 'k', sourcePath: file, size: data.length, options })
+    const [facts] = await gatherFacts([desired], { store: new MemoryStore(), concurrency: 1, multipart: { threshold: 1024, partSize: 1024 }, known: new Map([['k', known]]) })
+    expect(facts!.remote).toBe(known)
+  })
+})
