@@ -130,6 +130,9 @@ async function makeWorkload(name, count, sizeOf) {
   for (const state of [true, false]) {
     const lines = [
       'version: 1',
+      'variables:',
+      '  BUCKET: { description: the bucket of this run }',
+      '  CACHE: { description: the Cache-Control of this run }',
       'bucket: ${BUCKET}',
       `region: ${REGION}`,
       ...(state ? ['state: { key: .putplan/state.json }'] : []),
