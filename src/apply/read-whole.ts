@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises'
+import { openRegular, type FileIdentity } from '../util/open-regular-file.js'
 import { SourceChangedError } from './source-changed-error.js'
 
 /**
@@ -6,12 +6,13 @@ import { SourceChangedError } from './source-changed-error.js'
  * that a file that grew shows), exactly the `size` bytes the plan saw, as views of the
  * blocks in order: a file of another size, or one modified while it is read (size or
  * modification time differ afterwards), fails with SourceChangedError rather than hand
- * over bytes that are not one state of the file.
+ * over bytes that are not one state of the file. With `identity`, the file opened must be
+ * the one the path named when it was checked (see `openRegular`).
  */
-export async function readWhole(path: string, size: number, into: readonly Buffer[]): Promise<Buffer[]> {
+export async function readWhole(path: string, size: number, into: readonly Buffer[], identity?: FileIdentity): Promise<Buffer[]> {
   const capacity = into.reduce((sum, block) => sum + block.length, 0)
   if (capacity <= size) throw new RangeError(`blocks of ${capacity} bytes cannot tell a file of ${size} bytes that grew`)
-  const handle = await open(path, 'r')
+  const handle = await openRegular(path, identity)
   try {
     const before = await handle.stat()
     if (before.size !== size) throw new SourceChangedError(`the file changed since the plan: ${before.size} bytes now, ${size} planned`)

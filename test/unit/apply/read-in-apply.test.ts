@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { executePlan, type ExecuteOptions } from '../../../src/apply/index.js'
@@ -60,6 +60,15 @@ describe('a create the plan left for apply to read', () => {
     expect(store.callsOf('putObject')).toEqual([])
     expect(report.items[0]).toMatchObject({ outcome: 'failed', reason: 'the file changed since the plan: its bytes no longer have the planned CRC32 checksum' })
     expect(report.readDigests).toBeUndefined()
+  })
+  it('fails, sending nothing, when the file is no longer the one the plan checked (replaced since)', async () => {
+    const item = await unread('d.bin', Buffer.alloc(100_000, 3))
+    const { dev, ino } = statSync(join(files.dir(), 'd.bin'))
+    const store = new MemoryStore()
+    const report = await run(planOf([item]), store, { identity: () => ({ dev, ino: ino + 1 }) })
+
+    expect(store.callsOf('putObject')).toEqual([])
+    expect(report.items[0]).toMatchObject({ outcome: 'failed', reason: expect.stringContaining('is no longer the file that was checked') })
   })
 })
 
