@@ -59,7 +59,7 @@
 
   ;; Folds the $len bytes at $ptr into the register $crc and returns the new register.
   (func (export "update") (param $ptr i32) (param $len i32) (param $crc i64) (result i64)
-    (local $end16 i32) (local $end8 i32) (local $end i32) (local $high i64)
+    (local $end16 i32) (local $end8 i32) (local $end i32) (local $high i64) (local $a i32) (local $b i32) (local $c i32) (local $d i32)
     (local.set $end (i32.add (local.get $ptr) (local.get $len)))
     (local.set $end16 (i32.add (local.get $ptr) (i32.and (local.get $len) (i32.const -16))))
     (local.set $end8 (i32.add (local.get $ptr) (i32.and (local.get $len) (i32.const -8))))
@@ -67,43 +67,49 @@
     ;; Sixteen bytes at a time. The loads are little-endian, so the register's low byte is the
     ;; first input byte, the one with the most bytes after it: byte k of the first eight (the
     ;; register xored with them) goes through table 15 - k, byte k of the next eight ($high)
-    ;; through table 7 - k. Each lookup loads the table's offset + 8 * byte (a top byte needs
-    ;; no mask). The lookups are spelled out rather than calls of $entry: Node 20's engine does
-    ;; not inline calls between WebAssembly functions, and a call per lookup hashed three
-    ;; times slower. They are xored as a balanced tree, not one after another, so that the
-    ;; step's chain of dependent instructions is four xors long instead of fifteen.
+    ;; through table 7 - k. Each lookup loads the table's offset + 8 * byte; the bytes are
+    ;; taken from the four 32-bit quarters $a to $d, one shift and one mask each (a top byte
+    ;; needs no mask), which hashed about 8% faster than 64-bit shifts and a wrap per byte.
+    ;; The lookups are spelled out rather than calls of $entry: Node 20's engine does not
+    ;; inline calls between WebAssembly functions, and a call per lookup hashed three times
+    ;; slower. They are xored as a balanced tree, not one after another, so that the step's
+    ;; chain of dependent instructions is four xors long instead of fifteen.
     (block $pairs_done
       (loop $each_pair
         (br_if $pairs_done (i32.ge_u (local.get $ptr) (local.get $end16)))
         (local.set $crc (i64.xor (local.get $crc) (i64.load (local.get $ptr))))
         (local.set $high (i64.load offset=8 (local.get $ptr)))
-        (i64.load offset=30720 (i32.shl (i32.wrap_i64 (i64.and (local.get $crc) (i64.const 0xff))) (i32.const 3)))
-        (i64.load offset=28672 (i32.shl (i32.wrap_i64 (i64.and (i64.shr_u (local.get $crc) (i64.const 8)) (i64.const 0xff))) (i32.const 3)))
+        (local.set $a (i32.wrap_i64 (local.get $crc)))
+        (local.set $b (i32.wrap_i64 (i64.shr_u (local.get $crc) (i64.const 32))))
+        (local.set $c (i32.wrap_i64 (local.get $high)))
+        (local.set $d (i32.wrap_i64 (i64.shr_u (local.get $high) (i64.const 32))))
+        (i64.load offset=30720 (i32.and (i32.shl (local.get $a) (i32.const 3)) (i32.const 2040)))
+        (i64.load offset=28672 (i32.and (i32.shr_u (local.get $a) (i32.const 5)) (i32.const 2040)))
         i64.xor
-        (i64.load offset=26624 (i32.shl (i32.wrap_i64 (i64.and (i64.shr_u (local.get $crc) (i64.const 16)) (i64.const 0xff))) (i32.const 3)))
-        (i64.load offset=24576 (i32.shl (i32.wrap_i64 (i64.and (i64.shr_u (local.get $crc) (i64.const 24)) (i64.const 0xff))) (i32.const 3)))
-        i64.xor
-        i64.xor
-        (i64.load offset=22528 (i32.shl (i32.wrap_i64 (i64.and (i64.shr_u (local.get $crc) (i64.const 32)) (i64.const 0xff))) (i32.const 3)))
-        (i64.load offset=20480 (i32.shl (i32.wrap_i64 (i64.and (i64.shr_u (local.get $crc) (i64.const 40)) (i64.const 0xff))) (i32.const 3)))
-        i64.xor
-        (i64.load offset=18432 (i32.shl (i32.wrap_i64 (i64.and (i64.shr_u (local.get $crc) (i64.const 48)) (i64.const 0xff))) (i32.const 3)))
-        (i64.load offset=16384 (i32.shl (i32.wrap_i64 (i64.shr_u (local.get $crc) (i64.const 56))) (i32.const 3)))
+        (i64.load offset=26624 (i32.and (i32.shr_u (local.get $a) (i32.const 13)) (i32.const 2040)))
+        (i64.load offset=24576 (i32.shl (i32.shr_u (local.get $a) (i32.const 24)) (i32.const 3)))
         i64.xor
         i64.xor
+        (i64.load offset=22528 (i32.and (i32.shl (local.get $b) (i32.const 3)) (i32.const 2040)))
+        (i64.load offset=20480 (i32.and (i32.shr_u (local.get $b) (i32.const 5)) (i32.const 2040)))
         i64.xor
-        (i64.load offset=14336 (i32.shl (i32.wrap_i64 (i64.and (local.get $high) (i64.const 0xff))) (i32.const 3)))
-        (i64.load offset=12288 (i32.shl (i32.wrap_i64 (i64.and (i64.shr_u (local.get $high) (i64.const 8)) (i64.const 0xff))) (i32.const 3)))
-        i64.xor
-        (i64.load offset=10240 (i32.shl (i32.wrap_i64 (i64.and (i64.shr_u (local.get $high) (i64.const 16)) (i64.const 0xff))) (i32.const 3)))
-        (i64.load offset=8192 (i32.shl (i32.wrap_i64 (i64.and (i64.shr_u (local.get $high) (i64.const 24)) (i64.const 0xff))) (i32.const 3)))
+        (i64.load offset=18432 (i32.and (i32.shr_u (local.get $b) (i32.const 13)) (i32.const 2040)))
+        (i64.load offset=16384 (i32.shl (i32.shr_u (local.get $b) (i32.const 24)) (i32.const 3)))
         i64.xor
         i64.xor
-        (i64.load offset=6144 (i32.shl (i32.wrap_i64 (i64.and (i64.shr_u (local.get $high) (i64.const 32)) (i64.const 0xff))) (i32.const 3)))
-        (i64.load offset=4096 (i32.shl (i32.wrap_i64 (i64.and (i64.shr_u (local.get $high) (i64.const 40)) (i64.const 0xff))) (i32.const 3)))
         i64.xor
-        (i64.load offset=2048 (i32.shl (i32.wrap_i64 (i64.and (i64.shr_u (local.get $high) (i64.const 48)) (i64.const 0xff))) (i32.const 3)))
-        (i64.load offset=0 (i32.shl (i32.wrap_i64 (i64.shr_u (local.get $high) (i64.const 56))) (i32.const 3)))
+        (i64.load offset=14336 (i32.and (i32.shl (local.get $c) (i32.const 3)) (i32.const 2040)))
+        (i64.load offset=12288 (i32.and (i32.shr_u (local.get $c) (i32.const 5)) (i32.const 2040)))
+        i64.xor
+        (i64.load offset=10240 (i32.and (i32.shr_u (local.get $c) (i32.const 13)) (i32.const 2040)))
+        (i64.load offset=8192 (i32.shl (i32.shr_u (local.get $c) (i32.const 24)) (i32.const 3)))
+        i64.xor
+        i64.xor
+        (i64.load offset=6144 (i32.and (i32.shl (local.get $d) (i32.const 3)) (i32.const 2040)))
+        (i64.load offset=4096 (i32.and (i32.shr_u (local.get $d) (i32.const 5)) (i32.const 2040)))
+        i64.xor
+        (i64.load offset=2048 (i32.and (i32.shr_u (local.get $d) (i32.const 13)) (i32.const 2040)))
+        (i64.load offset=0 (i32.shl (i32.shr_u (local.get $d) (i32.const 24)) (i32.const 3)))
         i64.xor
         i64.xor
         i64.xor
