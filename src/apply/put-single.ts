@@ -51,7 +51,7 @@ async function putRead(item: WriteItem, options: PutOptions, ctx: WriteContext, 
   const algorithm = uploadChecksumAlgorithm(options)
   const blocks = await ctx.bodies.take(item.size + 1, ctx.signal)
   try {
-    const bytes = await readWhole(run.path, item.size, blocks, run.identity)
+    const bytes = readWhole(run.path, item.size, blocks, run.identity)
     const local = digestsOf(bytes, item.size, [...new Set([algorithm, ...(Object.keys(item.local.checksums) as ChecksumAlgorithm[])])])
     const differs = disagreement(item.local, local)
     if (differs !== undefined) throw new SourceChangedError(`the file changed since the plan: its bytes no longer have the planned ${differs}`)

@@ -95,8 +95,9 @@ describe('a create the plan left for apply to read, larger than one block', () =
     const path = await pathOf('grown.bin', Buffer.alloc(BODY_BLOCK + 1, 5))
     const memory = new BodyMemory(4 * BODY_BLOCK)
     const blocks = await memory.take(BODY_BLOCK + 1)
-    await expect(readWhole(path, BODY_BLOCK, blocks)).rejects.toThrow('the file changed since the plan: 1048577 bytes now, 1048576 planned')
-    await expect(readWhole(await pathOf('exact.bin', Buffer.alloc(BODY_BLOCK, 5)), BODY_BLOCK, blocks)).resolves.toSatisfy((views: Buffer[]) => views.length === 1 && views[0]!.length === BODY_BLOCK)
+    expect(() => readWhole(path, BODY_BLOCK, blocks)).toThrow('the file changed since the plan: 1048577 bytes now, 1048576 planned')
+    const views = readWhole(await pathOf('exact.bin', Buffer.alloc(BODY_BLOCK, 5)), BODY_BLOCK, blocks)
+    expect(views.map((view) => view.length)).toEqual([BODY_BLOCK])
   })
 })
 
