@@ -122,10 +122,14 @@ function sendOne(url: URL, client: Client, spec: HttpRequestSpec, options: Trans
         resolve({ status: response.statusCode ?? 0, headers: flattenHeaders(response.headers), body: Buffer.concat(chunks) })
       })
     })
+    if (isBufferList(body)) {
+      // Queued before the request has its socket (a tick later), the head and the buffers are written together.
+      for (const buffer of body) request.write(buffer)
+      request.end()
+      return
+    }
     if (!isStream(body)) {
-      // Written before the connection is open, the head and the buffers leave in one writev.
-      if (isBufferList(body)) for (const buffer of body) request.write(buffer)
-      request.end(isBufferList(body) ? undefined : body)
+      request.end(body)
       return
     }
     body.on('error', (error) => {
