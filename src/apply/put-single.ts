@@ -43,41 +43,42 @@ export async function putSingle(item: WriteItem, options: PutOptions, ctx: Write
 }
 
 /**
- * The file read once into a buffer of `ctx.bodies` (which bounds the bytes held so), its
+ * The file read once into blocks of `ctx.bodies` (which bounds the bytes held so), its
  * MD5 and checksum computed from the bytes that are then sent; any digest the plan did
  * compute must agree. `run.local` gets the digests, for the report and the record.
  */
 async function putRead(item: WriteItem, options: PutOptions, ctx: WriteContext, run: ObjectRun): Promise<PutObjectResult> {
   const algorithm = uploadChecksumAlgorithm(options)
-  const buffer = await ctx.bodies.take(item.size + 1, ctx.signal)
+  const blocks = await ctx.bodies.take(item.size + 1, ctx.signal)
   try {
-    const bytes = await readWhole(run.path, item.size, buffer)
-    const local = digestsOf(bytes, [...new Set([algorithm, ...(Object.keys(item.local.checksums) as ChecksumAlgorithm[])])])
+    const bytes = readWhole(run.path, item.size, blocks, run.identity)
+    const local = digestsOf(bytes, item.size, [...new Set([algorithm, ...(Object.keys(item.local.checksums) as ChecksumAlgorithm[])])])
     const differs = disagreement(item.local, local)
     if (differs !== undefined) throw new SourceChangedError(`the file changed since the plan: its bytes no longer have the planned ${differs}`)
     run.local = local
-    run.onBytes(bytes.length)
-    const body = (): Buffer => {
+    run.onBytes(item.size)
+    const body = (): readonly Buffer[] => {
       run.attempts++
       return bytes
     }
     const input = { options, md5: local.md5!, checksum: { algorithm, value: local.checksums[algorithm]! }, condition: writeCondition(item, ctx.conditionalWrites), body, contentLength: item.size }
     return await ctx.slots.run(() => ctx.store.putObject(item.key, input), ctx.signal)
   } finally {
-    ctx.bodies.give(buffer)
+    ctx.bodies.give(blocks)
   }
 }
 
-function digestsOf(bytes: Buffer, algorithms: readonly ChecksumAlgorithm[]): LocalDigest {
+/** The digests of the bytes in `views`, each view hashed by every hasher in turn while it is in the CPU's cache. */
+function digestsOf(views: readonly Buffer[], size: number, algorithms: readonly ChecksumAlgorithm[]): LocalDigest {
   const md5 = createMd5Hasher()
-  md5.update(bytes)
-  const checksums: LocalDigest['checksums'] = {}
-  for (const algorithm of algorithms) {
-    const hasher = createChecksumHasher(algorithm)
-    hasher.update(bytes)
-    checksums[algorithm] = hasher.digest()
+  const hashers = algorithms.map((algorithm) => [algorithm, createChecksumHasher(algorithm)] as const)
+  for (const view of views) {
+    md5.update(view)
+    for (const [, hasher] of hashers) hasher.update(view)
   }
-  return { size: bytes.length, md5: md5.digest(), checksums }
+  const checksums: LocalDigest['checksums'] = {}
+  for (const [algorithm, hasher] of hashers) checksums[algorithm] = hasher.digest()
+  return { size, md5: md5.digest(), checksums }
 }
 
 /** The first digest the plan holds that the bytes read do not have ("MD5", "CRC32 checksum"), if any. */

@@ -7,9 +7,10 @@ import { TLSSocket } from 'node:tls'
 
 /**
  * A request body: bytes in memory, or a factory called for every attempt, so that a retry
- * reopens the stream or reads the bytes again.
+ * reopens the stream or reads the bytes again. A factory may give the bytes as a list of
+ * buffers, sent one after the other (a body held in blocks: see apply's BodyMemory).
  */
-export type RequestBody = Buffer | string | (() => Readable | Buffer)
+export type RequestBody = Buffer | string | (() => Readable | Buffer | readonly Buffer[])
 
 export interface HttpRequestSpec {
   method: string
@@ -101,7 +102,7 @@ function sendOne(url: URL, client: Client, spec: HttpRequestSpec, options: Trans
     const release = (): void => {
       // A stream the server did not read to the end (an early error answer) holds a file open,
       // and a connection with half a body written cannot carry another request.
-      if (body !== undefined && typeof body === 'object' && !Buffer.isBuffer(body)) body.destroy()
+      if (isStream(body)) body.destroy()
       if (!request.writableFinished) request.destroy()
     }
     const fail = (error: unknown): void => {
@@ -121,7 +122,13 @@ function sendOne(url: URL, client: Client, spec: HttpRequestSpec, options: Trans
         resolve({ status: response.statusCode ?? 0, headers: flattenHeaders(response.headers), body: Buffer.concat(chunks) })
       })
     })
-    if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body)) {
+    if (isBufferList(body)) {
+      // Queued before the request has its socket (a tick later), the head and the buffers are written together.
+      for (const buffer of body) request.write(buffer)
+      request.end()
+      return
+    }
+    if (!isStream(body)) {
       request.end(body)
       return
     }
@@ -145,10 +152,21 @@ function limitConnect(request: http.ClientRequest, socket: Socket, connectTimeou
   socket.once('close', done)
 }
 
+type OpenedBody = Buffer | string | Readable | readonly Buffer[] | undefined
+
+function isBufferList(body: OpenedBody): body is readonly Buffer[] {
+  return Array.isArray(body)
+}
+
+function isStream(body: OpenedBody): body is Readable {
+  return body !== undefined && typeof body === 'object' && !Buffer.isBuffer(body) && !isBufferList(body)
+}
+
 /** S3 refuses chunked uploads without a declared length, so every body carries one. */
-function withContentLength(headers: Record<string, string>, body: Buffer | string | Readable | undefined): Record<string, string> {
-  if (body === undefined || (typeof body === 'object' && !Buffer.isBuffer(body)) || 'content-length' in headers) return headers
-  return { 'content-length': String(Buffer.byteLength(body)), ...headers }
+function withContentLength(headers: Record<string, string>, body: OpenedBody): Record<string, string> {
+  if (body === undefined || isStream(body) || 'content-length' in headers) return headers
+  const length = isBufferList(body) ? body.reduce((sum, buffer) => sum + buffer.length, 0) : Buffer.byteLength(body)
+  return { 'content-length': String(length), ...headers }
 }
 
 function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {

@@ -76,6 +76,19 @@ describe('http transport', () => {
     expect(seen[0]?.headers['content-length']).toBe(String(Buffer.byteLength('<Delete>é</Delete>')))
   })
 
+  it('sends a body given as a list of buffers in order, with their summed length, on every attempt', async () => {
+    const { url, seen } = await recordingServer()
+    const blocks = [Buffer.alloc(70_000, 1), Buffer.alloc(3, 2), Buffer.alloc(50_000, 3)]
+    const t = transport()
+    for (let attempt = 0; attempt < 2; attempt++) await t.send({ method: 'PUT', url, headers: {}, body: () => blocks })
+    for (const { headers, body } of seen) {
+      expect(headers['content-length']).toBe('120003')
+      expect(headers['transfer-encoding']).toBeUndefined()
+      expect(body.equals(Buffer.concat(blocks))).toBe(true)
+    }
+    expect(seen).toHaveLength(2)
+  })
+
   it('reuses one connection for requests one after another', async () => {
     const { url, seen } = await recordingServer()
     const t = transport()
