@@ -73,7 +73,7 @@ export function signV4(request: SigV4Request, scope: SigV4Scope): Record<string,
   for (const name of Object.keys(headers).sort()) {
     const lower = name.toLowerCase()
     if (UNSIGNABLE.has(lower) || lower.startsWith('proxy-') || lower.startsWith('sec-')) continue
-    canonical.set(lower, headers[name]!.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, ''))
+    canonical.set(lower, canonicalValue(headers[name]!))
   }
   const signed = [...canonical.keys()].sort()
   const payloadHash = payloadHashOf(headers)
@@ -96,6 +96,14 @@ export function signV4(request: SigV4Request, scope: SigV4Scope): Record<string,
 export function escapeUri(text: string): string {
   return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 }
+
+/** Line breaks and tabs as spaces, runs of spaces as one, no space at either end; most values have none. */
+function canonicalValue(value: string): string {
+  if (!UNTIDY.test(value)) return value
+  return value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '')
+}
+
+const UNTIDY = /[\r\n\t]| {2}|^ | $/
 
 function payloadHashOf(headers: Record<string, string>): string {
   for (const [name, value] of Object.entries(headers)) if (name.toLowerCase() === 'x-amz-content-sha256') return value
