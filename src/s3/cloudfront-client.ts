@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
+import type { AwsCredentialIdentityProvider } from '@smithy/types'
 import { PutplanError } from '../errors/index.js'
 import { standardCredentials } from './credentials.js'
 import { createTransport, type HttpResponse, type HttpTransport } from './http-transport.js'
@@ -61,7 +61,7 @@ export function cloudFrontEndpoint(env: Env): string {
  */
 export class CloudFrontClient {
   private readonly transport: HttpTransport
-  private readonly credentials: AwsCredentialIdentityProvider | AwsCredentialIdentity
+  private readonly credentials: AwsCredentialIdentityProvider
 
   constructor(
     private readonly endpoint: string,
@@ -110,8 +110,7 @@ export class CloudFrontClient {
           'x-amz-content-sha256': createHash('sha256').update(payload).digest('hex'),
           ...(body === undefined ? {} : { 'content-type': 'application/xml' }),
         }
-        const credentials = typeof this.credentials === 'function' ? await this.credentials() : this.credentials
-        const signed = signV4({ method, path: fullPath, query: {}, headers }, { credentials, region: SIGNING_REGION, service: 'cloudfront', date: new Date(), escapePath: true })
+        const signed = signV4({ method, path: fullPath, query: {}, headers }, { credentials: await this.credentials(), region: SIGNING_REGION, service: 'cloudfront', date: new Date(), escapePath: true })
         const response = await this.transport.send({ method, url: `${url.protocol}//${url.host}${fullPath}`, headers: signed, ...(body === undefined ? {} : { body }) })
         if (response.status < 300) return response
         const error = parseError(response)
