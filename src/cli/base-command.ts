@@ -1,5 +1,5 @@
 import { closeSync, readFileSync } from 'node:fs'
-import { Command } from '@oclif/core'
+import { Command } from '@oclif/core/command'
 import { ExitCode, PutplanError, type Diagnostic } from '../errors/index.js'
 import { colorsFor } from '../render/colors.js'
 import { renderDiagnostics } from '../render/diagnostics.js'

@@ -1,4 +1,4 @@
-import { Errors } from '@oclif/core'
+import * as Errors from '@oclif/core/errors'
 import { ExitCode, PutplanError } from '../errors/index.js'
 
 /** The exit code of anything a command throws: ours carry one; flag errors are usage errors. */

@@ -1,4 +1,5 @@
-import { Args, Flags } from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import { UsageError } from '../errors/index.js'
 import { parseShard, type Shard } from '../plan/index.js'
 

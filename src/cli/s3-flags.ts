@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import { STORE_NAMES } from '../plan/index.js'
 
 /** How to reach the bucket; each overrides the manifest's field of the same name. */

@@ -1,4 +1,5 @@
-import { Args, Flags } from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import { ApplyEventsView } from '../cli/apply-events-view.js'
 import { BaseCommand } from '../cli/base-command.js'
 import { confirm } from '../cli/confirm.js'

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import { BaseCommand } from '../cli/base-command.js'
 import { bucketRequestFrom } from '../cli/connection.js'
 import { allowOutsideFlag, formatFlag, manifestArg, manifestFile, manifestFlag, shardFlag, varFlag } from '../cli/flags.js'

@@ -93,7 +93,14 @@ export async function loadManifest(options: LoadOptions): Promise<Manifest> {
  */
 function manifestDigest(text: string, objects: readonly DesiredObject[], secrets: readonly string[]): string {
   const hash = createHash('sha256').update(text)
-  for (const object of objects) hash.update(JSON.stringify([object.key, object.source, object.size, redactSecrets(withoutSecrets(object.options), secrets)]))
+  // Objects of one rule and extension share their options object: it is written out once
+  // (the same text as `JSON.stringify([key, source, size, options])`).
+  const optionsText = new Map<DesiredObject['options'], string>()
+  for (const object of objects) {
+    let options = optionsText.get(object.options)
+    if (options === undefined) optionsText.set(object.options, (options = JSON.stringify(redactSecrets(withoutSecrets(object.options), secrets))))
+    hash.update(`[${JSON.stringify(object.key)},${JSON.stringify(object.source)},${JSON.stringify(object.size)},${options}]`)
+  }
   return hash.digest('hex')
 }
 
