@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { Hash } from '@smithy/hash-node'
+import { SignatureV4 } from '@smithy/signature-v4'
 import type { AwsCredentialIdentityProvider } from '@smithy/types'
 import { PutplanError } from '../errors/index.js'
 import { standardCredentials } from './credentials.js'
 import { createTransport, type HttpResponse, type HttpTransport } from './http-transport.js'
 import { backoffDelay, DEFAULT_RETRY } from './retry-policy.js'
 import { normaliseEndpoint, type Env } from './s3-config.js'
-import { signV4 } from './sigv4.js'
 import { child, parseXml, text, xmlEscape } from './xml.js'
 
 /** CloudFront is global: one endpoint, requests signed for us-east-1. */
@@ -61,7 +62,7 @@ export function cloudFrontEndpoint(env: Env): string {
  */
 export class CloudFrontClient {
   private readonly transport: HttpTransport
-  private readonly credentials: AwsCredentialIdentityProvider
+  private readonly signer: SignatureV4
 
   constructor(
     private readonly endpoint: string,
@@ -75,7 +76,12 @@ export class CloudFrontClient {
         insecure: options.insecure ?? false,
         ...(options.caBundle === undefined ? {} : { caBundle: options.caBundle }),
       })
-    this.credentials = options.credentials ?? standardCredentials(options.profile)
+    this.signer = new SignatureV4({
+      credentials: options.credentials ?? standardCredentials(options.profile),
+      region: SIGNING_REGION,
+      service: 'cloudfront',
+      sha256: Hash.bind(null, 'sha256'),
+    })
   }
 
   /** `paths` as CloudFront wants them: each begins with `/`, encoded already. */
@@ -110,8 +116,8 @@ export class CloudFrontClient {
           'x-amz-content-sha256': createHash('sha256').update(payload).digest('hex'),
           ...(body === undefined ? {} : { 'content-type': 'application/xml' }),
         }
-        const signed = signV4({ method, path: fullPath, query: {}, headers }, { credentials: await this.credentials(), region: SIGNING_REGION, service: 'cloudfront', date: new Date(), escapePath: true })
-        const response = await this.transport.send({ method, url: `${url.protocol}//${url.host}${fullPath}`, headers: signed, ...(body === undefined ? {} : { body }) })
+        const signed = await this.signer.sign({ method, protocol: url.protocol, hostname: url.hostname, ...(url.port ? { port: Number(url.port) } : {}), path: fullPath, query: {}, headers, ...(body === undefined ? {} : { body }) })
+        const response = await this.transport.send({ method, url: `${url.protocol}//${url.host}${fullPath}`, headers: signed.headers, ...(body === undefined ? {} : { body }) })
         if (response.status < 300) return response
         const error = parseError(response)
         failure = `${operation} failed: ${response.status} ${error.code}: ${error.message}`

@@ -1,6 +1,7 @@
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types'
+import { Hash } from '@smithy/hash-node'
+import { SignatureV4 } from '@smithy/signature-v4'
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, HttpRequest } from '@smithy/types'
 import { hostHeader, type Address } from './addressing.js'
-import { signV4 } from './sigv4.js'
 
 /** `x-amz-content-sha256` for bodies that are streamed: integrity comes from Content-MD5 and checksums. */
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD'
@@ -27,7 +28,19 @@ export interface RequestSigner {
  * `encodeKeyPath`, never normalised: `a/../b` is a key, not a path), and
  * `x-amz-content-sha256` is always present.
  */
+/** SHA-256 and HMAC-SHA256 from Node's crypto: native, unlike the SDK's portable JavaScript one. */
+const NativeSha256 = Hash.bind(null, 'sha256')
+
 export function createSigner(credentials: AwsCredentialIdentityProvider | AwsCredentialIdentity | undefined): RequestSigner {
+  const signers = new Map<string, SignatureV4>()
+  const signerFor = (region: string): SignatureV4 => {
+    let signer = signers.get(region)
+    if (signer === undefined && credentials !== undefined) {
+      signer = new SignatureV4({ credentials, region, service: 's3', sha256: NativeSha256, uriEscapePath: false, applyChecksum: true })
+      signers.set(region, signer)
+    }
+    return signer as SignatureV4
+  }
   return {
     async sign(request, region, date) {
       const headers: Record<string, string> = {
@@ -36,12 +49,17 @@ export function createSigner(credentials: AwsCredentialIdentityProvider | AwsCre
         ...request.headers,
       }
       if (credentials === undefined) return headers
-      // A provider is asked every time: it caches, and refreshes what expires.
-      const identity = typeof credentials === 'function' ? await credentials() : credentials
-      return signV4(
-        { method: request.method, path: request.address.path, query: request.query, headers },
-        { credentials: identity, region, service: 's3', date: date ?? new Date(), escapePath: false },
-      )
+      const httpRequest: HttpRequest = {
+        method: request.method,
+        protocol: request.address.protocol,
+        hostname: request.address.hostname,
+        ...(request.address.port === undefined ? {} : { port: request.address.port }),
+        path: request.address.path,
+        query: request.query,
+        headers,
+      }
+      const signed = await signerFor(region).sign(httpRequest, { signingRegion: region, ...(date ? { signingDate: date } : {}) })
+      return signed.headers
     },
   }
 }

@@ -33,7 +33,7 @@ describe('manifest digest', () => {
     ['site/b.html', '<p>bb</p>'],
     ['site/css/one.css', 'p{}'],
     ['site/css/two.css', 'a{}'],
-  ]) writeFileSync(join(dir, file), body)
+  ] as const) writeFileSync(join(dir, file), body)
   writeFileSync(join(dir, 'uploads.yaml'), TEXT)
 
   it('covers the text and every object as JSON, options included', async () => {
