@@ -1,6 +1,8 @@
 // Helpers the bench scripts share.
 import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 /** A free loopback port, for moto_server. */
 export function freePort() {
@@ -59,5 +61,21 @@ export async function spawnMoto({ stdio = 'ignore', timeoutMs = 30_000 } = {}) {
       if (Date.now() > deadline || child.exitCode !== null) throw new Error(`moto_server did not start: ${error.message}`)
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
+  }
+}
+
+/** The environment putplan runs in against moto: the bench's keys and region, no shared config files of the caller. */
+export function putplanEnv(endpoint, credentials, region) {
+  const noConfig = join(tmpdir(), 'putplan-bench-no-aws-config')
+  return {
+    ...envWithoutAws(),
+    NO_COLOR: '1',
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_REGION: region,
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_CONFIG_FILE: noConfig,
+    AWS_SHARED_CREDENTIALS_FILE: noConfig,
+    AWS_EC2_METADATA_DISABLED: 'true',
   }
 }

@@ -14,7 +14,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { envWithoutAws, mapLimit, median, spawnMoto } from './lib.mjs'
+import { mapLimit, median, putplanEnv, spawnMoto } from './lib.mjs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -36,7 +36,7 @@ const runJs = join(repoRoot, 'bin', 'run.js')
 const moto = await spawnMoto({ stdio: 'ignore', timeoutMs: 20_000 })
 const dir = await mkdtemp(join(tmpdir(), 'putplan-bench-'))
 try {
-  const env = cliEnv(moto.endpoint)
+  const env = putplanEnv(moto.endpoint, CREDENTIALS, REGION)
   console.log(`machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`)
   console.log(`moto_server at ${moto.endpoint} (auth off); ${OBJECTS} objects in ${dir}`)
 
@@ -115,19 +115,6 @@ async function upload(root, endpoint, keys, env) {
   }
 }
 
-function cliEnv(endpoint) {
-  return {
-    ...envWithoutAws(),
-    NO_COLOR: '1',
-    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-    AWS_REGION: REGION,
-    AWS_ENDPOINT_URL: endpoint,
-    AWS_CONFIG_FILE: join(tmpdir(), 'putplan-bench-no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), 'putplan-bench-no-aws-config'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-  }
-}
 
 function run(cliArgs, cwd, env, timeout = 10 * 60_000) {
   const result = spawnSync(process.execPath, [runJs, ...cliArgs], { cwd, env, encoding: 'utf8', maxBuffer: 1 << 30, timeout })

@@ -18,7 +18,7 @@ import { cpus, loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
-import { envWithoutAws, median, spawnMoto } from './lib.mjs'
+import { median, putplanEnv, spawnMoto } from './lib.mjs'
 
 const args = parseArgs(process.argv.slice(2))
 const FILES = Number(args.files ?? 400)
@@ -33,7 +33,7 @@ const bins = (args.bin ?? own).split(',').map((bin) => resolve(bin))
 const moto = await spawnMoto({ stdio: 'ignore', timeoutMs: 20_000 })
 const dir = await mkdtemp(join(tmpdir(), 'putplan-bench-compressed-'))
 try {
-  const env = cliEnv(moto.endpoint)
+  const env = putplanEnv(moto.endpoint, CREDENTIALS, REGION)
   console.log(`machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`)
   await writeSite(dir)
   const client = new S3Client({ endpoint: moto.endpoint, region: REGION, credentials: CREDENTIALS, forcePathStyle: true })
@@ -84,19 +84,6 @@ async function writeSite(root) {
   await writeFile(join(root, 'uploads.yaml'), `${JSON.stringify(manifest, null, 2)}\n`)
 }
 
-function cliEnv(endpoint) {
-  return {
-    ...envWithoutAws(),
-    NO_COLOR: '1',
-    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-    AWS_REGION: REGION,
-    AWS_ENDPOINT_URL: endpoint,
-    AWS_CONFIG_FILE: join(tmpdir(), 'putplan-bench-no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), 'putplan-bench-no-aws-config'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-  }
-}
 
 function run(bin, cliArgs, cwd, env) {
   const result = spawnSync(process.execPath, [bin, ...cliArgs], { cwd, env, encoding: 'utf8', maxBuffer: 1 << 30, timeout: 10 * 60_000 })
