@@ -1,3 +1,5 @@
+import v8 from 'node:v8'
+import vm from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import { UnexpectedAnswerError } from '../../../src/s3/s3-errors.js'
 import { child, children, parseXml, text } from '../../../src/s3/xml.js'
@@ -31,6 +33,33 @@ describe('parseXml', () => {
     const r = child(doc, 'R')
     expect(r['A']).toEqual(['one', 'two'])
     expect(text(child(r, 'Grantee'), 'ID')).toBe('i')
+  })
+
+  it('values kept from a page do not keep the page alive', () => {
+    v8.setFlagsFromString('--expose-gc')
+    const gc = vm.runInNewContext('gc') as () => void
+    const page = (n: number): string => {
+      let xml = '<ListBucketResult><IsTruncated>true</IsTruncated>'
+      for (let i = 0; i < 1000; i++) {
+        const etag = (n * 1000 + i).toString(16).padStart(32, '0')
+        xml += `<Contents><Key>folder-${n}/file-${i}.txt</Key><LastModified>2026-12-08T05:00:00.000Z</LastModified><ETag>&quot;${etag}&quot;</ETag><Size>1234</Size><StorageClass>STANDARD</StorageClass></Contents>`
+      }
+      return `${xml}</ListBucketResult>`
+    }
+    gc()
+    const before = process.memoryUsage().heapUsed
+    const kept: string[] = []
+    let pageBytes = 0
+    for (let n = 0; n < 40; n++) {
+      const xml = page(n)
+      pageBytes += xml.length
+      for (const item of children(child(parseXml(xml), 'ListBucketResult'), 'Contents')) kept.push(text(item, 'ETag')!, text(item, 'Key')!)
+    }
+    gc()
+    const held = process.memoryUsage().heapUsed - before
+    expect(kept).toHaveLength(80_000)
+    // 80,000 strings of their own hold about 4.6 MB; kept as views, they held the 40 pages too (14.6 MB).
+    expect(held).toBeLessThan(pageBytes)
   })
 
   it('an empty body is an empty document', () => {
