@@ -1,10 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { availableParallelism, tmpdir } from 'node:os'
 import path from 'node:path'
+import { RequestSlots } from '../apply/request-slots.js'
 import { PutplanError } from '../errors/index.js'
 import { compressFile, compressionSettings, hashFile } from '../local/index.js'
 import type { DesiredObject } from '../plan/index.js'
 import type { CompressedFrom } from '../state/index.js'
+import { mapBounded } from '../util/map-bounded.js'
 
 /**
  * The compressed copies of a run's objects with `compress`, each made when first asked
@@ -15,8 +17,6 @@ import type { CompressedFrom } from '../state/index.js'
  * proves it. An object whose state record vouches for its bytes is never asked for
  * (`gatherFacts`), so a plan of unchanged files compresses none of them.
  */
-/** Compressions at once: each holds a compressor's window and tables (megabytes for brotli), and the thread pool that runs them is small. */
-const COMPRESSING_AT_ONCE = availableParallelism()
 
 export class CompressedBodies {
   /** Key -> the compressed copy apply sends: those made so far. */
@@ -26,15 +26,23 @@ export class CompressedBodies {
   private readonly copies = new Map<string, Promise<DesiredObject>>()
   private dir: Promise<string> | undefined
   private made = 0
-  private compressing = 0
-  private readonly waiting: (() => void)[] = []
+  /** Compressions at once: each holds a compressor's window and tables (megabytes for brotli), and the thread pool that runs them is small. */
+  private readonly compressing = new RequestSlots(availableParallelism())
 
   /** `desired` as its object's bytes are: for one with `compress`, its compressed copy (the same one every time it is asked for). */
   body(desired: DesiredObject): Promise<DesiredObject> {
     if (desired.compress === undefined) return Promise.resolve(desired)
     let copy = this.copies.get(desired.key)
-    if (copy === undefined) this.copies.set(desired.key, (copy = this.inTurn(() => this.compress(desired))))
+    if (copy === undefined) this.copies.set(desired.key, (copy = this.compressing.run(() => this.compress(desired))))
     return copy
+  }
+
+  /**
+   * `objects` as the writes of `keys` read them: the compressed copy of each object with
+   * `compress` among them, the others as they are (never compressed here).
+   */
+  bodiesOf(objects: readonly DesiredObject[], keys: ReadonlySet<string>, concurrency: number): Promise<DesiredObject[]> {
+    return mapBounded(objects, concurrency, async (object) => (keys.has(object.key) ? this.body(object) : object))
   }
 
   /** The fingerprint of the source of `desired` (which has `compress`) as it is now: read (SHA-256), not compressed. */
@@ -48,17 +56,6 @@ export class CompressedBodies {
     const dir = await this.dir?.catch(() => undefined)
     this.dir = undefined
     if (dir !== undefined) await rm(dir, { recursive: true, force: true })
-  }
-
-  private async inTurn<T>(work: () => Promise<T>): Promise<T> {
-    while (this.compressing >= COMPRESSING_AT_ONCE) await new Promise<void>((resolve) => this.waiting.push(resolve))
-    this.compressing++
-    try {
-      return await work()
-    } finally {
-      this.compressing--
-      this.waiting.shift()?.()
-    }
   }
 
   private async compress(desired: DesiredObject): Promise<DesiredObject> {

@@ -10,7 +10,6 @@ import { count, stale } from './stale-plan.js'
 import { manifestFileOf, sameFile } from './manifest-location.js'
 import { readPlanFile, type SavedPlan } from './plan-file.js'
 import { secretDigest } from './secret-digest.js'
-import { mapBounded } from '../util/map-bounded.js'
 import { readRegularFile } from '../util/open-regular-file.js'
 
 export interface SavedPlanRequest {
@@ -84,8 +83,7 @@ export async function loadSavedPlan(request: SavedPlanRequest): Promise<LoadedPl
  */
 async function withWrittenBodies(manifest: Manifest, plan: Plan, bodies: CompressedBodies, concurrency: number): Promise<Manifest> {
   const writes = new Set(plan.items.filter((item) => isUpload(item) || item.action === 'repair').map((item) => item.key))
-  const objects = await mapBounded(manifest.objects, concurrency, async (object) => (writes.has(object.key) ? bodies.body(object) : object))
-  return { ...manifest, objects }
+  return { ...manifest, objects: await bodies.bodiesOf(manifest.objects, writes, concurrency) }
 }
 
 async function readText(file: string, recorded: string): Promise<string> {

@@ -13,7 +13,6 @@ import { manifestShard } from './manifest-shard.js'
 import { gatherPruneFacts } from './prune-facts.js'
 import { readInApply } from './read-in-apply.js'
 import { withUploadDigests } from './upload-digests.js'
-import { mapBounded } from '../util/map-bounded.js'
 
 export interface PlanOptions {
   concurrency: number
@@ -103,8 +102,8 @@ export async function makePlan(whole: Manifest, store: ObjectStore, options: Pla
  * the record only when no upload is due), the copy made while gathering for the others.
  */
 async function uploadBodies(plan: Plan, facts: readonly ObjectFacts[], bodies: CompressedBodies | undefined, concurrency: number): Promise<DesiredObject[]> {
-  const uploaded = new Set(plan.items.filter(isUpload).map((item) => item.key))
-  return mapBounded(facts, concurrency, async ({ desired }) => (bodies && uploaded.has(desired.key) ? bodies.body(desired) : desired))
+  const desired = facts.map((fact) => fact.desired)
+  return bodies ? bodies.bodiesOf(desired, new Set(plan.items.filter(isUpload).map((item) => item.key)), concurrency) : desired
 }
 
 /**
